@@ -1,0 +1,1 @@
+//! asn1 (in progress)

@@ -1,0 +1,1 @@
+//! cms (in progress)

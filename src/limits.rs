@@ -1,0 +1,77 @@
+//! Every bound this crate puts on untrusted input, in one place, each with the
+//! reason for its value. Reaching one yields `limit-exceeded`; the input is
+//! refused, never silently truncated. Each has a test that trips it
+//! (`tests/limits.rs`).
+
+/// Largest raw message accepted: 64 MiB. JMAP servers commonly advertise
+/// `maxSizeUpload` of 50 MB (RFC 8620 §2 suggests it as a minimum), so a
+/// message larger than this could not have been delivered normally, and a
+/// browser tab should not hold several copies of more.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Deepest MIME nesting followed. Real mail rarely exceeds 6 levels
+/// (triple-wrapped S/MIME inside a forward inside a digest); 32 leaves room and
+/// keeps the recursive parser's stack small.
+pub const MAX_MIME_DEPTH: usize = 32;
+
+/// Most MIME entities in one message. Mailing-list digests reach a few
+/// hundred; 4096 bounds the memory of the entity table.
+pub const MAX_MIME_PARTS: usize = 4096;
+
+/// Most header fields in one entity. RFC 5322 sets no bound; spam with 1000+
+/// Received lines exists, 10 000 is far beyond legitimate use.
+pub const MAX_HEADER_FIELDS: usize = 10_000;
+
+/// Deepest BER/DER nesting. Certificates nest about 10 levels and CMS adds
+/// about 6; 64 leaves room for BER constructed strings and bounds recursion.
+pub const MAX_DER_DEPTH: usize = 64;
+
+/// Most segments of one constructed (BER) OCTET STRING. NSS writes 1 KiB
+/// chunks, so 64 MiB of content is 65 536 segments; more is abuse.
+pub const MAX_BER_SEGMENTS: usize = 65_536;
+
+/// Most certificates read from one SignedData. A path to a root rarely needs
+/// more than 5; senders that attach the whole chain of several signers stay far
+/// below 64.
+pub const MAX_CERTIFICATES: usize = 64;
+
+/// Most CRLs read from one SignedData (PKITS messages carry up to about 10).
+pub const MAX_CRLS: usize = 64;
+
+/// Most SignerInfos judged in one SignedData. Each costs one public-key
+/// operation per candidate certificate; 16 co-signers is already unusual.
+pub const MAX_SIGNERS: usize = 16;
+
+/// Most candidate certificates tried for one SignerInfo (SKIs can collide,
+/// RFC 5652 §5.3, so every match is tried; R21).
+pub const MAX_CANDIDATES_PER_SIGNER: usize = 8;
+
+/// Most signed attributes in one SignerInfo. OpenSSL writes 4–6; 64 is ample.
+pub const MAX_SIGNED_ATTRIBUTES: usize = 64;
+
+/// Largest RSA modulus accepted, in bits. RFC 8551 §2.2 requires 2048–4096 and
+/// allows more; verification cost grows with the square of the size, and 16384
+/// bits costs ~30 ms in wasm, an acceptable worst case per signer.
+pub const MAX_RSA_BITS: usize = 16_384;
+
+/// Smallest RSA modulus accepted under the default policy (RFC 8551 §2.2,
+/// R28: SHOULD NOT accept under 2048).
+pub const MIN_RSA_BITS: usize = 2048;
+
+/// Smallest RSA modulus accepted even under the legacy policy (RFC 8551 §6:
+/// MUST warn under 1024; 512-bit keys are factorable in hours, so we refuse).
+pub const MIN_RSA_BITS_LEGACY: usize = 1024;
+
+/// Largest DSA prime accepted, in bits (FIPS 186-4 stops at 3072).
+pub const MAX_DSA_BITS: usize = 3072;
+
+/// Longest single header value kept after unfolding (RFC 5322 §2.1.1 limits a
+/// line to 998 octets; folded values can be longer but 64 KiB is abuse).
+pub const MAX_HEADER_VALUE_BYTES: usize = 64 * 1024;
+
+/// Most MIME parameters on one Content-Type (RFC 2231 continuations
+/// included).
+pub const MAX_MIME_PARAMETERS: usize = 64;
+
+/// Longest multipart boundary: RFC 2046 §5.1.1 says 1 to 70 characters.
+pub const MAX_BOUNDARY_LEN: usize = 70;

@@ -1,0 +1,12 @@
+//! Verification policy: explicit choices, passed as an argument.
+
+use serde::Deserialize;
+
+/// What the verifier accepts. The default is strict.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Policy {
+    /// Accept SHA-1, MD5, DSA and RSA keys of 1024–2047 bits (old archives,
+    /// NIST PKITS). Off by default: RFC 8551 §2.1–2.2 and R27/R28.
+    pub allow_legacy: bool,
+}

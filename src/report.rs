@@ -1,0 +1,209 @@
+//! The report returned by verification: plain data, serialisable to JSON
+//! (CLI) and to JS objects (wasm) with generated TypeScript types.
+
+use serde::Serialize;
+
+#[cfg(target_arch = "wasm32")]
+use tsify::Tsify;
+
+/// What the message is, as far as signatures go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(rename_all = "kebab-case")]
+pub enum Structure {
+    /// No S/MIME anywhere in the message.
+    Unsigned,
+    /// An S/MIME signature at the message root: it covers the whole message.
+    Signed,
+    /// A signed entity exists only inside an unsigned container.
+    Partial,
+    /// enveloped-data / authEnveloped-data: cannot be checked here.
+    Encrypted,
+    /// certs-only: a certificate bundle, not a signature.
+    CertsOnly,
+    /// S/MIME (or multipart/signed) that is neither signed nor encrypted as far
+    /// as this library can tell: unknown protocol, compressed-data.
+    Unknown,
+    /// Something claims to be signed but cannot be parsed.
+    Malformed,
+}
+
+/// The MIME form of the signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(rename_all = "kebab-case")]
+pub enum Form {
+    /// multipart/signed with a detached application/pkcs7-signature.
+    Detached,
+    /// application/pkcs7-mime; smime-type=signed-data with encapsulated content.
+    Opaque,
+}
+
+/// Which bytes matched the signature in a detached signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(rename_all = "kebab-case")]
+pub enum Canonicalization {
+    /// The exact received bytes of the signed part (RFC 8551 §3.1.1).
+    Exact,
+    /// The signed part with bare LF turned into CRLF: the message was stored
+    /// with normalised line ends. A heuristic, not RFC text.
+    Crlf,
+}
+
+/// Which MIME entity the signature covers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Coverage {
+    /// MIME part path of the signed entity ("" = message root, "2.1" = second
+    /// part's first part), as in IMAP section numbers.
+    pub part: String,
+    /// True only when the signature is at the root and vouches for the message.
+    pub whole_message: bool,
+    /// Detached or opaque.
+    pub form: Form,
+    /// For detached signatures: which form of the bytes matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub canonicalization: Option<Canonicalization>,
+}
+
+/// A code and its user-facing message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+pub struct Problem {
+    /// Stable identifier (see `Code`).
+    pub code: String,
+    /// What failed and what to do.
+    pub message: String,
+}
+
+impl From<&crate::Error> for Problem {
+    fn from(e: &crate::Error) -> Self {
+        Problem { code: e.code().to_owned(), message: e.message() }
+    }
+}
+
+/// The signer identifier as written in the SignerInfo.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum SignerId {
+    /// issuerAndSerialNumber (SignerInfo v1).
+    #[serde(rename_all = "camelCase")]
+    IssuerAndSerial {
+        /// Issuer DN, RFC 4514 style.
+        issuer: String,
+        /// Serial number, lowercase hex.
+        serial: String,
+    },
+    /// subjectKeyIdentifier (SignerInfo v3).
+    #[serde(rename_all = "camelCase")]
+    SubjectKeyIdentifier {
+        /// Key identifier, lowercase hex.
+        key_id: String,
+    },
+}
+
+/// Facts about a certificate, for display.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateInfo {
+    /// Subject DN, RFC 4514 style.
+    pub subject: String,
+    /// Issuer DN, RFC 4514 style.
+    pub issuer: String,
+    /// Serial number, lowercase hex.
+    pub serial: String,
+    /// Addresses from SAN rfc822Name, SAN SmtpUTF8Mailbox and DN emailAddress
+    /// (R29), in that order, without duplicates.
+    pub emails: Vec<String>,
+    /// SHA-256 of the DER certificate, lowercase hex.
+    pub fingerprint_sha256: String,
+    /// notBefore, RFC 3339.
+    pub not_before: String,
+    /// notAfter, RFC 3339.
+    pub not_after: String,
+    /// Public key, e.g. "rsa-2048", "ec-p256", "ed25519".
+    pub public_key: String,
+}
+
+/// The cryptographic verdict on one SignerInfo.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct SignerReport {
+    /// Position of the SignerInfo in the SignedData, from 0.
+    pub index: usize,
+    /// How the SignerInfo names its certificate.
+    pub sid: SignerId,
+    /// Digest algorithm name, e.g. "sha-256" (or the OID when unknown).
+    pub digest_algorithm: String,
+    /// Signature algorithm name, e.g. "rsa-pkcs1-sha256", "ecdsa-p256-sha256",
+    /// "ed25519", "rsa-pss-sha256" (or the OID when unknown).
+    pub signature_algorithm: String,
+    /// Whether signed attributes are present.
+    pub signed_attributes: bool,
+    /// The signingTime attribute, RFC 3339. A claim by the signer, never
+    /// used as the validation time (R34).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub claimed_signing_time: Option<String>,
+    /// The certificate whose key verified the signature (or, on failure, the
+    /// first candidate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub certificate: Option<CertificateInfo>,
+    /// True when the signature verifies cryptographically.
+    pub valid: bool,
+    /// Why not, when `valid` is false.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub error: Option<Problem>,
+}
+
+/// The encapsulated content of an opaque signature: the MIME entity that was
+/// verified, which a UI should display instead of the wrapper.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct SignedContent {
+    /// Content-Type of the inner entity ("text/plain" when absent).
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: usize,
+    /// The inner entity's bytes, base64.
+    pub base64: String,
+}
+
+/// The result of checking the signatures of one message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct SignatureReport {
+    /// What kind of message this is.
+    pub structure: Structure,
+    /// Where the signature sits; absent when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub coverage: Option<Coverage>,
+    /// True when the message has a root signature, at least one signer, and
+    /// every signer verifies cryptographically. Certificate trust is not part
+    /// of this.
+    pub crypto_valid: bool,
+    /// One entry per SignerInfo, in order.
+    pub signers: Vec<SignerReport>,
+    /// Message-level problems (each signer's own error is also listed here,
+    /// once per distinct code).
+    pub errors: Vec<Problem>,
+    /// Number of certificates carried in the SignedData.
+    pub certificate_count: usize,
+    /// Number of CRLs carried in the SignedData.
+    pub crl_count: usize,
+    /// For opaque signatures: the inner entity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub content: Option<SignedContent>,
+}

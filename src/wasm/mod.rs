@@ -1,0 +1,56 @@
+//! The wasm boundary: decode JS arguments, call the core, encode the result.
+//! Nothing else lives here.
+
+use wasm_bindgen::prelude::*;
+
+use crate::error::{Code, Error};
+use crate::policy::Policy;
+
+/// Build a JS `Error` whose `.code` is the stable code.
+fn js_error(e: &Error) -> JsValue {
+    let err = js_sys::Error::new(&e.message());
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(e.code()));
+    err.into()
+}
+
+fn policy_from(options: JsValue) -> Result<Policy, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(Policy::default());
+    }
+    serde_wasm_bindgen::from_value(options)
+        .map_err(|e| js_error(&Error::new(Code::InvalidArgument, format!("options: {e}"))))
+}
+
+/// Verify the S/MIME signatures of a raw RFC 5322 message.
+///
+/// `options`: `{ allowLegacy?: boolean }`. Returns a `SignatureReport`; a
+/// malformed or unsigned message is a report, not an exception. Throws only on
+/// invalid options (`error.code === "invalid-argument"`).
+#[wasm_bindgen(js_name = verifySignatures, unchecked_return_type = "SignatureReport")]
+pub fn verify_signatures(
+    message: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "{ allowLegacy?: boolean } | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let policy = policy_from(options)?;
+    to_js(&crate::verify::verify_signatures(message, &policy))
+}
+
+/// Encode a report as a plain JS object (no Maps, numbers as numbers).
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_error(&Error::new(Code::InvalidArgument, format!("encoding the report: {e}"))))
+}
+
+/// The library version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// Every stable error code this build can produce.
+#[wasm_bindgen(js_name = errorCodes)]
+pub fn error_codes() -> Vec<String> {
+    Code::ALL.iter().map(|c| c.code().to_owned()).collect()
+}
