@@ -1,1 +1,4 @@
-//! pki (in progress)
+//! Certificates, names, and (next) path validation.
+
+pub mod cert;
+pub mod name;

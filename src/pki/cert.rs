@@ -1,0 +1,272 @@
+//! X.509 certificates (RFC 5280 §4.1): the parts a verifier needs, parsed
+//! once from DER, with the raw bytes kept for signatures and fingerprints.
+
+use sha2::{Digest, Sha256};
+
+use super::name::Name;
+use crate::asn1::{self, hex, oid, time, Reader, Tag, Tlv};
+use crate::error::{Error, Result};
+use crate::report::CertificateInfo;
+
+/// One extension.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Extension {
+    /// extnID content bytes.
+    pub oid: Vec<u8>,
+    /// The critical flag.
+    pub critical: bool,
+    /// extnValue content (the DER inside the OCTET STRING).
+    pub value: Vec<u8>,
+}
+
+/// SubjectPublicKeyInfo.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicKeyInfo {
+    /// Algorithm OID.
+    pub algorithm: Vec<u8>,
+    /// Raw parameters element, if any.
+    pub params: Option<Vec<u8>>,
+    /// The subjectPublicKey bits (whole octets; unused bits must be 0).
+    pub key: Vec<u8>,
+}
+
+/// A parsed certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Certificate {
+    /// The full DER encoding.
+    pub raw: Vec<u8>,
+    /// The tbsCertificate encoding (what the issuer signed).
+    pub tbs: Vec<u8>,
+    /// Version: 1, 2 or 3.
+    pub version: u32,
+    /// serialNumber content bytes as encoded (two's complement).
+    pub serial: Vec<u8>,
+    /// The tbsCertificate signature algorithm OID.
+    pub tbs_signature_algorithm: Vec<u8>,
+    /// The outer signatureAlgorithm (OID, raw params).
+    pub signature_algorithm: (Vec<u8>, Option<Vec<u8>>),
+    /// The signature bits.
+    pub signature: Vec<u8>,
+    /// Issuer name.
+    pub issuer: Name,
+    /// Subject name.
+    pub subject: Name,
+    /// notBefore, Unix seconds.
+    pub not_before: time::UnixTime,
+    /// notAfter, Unix seconds.
+    pub not_after: time::UnixTime,
+    /// Public key.
+    pub spki: PublicKeyInfo,
+    /// The raw SubjectPublicKeyInfo.
+    pub spki_raw: Vec<u8>,
+    /// Extensions in order.
+    pub extensions: Vec<Extension>,
+}
+
+impl Certificate {
+    /// Parse a DER certificate. Trailing bytes are rejected.
+    pub fn from_der(der: &[u8]) -> Result<Certificate> {
+        let t = asn1::parse_single(der)?;
+        Certificate::parse(&t)
+    }
+
+    /// Parse from an element.
+    pub fn parse(t: &Tlv<'_>) -> Result<Certificate> {
+        t.check(Tag::SEQUENCE, "Certificate")?;
+        let mut r = t.children()?;
+        let tbs = r.expect(Tag::SEQUENCE, "tbsCertificate")?;
+        let sig_alg = asn1::AlgorithmIdentifier::parse(&r.read("signatureAlgorithm")?)?;
+        let (unused, sig) = r.read("signatureValue")?.bit_string()?;
+        if unused != 0 {
+            return Err(Error::malformed("certificate signature with unused bits"));
+        }
+        r.finish("Certificate")?;
+
+        let mut tr = tbs.children()?;
+        let version = match tr.read_if(|t| *t == Tag::context(0, true))? {
+            Some(v) => {
+                let mut vr = v.children()?;
+                let n = vr.expect(Tag::INTEGER, "version")?.small_uint()?;
+                vr.finish("version")?;
+                match n {
+                    0..=2 => n.saturating_add(1),
+                    _ => return Err(Error::malformed("unknown certificate version")),
+                }
+            }
+            None => 1,
+        };
+        let serial = tr.expect(Tag::INTEGER, "serialNumber")?.integer_bytes()?.to_vec();
+        let tbs_sig = asn1::AlgorithmIdentifier::parse(&tr.read("signature")?)?;
+        let issuer = Name::parse(&tr.read("issuer")?)?;
+        let validity = tr.expect(Tag::SEQUENCE, "validity")?;
+        let mut vr = validity.children()?;
+        let not_before = time::parse_time(&vr.read("notBefore")?)?;
+        let not_after = time::parse_time(&vr.read("notAfter")?)?;
+        vr.finish("validity")?;
+        let subject = Name::parse(&tr.read("subject")?)?;
+        let spki_t = tr.expect(Tag::SEQUENCE, "subjectPublicKeyInfo")?;
+        let mut sr = spki_t.children()?;
+        let alg = asn1::AlgorithmIdentifier::parse(&sr.read("algorithm")?)?;
+        let (unused, key) = sr.read("subjectPublicKey")?.bit_string()?;
+        if unused != 0 {
+            return Err(Error::malformed("public key with unused bits"));
+        }
+        sr.finish("subjectPublicKeyInfo")?;
+        let _issuer_uid = tr.read_if(|t| t.is_context(1))?;
+        let _subject_uid = tr.read_if(|t| t.is_context(2))?;
+        let mut extensions = Vec::new();
+        if let Some(ext) = tr.read_if(|t| *t == Tag::context(3, true))? {
+            if version != 3 {
+                return Err(Error::malformed("extensions in a certificate that is not v3"));
+            }
+            let mut er = ext.children()?;
+            let seq = er.expect(Tag::SEQUENCE, "Extensions")?;
+            er.finish("extensions")?;
+            extensions = parse_extensions(&mut seq.children()?)?;
+        }
+        tr.finish("tbsCertificate")?;
+
+        Ok(Certificate {
+            raw: t.raw.to_vec(),
+            tbs: tbs.raw.to_vec(),
+            version,
+            serial,
+            tbs_signature_algorithm: tbs_sig.oid.to_vec(),
+            signature_algorithm: (sig_alg.oid.to_vec(), sig_alg.params.map(|p| p.raw.to_vec())),
+            signature: sig.into_owned(),
+            issuer,
+            subject,
+            not_before,
+            not_after,
+            spki: PublicKeyInfo {
+                algorithm: alg.oid.to_vec(),
+                params: alg.params.map(|p| p.raw.to_vec()),
+                key: key.into_owned(),
+            },
+            spki_raw: spki_t.raw.to_vec(),
+            extensions,
+        })
+    }
+
+    /// The extension with this OID, if present.
+    pub fn extension(&self, id: &[u8]) -> Option<&Extension> {
+        self.extensions.iter().find(|e| e.oid == id)
+    }
+
+    /// subjectKeyIdentifier value.
+    pub fn subject_key_id(&self) -> Option<Vec<u8>> {
+        let ext = self.extension(oid::SUBJECT_KEY_ID)?;
+        let t = asn1::parse_single(&ext.value).ok()?;
+        t.octets().ok().map(|c| c.into_owned())
+    }
+
+    /// SHA-256 of the DER.
+    pub fn fingerprint_sha256(&self) -> [u8; 32] {
+        Sha256::digest(&self.raw).into()
+    }
+
+    /// Email addresses (R29): SAN rfc822Name, SAN otherName SmtpUTF8Mailbox
+    /// (RFC 8398), then DN emailAddress (RFC 8550 §3), without duplicates.
+    /// Values that are not valid UTF-8 are skipped.
+    pub fn email_addresses(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut push = |s: String| {
+            if !s.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(&s)) {
+                out.push(s);
+            }
+        };
+        if let Some(ext) = self.extension(oid::SUBJECT_ALT_NAME) {
+            if let Ok(names) = general_names_emails(&ext.value) {
+                for n in names {
+                    push(n);
+                }
+            }
+        }
+        for a in self.subject.values(oid::EMAIL_ADDRESS) {
+            if let Ok(s) = std::str::from_utf8(&a.value) {
+                push(s.to_owned());
+            }
+        }
+        out
+    }
+
+    /// Display facts.
+    pub fn info(&self) -> CertificateInfo {
+        CertificateInfo {
+            subject: self.subject.to_display(),
+            issuer: self.issuer.to_display(),
+            serial: serial_hex(&self.serial),
+            emails: self.email_addresses(),
+            fingerprint_sha256: hex(&self.fingerprint_sha256()),
+            not_before: time::to_rfc3339(self.not_before),
+            not_after: time::to_rfc3339(self.not_after),
+            public_key: crate::cms::alg::describe_key(&self.spki),
+        }
+    }
+}
+
+/// Serial number as lowercase hex without a sign-padding zero octet.
+pub fn serial_hex(serial: &[u8]) -> String {
+    let trimmed = match serial {
+        [0, rest @ ..] if !rest.is_empty() => rest,
+        s => s,
+    };
+    hex(trimmed)
+}
+
+fn parse_extensions(r: &mut Reader<'_>) -> Result<Vec<Extension>> {
+    let mut out: Vec<Extension> = Vec::new();
+    while let Some(e) = r.next_tlv()? {
+        e.check(Tag::SEQUENCE, "Extension")?;
+        let mut er = e.children()?;
+        let id = er.expect(Tag::OID, "extnID")?.oid()?.to_vec();
+        let critical = match er.read_if(|t| *t == Tag::BOOLEAN)? {
+            Some(b) => b.boolean()?,
+            None => false,
+        };
+        let value = er.read("extnValue")?;
+        if !value.tag.is_universal(4) {
+            return Err(Error::malformed("extnValue is not an OCTET STRING"));
+        }
+        let value = value.octets()?.into_owned();
+        er.finish("Extension")?;
+        // RFC 5280 §4.2: a certificate MUST NOT include more than one instance
+        // of a particular extension.
+        if out.iter().any(|x| x.oid == id) {
+            return Err(Error::malformed(format!("extension {} appears twice", oid::to_dotted(&id))));
+        }
+        out.push(Extension { oid: id, critical, value });
+    }
+    Ok(out)
+}
+
+/// Email addresses in a GeneralNames value (SAN).
+fn general_names_emails(der: &[u8]) -> Result<Vec<String>> {
+    let t = asn1::parse_single(der)?;
+    t.check(Tag::SEQUENCE, "GeneralNames")?;
+    let mut r = t.children()?;
+    let mut out = Vec::new();
+    while let Some(gn) = r.next_tlv()? {
+        if gn.tag == Tag::context(1, false) {
+            // rfc822Name [1] IA5String
+            if let Ok(s) = std::str::from_utf8(gn.content) {
+                out.push(s.to_owned());
+            }
+        } else if gn.tag == Tag::context(0, true) {
+            // otherName [0] { type-id OID, value [0] EXPLICIT ANY }
+            let mut or = gn.children()?;
+            let type_id = or.expect(Tag::OID, "otherName type")?.oid()?;
+            if type_id == oid::SMTP_UTF8_MAILBOX {
+                let v = or.expect(Tag::context(0, true), "otherName value")?;
+                let mut vr = v.children()?;
+                let s = vr.read("SmtpUTF8Mailbox")?;
+                if s.tag.is_universal(12) {
+                    if let Ok(s) = std::str::from_utf8(s.content) {
+                        out.push(s.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}

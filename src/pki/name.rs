@@ -1,0 +1,164 @@
+//! X.501 Names (RFC 5280 §4.1.2.4): parsing, display, and comparison.
+
+use crate::asn1::{oid, Tag, Tlv};
+use crate::error::{Error, Result};
+
+/// One AttributeTypeAndValue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attribute {
+    /// Attribute type OID (content bytes).
+    pub oid: Vec<u8>,
+    /// Universal tag number of the value (12 UTF8String, 19 PrintableString, ...).
+    pub value_tag: u32,
+    /// Value content bytes as encoded.
+    pub value: Vec<u8>,
+}
+
+impl Attribute {
+    /// The value as text, decoding BMPString and UniversalString; other string
+    /// types are taken as UTF-8 (lossy).
+    pub fn text(&self) -> String {
+        match self.value_tag {
+            30 => {
+                let units: Vec<u16> = self
+                    .value
+                    .chunks(2)
+                    .map(|c| match c {
+                        [a, b] => u16::from_be_bytes([*a, *b]),
+                        _ => 0xfffd,
+                    })
+                    .collect();
+                String::from_utf16_lossy(&units)
+            }
+            28 => self
+                .value
+                .chunks(4)
+                .map(|c| match c {
+                    [a, b, cc, d] => char::from_u32(u32::from_be_bytes([*a, *b, *cc, *d])).unwrap_or('\u{fffd}'),
+                    _ => '\u{fffd}',
+                })
+                .collect(),
+            _ => String::from_utf8_lossy(&self.value).into_owned(),
+        }
+    }
+}
+
+/// A parsed Name: RDNs in encoded order, each a set of attributes.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Name {
+    /// The raw DER/BER of the whole Name.
+    pub raw: Vec<u8>,
+    /// RDNSequence.
+    pub rdns: Vec<Vec<Attribute>>,
+}
+
+const SHORT_NAMES: &[(&[u8], &str)] = &[
+    (oid::AT_CN, "CN"),
+    (oid::AT_SURNAME, "SN"),
+    (oid::AT_SERIAL_NUMBER, "serialNumber"),
+    (oid::AT_C, "C"),
+    (oid::AT_L, "L"),
+    (oid::AT_ST, "ST"),
+    (oid::AT_STREET, "street"),
+    (oid::AT_O, "O"),
+    (oid::AT_OU, "OU"),
+    (oid::AT_TITLE, "title"),
+    (oid::AT_GIVEN_NAME, "GN"),
+    (oid::AT_DN_QUALIFIER, "dnQualifier"),
+    (oid::AT_DC, "DC"),
+    (oid::AT_UID, "UID"),
+    (oid::EMAIL_ADDRESS, "emailAddress"),
+];
+
+impl Name {
+    /// Parse a Name (SEQUENCE OF SET OF AttributeTypeAndValue).
+    pub fn parse(t: &Tlv<'_>) -> Result<Name> {
+        t.check(Tag::SEQUENCE, "Name")?;
+        let mut rdns = Vec::new();
+        let mut r = t.children()?;
+        while let Some(set) = r.next_tlv()? {
+            set.check(Tag::SET, "RelativeDistinguishedName")?;
+            let mut attrs = Vec::new();
+            let mut sr = set.children()?;
+            while let Some(atv) = sr.next_tlv()? {
+                atv.check(Tag::SEQUENCE, "AttributeTypeAndValue")?;
+                let mut ar = atv.children()?;
+                let oid = ar.expect(Tag::OID, "attribute type")?.oid()?.to_vec();
+                let v = ar.read("attribute value")?;
+                ar.finish("AttributeTypeAndValue")?;
+                let value = v.string_value(v.tag.number)?.into_owned();
+                attrs.push(Attribute { oid, value_tag: v.tag.number, value });
+            }
+            if attrs.is_empty() {
+                return Err(Error::malformed("empty RelativeDistinguishedName"));
+            }
+            rdns.push(attrs);
+        }
+        Ok(Name { raw: t.raw.to_vec(), rdns })
+    }
+
+    /// Every attribute value of a type, in order.
+    pub fn values<'s>(&'s self, ty: &'s [u8]) -> impl Iterator<Item = &'s Attribute> + 's {
+        self.rdns.iter().flatten().filter(move |a| a.oid == ty)
+    }
+
+    /// RFC 4514-style string, most significant RDN last, as people read it
+    /// (e.g. `CN=Alice,O=Example,C=US`).
+    pub fn to_display(&self) -> String {
+        let mut parts = Vec::with_capacity(self.rdns.len());
+        for rdn in self.rdns.iter().rev() {
+            let mut items = Vec::with_capacity(rdn.len());
+            for a in rdn {
+                let key = SHORT_NAMES
+                    .iter()
+                    .find(|(o, _)| *o == a.oid.as_slice())
+                    .map(|(_, n)| (*n).to_owned())
+                    .unwrap_or_else(|| oid::to_dotted(&a.oid));
+                items.push(format!("{key}={}", escape(&a.text())));
+            }
+            parts.push(items.join("+"));
+        }
+        parts.join(",")
+    }
+
+    /// Name equality for matching issuers (RFC 5280 §7.1, simplified for
+    /// signer lookup): byte-identical, or every attribute equal after
+    /// case-folding and whitespace compression of string values.
+    pub fn matches(&self, other: &Name) -> bool {
+        if self.raw == other.raw {
+            return true;
+        }
+        if self.rdns.len() != other.rdns.len() {
+            return false;
+        }
+        self.rdns.iter().zip(other.rdns.iter()).all(|(a, b)| {
+            a.len() == b.len()
+                && a.iter().all(|x| b.iter().any(|y| x.oid == y.oid && normalise(&x.text()) == normalise(&y.text())))
+        })
+    }
+}
+
+/// Case-fold and compress internal whitespace, trim the ends.
+fn normalise(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// RFC 4514 §2.4 escaping of special characters for display.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let last = s.chars().count().saturating_sub(1);
+    for (i, c) in s.chars().enumerate() {
+        let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';')
+            || (i == 0 && (c == '#' || c == ' '))
+            || (i == last && c == ' ');
+        if special {
+            out.push('\\');
+        }
+        if c.is_control() {
+            out.push_str(&format!("\\{:02x}", u32::from(c) & 0xff));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
