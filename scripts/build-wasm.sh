@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Build the npm package into pkg/ (generated, not committed):
+#   cargo (profile `wasm`) -> wasm-bindgen --target web -> wasm-opt -Oz -> pkg/package.json
+# The result is one ES module that works in a page, in a module Web Worker and
+# in Node >= 20 (there: `await init({ module_or_path: <bytes of the .wasm> })`).
+# Prints the raw and gzip size of the shipped .wasm.
+#
+#   bash scripts/build-wasm.sh
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+name=jmap_smime
+out=pkg
+read -r target_dir version < <(cargo metadata --format-version 1 --no-deps | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+print(m["target_directory"], next(p["version"] for p in m["packages"] if p["name"] == "jmap-smime"))')
+raw="$target_dir/wasm32-unknown-unknown/wasm/$name.wasm"
+
+echo "build-wasm: cargo build --lib --target wasm32-unknown-unknown --profile wasm"
+cargo build --lib --target wasm32-unknown-unknown --profile wasm
+
+echo "build-wasm: wasm-bindgen --target web --out-dir $out"
+rm -rf "$out"
+# Reference types are off (.cargo/config.toml), so the glue keeps JS values in
+# a JS-side slab and binaryen 108 can rewrite the module safely.
+wasm-bindgen --target web --out-dir "$out" --out-name "$name" "$raw"
+
+# binaryen 108 needs the post-MVP features rustc uses spelled out.
+echo "build-wasm: wasm-opt -Oz"
+wasm-opt -Oz \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals \
+    -o "$out/${name}_bg.opt.wasm" "$out/${name}_bg.wasm"
+mv "$out/${name}_bg.opt.wasm" "$out/${name}_bg.wasm"
+
+# package.json of the published package: the crate's version, ES module only.
+cat > "$out/package.json" <<JSON
+{
+  "name": "jmap-smime",
+  "version": "$version",
+  "description": "Verify S/MIME signatures of JMAP mail in the browser (Rust compiled to WebAssembly)",
+  "license": "MIT OR Apache-2.0",
+  "type": "module",
+  "main": "./$name.js",
+  "module": "./$name.js",
+  "types": "./$name.d.ts",
+  "exports": {
+    ".": {
+      "types": "./$name.d.ts",
+      "default": "./$name.js"
+    },
+    "./${name}_bg.wasm": "./${name}_bg.wasm",
+    "./package.json": "./package.json"
+  },
+  "files": [
+    "$name.js",
+    "$name.d.ts",
+    "${name}_bg.wasm",
+    "${name}_bg.wasm.d.ts"
+  ],
+  "sideEffects": false
+}
+JSON
+
+wasm="$out/${name}_bg.wasm"
+# Instantiate the optimised module once, so a broken wasm-opt rewrite fails here.
+node --input-type=module -e "
+import { readFileSync } from 'node:fs';
+const api = await import('./$out/$name.js');
+await api.default({ module_or_path: readFileSync('$wasm') });
+console.log('build-wasm: loads in Node ' + process.version + ', version() = ' + api.version());
+"
+size=$(stat -c %s "$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+echo "build-wasm: $out/: $(cd "$out" && ls | tr '\n' ' ')"
+echo "wasm: $size bytes, gzip $gz bytes"
