@@ -1,0 +1,143 @@
+//! Content-Transfer-Encoding decoders (RFC 2045 §6).
+
+use crate::error::{Error, Result};
+
+fn b64_value(c: u8) -> Option<u32> {
+    match c {
+        b'A'..=b'Z' => Some(u32::from(c.saturating_sub(b'A'))),
+        b'a'..=b'z' => Some(u32::from(c.saturating_sub(b'a')).saturating_add(26)),
+        b'0'..=b'9' => Some(u32::from(c.saturating_sub(b'0')).saturating_add(52)),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    }
+}
+
+/// Base64 (RFC 2045 §6.8): characters outside the alphabet are ignored, `=`
+/// ends the data. A dangling single sextet is an error.
+pub fn base64(input: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(input.len() / 4 * 3);
+    let mut acc: u32 = 0;
+    let mut n = 0u8;
+    for &c in input {
+        if c == b'=' {
+            break;
+        }
+        let Some(v) = b64_value(c) else { continue };
+        acc = (acc << 6) | v;
+        n = n.saturating_add(1);
+        if n == 4 {
+            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
+            acc = 0;
+            n = 0;
+        }
+    }
+    match n {
+        0 => {}
+        2 => out.push((acc >> 4) as u8),
+        3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
+        _ => return Err(Error::malformed("truncated base64 data")),
+    }
+    Ok(out)
+}
+
+/// Base64 encoding (standard alphabet, padded, no line breaks).
+pub fn base64_encode(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let sym = |v: u32| char::from(ALPHABET[(v & 63) as usize]);
+    let mut out = String::with_capacity(input.len().div_ceil(3).saturating_mul(4));
+    for chunk in input.chunks(3) {
+        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
+        let v = (b(0) << 16) | (b(1) << 8) | b(2);
+        out.push(sym(v >> 18));
+        out.push(sym(v >> 12));
+        out.push(if chunk.len() > 1 { sym(v >> 6) } else { '=' });
+        out.push(if chunk.len() > 2 { sym(v) } else { '=' });
+    }
+    out
+}
+
+fn hex_value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c.saturating_sub(b'0')),
+        b'A'..=b'F' => Some(c.saturating_sub(b'A').saturating_add(10)),
+        b'a'..=b'f' => Some(c.saturating_sub(b'a').saturating_add(10)),
+        _ => None,
+    }
+}
+
+/// Quoted-printable (RFC 2045 §6.7): `=XX` octets, `=` at end of line is a
+/// soft break, trailing whitespace on a line is dropped, a stray `=` is kept.
+pub fn quoted_printable(input: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(input.len());
+    for line in input.split_inclusive(|b| *b == b'\n') {
+        let (body, has_nl) = match line.strip_suffix(b"\n") {
+            Some(b) => (b.strip_suffix(b"\r").unwrap_or(b), true),
+            None => (line, false),
+        };
+        let end = body.iter().rposition(|b| *b != b' ' && *b != b'\t').map_or(0, |p| p.saturating_add(1));
+        let body = body.get(..end).unwrap_or(&[]);
+        let (body, soft) = match body.strip_suffix(b"=") {
+            Some(b) => (b, true),
+            None => (body, false),
+        };
+        let mut i = 0usize;
+        while let Some(&c) = body.get(i) {
+            if c == b'=' {
+                let h = body.get(i.saturating_add(1)).and_then(|x| hex_value(*x));
+                let l = body.get(i.saturating_add(2)).and_then(|x| hex_value(*x));
+                if let (Some(h), Some(l)) = (h, l) {
+                    out.push((h << 4) | l);
+                    i = i.saturating_add(3);
+                    continue;
+                }
+            }
+            out.push(c);
+            i = i.saturating_add(1);
+        }
+        if has_nl && !soft {
+            out.extend_from_slice(b"\r\n");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_table() {
+        let cases: &[(&[u8], &[u8])] = &[
+            (b"", b""),
+            (b"Zg==", b"f"),
+            (b"Zm8=", b"fo"),
+            (b"Zm9v", b"foo"),
+            (b"Zm9v\r\nYmFy", b"foobar"),
+            (b"Zm9vYg", b"foob"),
+            (b" Z m 9 v !", b"foo"),
+        ];
+        for (enc, dec) in cases {
+            assert_eq!(base64(enc).unwrap(), *dec);
+        }
+        assert!(base64(b"Zm9vY").is_err());
+        for data in [&b""[..], b"a", b"ab", b"abc", b"\x00\xff\x10"] {
+            assert_eq!(base64(base64_encode(data).as_bytes()).unwrap(), data);
+        }
+    }
+
+    #[test]
+    fn quoted_printable_table() {
+        let cases: &[(&[u8], &[u8])] = &[
+            (b"caf=C3=A9", b"caf\xc3\xa9"),
+            (b"soft=\r\nbreak", b"softbreak"),
+            (b"trail  \r\nx", b"trail\r\nx"),
+            (b"a=\nb\n", b"ab\r\n"),
+            (b"stray = sign", b"stray = sign"),
+            (b"=3D", b"="),
+        ];
+        for (enc, dec) in cases {
+            assert_eq!(quoted_printable(enc), *dec, "{}", String::from_utf8_lossy(enc));
+        }
+    }
+}
