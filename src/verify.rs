@@ -1,13 +1,22 @@
-//! The pipeline: raw message → [`SignatureReport`].
+//! The pipeline: raw message → MIME → CMS → [`SignatureReport`].
+//!
+//! Only a signature at the message root vouches for the message (RFC 8551
+//! §3.1 and DESIGN.md "coverage"); a signed entity nested in an unsigned
+//! container is reported as `partial`, never as the message's signature.
 
+use std::borrow::Cow;
+
+use crate::asn1::oid;
+use crate::cms::signed_data::{self, ContentKind, SignedData};
+use crate::cms::signer::{self, Content};
+use crate::error::{Code, Error, Result};
+use crate::mime::{self, decode, smime::Smime, Entity};
 use crate::policy::Policy;
-use crate::report::{SignatureReport, Structure};
+use crate::report::{Canonicalization, Coverage, Form, Problem, SignatureReport, SignedContent, Structure};
 
-/// Check every S/MIME signature at the root of `raw` (an RFC 5322 message).
-/// Never panics; every failure is a code in the report.
-pub fn verify_signatures(_raw: &[u8], _policy: &Policy) -> SignatureReport {
+fn empty(structure: Structure) -> SignatureReport {
     SignatureReport {
-        structure: Structure::Unsigned,
+        structure,
         coverage: None,
         crypto_valid: false,
         signers: Vec::new(),
@@ -16,4 +25,161 @@ pub fn verify_signatures(_raw: &[u8], _policy: &Policy) -> SignatureReport {
         crl_count: 0,
         content: None,
     }
+}
+
+fn with_error(structure: Structure, e: &Error) -> SignatureReport {
+    let mut r = empty(structure);
+    r.errors.push(Problem::from(e));
+    r
+}
+
+/// Check every S/MIME signature at the root of `raw` (an RFC 5322 message)
+/// with `policy`. Never panics: every failure is a code in the report.
+pub fn verify_signatures(raw: &[u8], policy: &Policy) -> SignatureReport {
+    let root = match mime::parse(raw) {
+        Ok(r) => r,
+        Err(e) => return with_error(Structure::Malformed, &e),
+    };
+    match mime::smime::classify(&root, raw) {
+        Smime::None => nested(&root, raw),
+        Smime::Detached { signed, signature } => detached(raw, signed, &signature, policy),
+        Smime::Opaque { cms, declared: _ } => opaque(&root.path, &cms, policy, true),
+        Smime::Encrypted => with_error(Structure::Encrypted, &Error::new(Code::Encrypted, "the message is S/MIME encrypted (enveloped-data)")),
+        Smime::CertsOnly => empty(Structure::CertsOnly),
+        Smime::Other(kind) => with_error(Structure::Unknown, &Error::new(Code::UnsupportedAlgorithm, format!("S/MIME {kind} is not supported"))),
+        Smime::UnknownProtocol(p) => with_error(Structure::Unknown, &Error::new(Code::UnknownProtocol, format!("multipart/signed with protocol {p:?}"))),
+        Smime::Malformed(e) => with_error(Structure::Malformed, &e),
+    }
+}
+
+/// The root is not S/MIME: look for a signed entity deeper in the tree.
+fn nested(root: &Entity, raw: &[u8]) -> SignatureReport {
+    for e in root.walk().into_iter().skip(1) {
+        let form = match mime::smime::classify(e, raw) {
+            Smime::Detached { .. } => Form::Detached,
+            Smime::Opaque { cms, .. } => match signed_data::parse_content_info(&cms) {
+                Ok(ci) if ci.kind == ContentKind::SignedData => Form::Opaque,
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let mut r = with_error(
+            Structure::Partial,
+            &Error::new(Code::PartialSignature, format!("only MIME part {} is signed, inside an unsigned {}", e.path, root.content_type.value)),
+        );
+        r.coverage = Some(Coverage { part: e.path.clone(), whole_message: false, form, canonicalization: None });
+        return r;
+    }
+    empty(Structure::Unsigned)
+}
+
+fn parse_signed(cms: &[u8]) -> Result<(ContentKind, Option<SignedData<'_>>)> {
+    let ci = signed_data::parse_content_info(cms)?;
+    match (ci.kind, ci.content) {
+        (ContentKind::SignedData, Some(c)) => Ok((ContentKind::SignedData, Some(signed_data::parse_signed_data(&c)?))),
+        (ContentKind::SignedData, None) => Err(Error::malformed("SignedData without content")),
+        (kind, _) => Ok((kind, None)),
+    }
+}
+
+fn detached(raw: &[u8], signed: &Entity, signature: &[u8], policy: &Policy) -> SignatureReport {
+    let sd = match parse_signed(signature) {
+        Ok((ContentKind::SignedData, Some(sd))) => sd,
+        Ok((kind, _)) => return with_error(Structure::Malformed, &Error::malformed(format!("the signature part holds {kind:?}, not SignedData"))),
+        Err(e) => return with_error(Structure::Malformed, &e),
+    };
+    let exact = signed.raw_entity(raw);
+    // R19: the exact bytes first; the CRLF form only for bare-LF storage and
+    // never when binary content is inside (RFC 8551 §3.1.2).
+    let crlf = (signer::has_bare_lf(exact) && !signed.contains_binary()).then(|| Cow::Owned(signer::crlf_canonical(exact)));
+    let content = Content { exact, crlf };
+    let mut report = judge_all(&sd, Some(&content), policy, Form::Detached, "");
+    // RFC 8551 §3.5 / RFC 5652 §5.2: a detached signature has no eContent.
+    if sd.econtent.is_some() {
+        report.errors.insert(0, Problem::from(&Error::new(Code::EcontentConfusion, "the detached signature also carries its own content")));
+        report.crypto_valid = false;
+    }
+    report
+}
+
+fn opaque(path: &str, cms: &[u8], policy: &Policy, root: bool) -> SignatureReport {
+    let sd = match parse_signed(cms) {
+        Ok((ContentKind::SignedData, Some(sd))) => sd,
+        Ok((ContentKind::Encrypted, _)) => return with_error(Structure::Encrypted, &Error::new(Code::Encrypted, "the message is S/MIME encrypted")),
+        Ok((kind, _)) => return with_error(Structure::Unknown, &Error::new(Code::UnsupportedAlgorithm, format!("S/MIME content {kind:?} is not supported"))),
+        Err(e) => return with_error(Structure::Malformed, &e),
+    };
+    if sd.signer_infos.is_empty() && sd.econtent.is_none() {
+        // RFC 8551 §3.8: a certs-only message.
+        let mut r = empty(Structure::CertsOnly);
+        r.certificate_count = sd.certificates.len();
+        r.crl_count = sd.crls.len();
+        return r;
+    }
+    let content = sd.econtent.as_deref().map(|exact| Content { exact, crlf: None });
+    let mut report = judge_all(&sd, content.as_ref(), policy, Form::Opaque, path);
+    if let Some(c) = sd.econtent.as_deref() {
+        report.content = Some(inner_content(c));
+    }
+    report.coverage = report.coverage.map(|mut c| {
+        c.whole_message = root && c.whole_message;
+        c.canonicalization = None;
+        c
+    });
+    report
+}
+
+/// Describe the encapsulated entity for display.
+fn inner_content(c: &[u8]) -> SignedContent {
+    let content_type = mime::parse(c).map(|e| e.content_type.value).unwrap_or_else(|_| "application/octet-stream".to_owned());
+    SignedContent { content_type, size: c.len(), base64: decode::base64_encode(c) }
+}
+
+fn judge_all(sd: &SignedData<'_>, content: Option<&Content<'_>>, policy: &Policy, form: Form, path: &str) -> SignatureReport {
+    let mut r = empty(Structure::Signed);
+    r.certificate_count = sd.certificates.len();
+    r.crl_count = sd.crls.len();
+    r.coverage = Some(Coverage {
+        part: path.to_owned(),
+        whole_message: true,
+        form,
+        canonicalization: (form == Form::Detached).then_some(Canonicalization::Exact),
+    });
+    if sd.signer_infos.is_empty() {
+        // Zero SignerInfos: not a signature at all.
+        r.structure = Structure::Unsigned;
+        r.coverage = None;
+        r.errors.push(Problem::from(&Error::new(Code::NoSigners, "the signature container has no SignerInfo")));
+        return r;
+    }
+    let mut message_errors = Vec::new();
+    // R20: S/MIME signs id-data only.
+    if sd.econtent_type != oid::DATA {
+        message_errors.push(Problem::from(&Error::new(Code::UnexpectedContentType, format!("eContentType is {}, not id-data", oid::to_dotted(sd.econtent_type)))));
+    }
+    if content.is_none() {
+        message_errors.push(Problem::from(&Error::new(Code::EcontentConfusion, "the opaque signature carries no content")));
+    }
+    let mut crlf_used = false;
+    // R24: each SignerInfo is judged on its own.
+    for index in 0..sd.signer_infos.len() {
+        let outcome = signer::judge(sd, index, content, policy);
+        crlf_used |= outcome.matched == Some(Canonicalization::Crlf);
+        r.signers.push(outcome.report);
+    }
+    if crlf_used {
+        if let Some(c) = r.coverage.as_mut() {
+            c.canonicalization = Some(Canonicalization::Crlf);
+        }
+    }
+    r.crypto_valid = message_errors.is_empty() && r.signers.iter().all(|s| s.valid);
+    r.errors = message_errors;
+    for s in &r.signers {
+        if let Some(e) = &s.error {
+            if !r.errors.iter().any(|x| x.code == e.code) {
+                r.errors.push(e.clone());
+            }
+        }
+    }
+    r
 }

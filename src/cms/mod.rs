@@ -2,3 +2,7 @@
 //! signed attributes, and signature checks.
 
 pub mod alg;
+pub mod signed_data;
+pub mod signer;
+
+pub use signed_data::{parse_content_info, parse_signed_data, ContentInfo, ContentKind, SignedData, SignerInfo};

@@ -1,0 +1,363 @@
+//! Judging one SignerInfo (R21–R24): signed attributes, certificate
+//! selection, digest, and signature.
+
+use std::borrow::Cow;
+
+use super::alg::{self, DigestAlg, PublicKey, SigScheme};
+use super::signed_data::{SignedData, SignerIdentifier, SignerInfo};
+use crate::asn1::{hex, oid, time, AlgorithmIdentifier, Tag, Tlv};
+use crate::error::{Code, Error, Result};
+use crate::limits;
+use crate::pki::cert::{serial_hex, Certificate};
+use crate::pki::name::Name;
+use crate::policy::Policy;
+use crate::report::{Canonicalization, Problem, SignerId, SignerReport};
+
+/// The content a signature covers, and (for detached signatures of messages
+/// stored with bare LF) its CRLF-canonical alternative.
+#[derive(Clone, Debug)]
+pub struct Content<'c> {
+    /// The exact bytes (R19).
+    pub exact: &'c [u8],
+    /// The CRLF form, tried only when the exact bytes do not match.
+    pub crlf: Option<Cow<'c, [u8]>>,
+}
+
+/// Parsed signed attributes (RFC 5652 §5.3, §11).
+#[derive(Debug, Default)]
+struct SignedAttributes {
+    content_type: Option<Vec<u8>>,
+    message_digest: Option<Vec<u8>>,
+    signing_time: Option<time::UnixTime>,
+    /// (hash algorithm, cert hash, issuerSerial) of the first ESSCertID.
+    ess: Option<(DigestAlg, Vec<u8>, Option<(Name, Vec<u8>)>)>,
+}
+
+fn bad_attrs(detail: impl Into<String>) -> Error {
+    Error::new(Code::BadSignedAttributes, detail)
+}
+
+/// The single value of an attribute: RFC 5652 §11.1–11.3 require exactly one.
+fn single_value<'a>(values: &Tlv<'a>, what: &str) -> Result<Tlv<'a>> {
+    let mut r = values.children()?;
+    let v = r.next_tlv()?.ok_or_else(|| bad_attrs(format!("{what} attribute without a value")))?;
+    if !r.is_empty() {
+        return Err(bad_attrs(format!("{what} attribute with more than one value")));
+    }
+    Ok(v)
+}
+
+fn parse_signed_attributes(t: &Tlv<'_>) -> Result<SignedAttributes> {
+    let mut out = SignedAttributes::default();
+    let mut seen: Vec<&[u8]> = Vec::new();
+    let mut r = t.children()?;
+    let mut count = 0usize;
+    while let Some(attr) = r.next_tlv()? {
+        count = count.saturating_add(1);
+        if count > limits::MAX_SIGNED_ATTRIBUTES {
+            return Err(Error::limit(format!("more than {} signed attributes", limits::MAX_SIGNED_ATTRIBUTES)));
+        }
+        attr.check(Tag::SEQUENCE, "Attribute")?;
+        let mut ar = attr.children()?;
+        let ty = ar.expect(Tag::OID, "attrType")?.oid()?;
+        let values = ar.expect(Tag::SET, "attrValues")?;
+        ar.finish("Attribute")?;
+        let known = [oid::ATTR_CONTENT_TYPE, oid::ATTR_MESSAGE_DIGEST, oid::ATTR_SIGNING_TIME, oid::ATTR_SIGNING_CERTIFICATE, oid::ATTR_SIGNING_CERTIFICATE_V2];
+        if known.contains(&ty) {
+            // RFC 5652 §11: content-type, message-digest and signing-time
+            // appear at most once; RFC 5035 §5.4 likewise for the ESS ones.
+            if seen.contains(&ty) {
+                return Err(bad_attrs(format!("signed attribute {} appears more than once", oid::to_dotted(ty))));
+            }
+            seen.push(ty);
+        }
+        match ty {
+            oid::ATTR_CONTENT_TYPE => {
+                out.content_type = Some(single_value(&values, "content-type")?.oid()?.to_vec());
+            }
+            oid::ATTR_MESSAGE_DIGEST => {
+                let v = single_value(&values, "message-digest")?;
+                if !v.tag.is_universal(4) {
+                    return Err(bad_attrs("message-digest is not an OCTET STRING"));
+                }
+                out.message_digest = Some(v.octets()?.into_owned());
+            }
+            oid::ATTR_SIGNING_TIME => {
+                out.signing_time = Some(time::parse_time(&single_value(&values, "signing-time")?)?);
+            }
+            oid::ATTR_SIGNING_CERTIFICATE => {
+                out.ess = Some(parse_ess(&single_value(&values, "signingCertificate")?, false)?);
+            }
+            oid::ATTR_SIGNING_CERTIFICATE_V2 => {
+                let v2 = parse_ess(&single_value(&values, "signingCertificateV2")?, true)?;
+                // V2 wins when both are present (RFC 5035 §3).
+                out.ess = Some(v2);
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// SigningCertificate(V2) (RFC 2634 §5.4, RFC 5035 §4): the first ESSCertID
+/// identifies the signer certificate.
+fn parse_ess(t: &Tlv<'_>, v2: bool) -> Result<(DigestAlg, Vec<u8>, Option<(Name, Vec<u8>)>)> {
+    t.check(Tag::SEQUENCE, "SigningCertificate")?;
+    let mut r = t.children()?;
+    let certs = r.expect(Tag::SEQUENCE, "certs")?;
+    let mut cr = certs.children()?;
+    let first = cr.read("ESSCertID")?;
+    first.check(Tag::SEQUENCE, "ESSCertID")?;
+    let mut er = first.children()?;
+    let mut hash_alg = if v2 { DigestAlg::Sha256 } else { DigestAlg::Sha1 };
+    if v2 {
+        if let Some(a) = er.read_if(|t| *t == Tag::SEQUENCE)? {
+            hash_alg = DigestAlg::parse(&AlgorithmIdentifier::parse(&a)?)?;
+        }
+    }
+    let hash_t = er.read("certHash")?;
+    if !hash_t.tag.is_universal(4) {
+        return Err(bad_attrs("ESSCertID certHash is not an OCTET STRING"));
+    }
+    let hash = hash_t.octets()?.into_owned();
+    let mut issuer_serial = None;
+    if let Some(is) = er.read_if(|t| *t == Tag::SEQUENCE)? {
+        // IssuerSerial { issuer GeneralNames, serialNumber }: use the first directoryName.
+        let mut ir = is.children()?;
+        let gns = ir.expect(Tag::SEQUENCE, "GeneralNames")?;
+        let serial = ir.expect(Tag::INTEGER, "serialNumber")?.integer_bytes()?.to_vec();
+        let mut gr = gns.children()?;
+        while let Some(gn) = gr.next_tlv()? {
+            if gn.tag == Tag::context(4, true) {
+                let mut nr = gn.children()?;
+                issuer_serial = Some((Name::parse(&nr.read("directoryName")?)?, serial));
+                break;
+            }
+        }
+    }
+    Ok((hash_alg, hash, issuer_serial))
+}
+
+/// Integer bytes equal as numbers (ignoring sign-padding zeros).
+fn same_serial(a: &[u8], b: &[u8]) -> bool {
+    let trim = |x: &[u8]| -> Vec<u8> {
+        let skip = x.iter().take_while(|v| **v == 0).count().min(x.len().saturating_sub(1));
+        x.get(skip..).unwrap_or(&[]).to_vec()
+    };
+    trim(a) == trim(b)
+}
+
+fn sid_report(sid: &SignerIdentifier) -> SignerId {
+    match sid {
+        SignerIdentifier::IssuerSerial { issuer, serial } => SignerId::IssuerAndSerial { issuer: issuer.to_display(), serial: serial_hex(serial) },
+        SignerIdentifier::KeyId(k) => SignerId::SubjectKeyIdentifier { key_id: hex(k) },
+    }
+}
+
+/// Certificates that match the SignerInfo's identifier (R21: every SKI
+/// match, since SKIs can collide).
+fn candidates<'s>(sd: &'s SignedData<'_>, sid: &SignerIdentifier) -> Vec<&'s Certificate> {
+    sd.certificates
+        .iter()
+        .filter(|c| match sid {
+            SignerIdentifier::IssuerSerial { issuer, serial } => same_serial(&c.serial, serial) && c.issuer.matches(issuer),
+            SignerIdentifier::KeyId(k) => c.subject_key_id().as_deref() == Some(k.as_slice()),
+        })
+        .take(limits::MAX_CANDIDATES_PER_SIGNER)
+        .collect()
+}
+
+/// The outcome of one signer, with which content form matched.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The report.
+    pub report: SignerReport,
+    /// Which content form matched the digest/signature, if any.
+    pub matched: Option<Canonicalization>,
+}
+
+/// Judge SignerInfo `index` of `sd` against `content` (`None`: an opaque
+/// SignedData without content — nothing can match).
+pub fn judge(sd: &SignedData<'_>, index: usize, content: Option<&Content<'_>>, policy: &Policy) -> Outcome {
+    let unknown_report = |error: Error| SignerReport {
+        index,
+        sid: SignerId::SubjectKeyIdentifier { key_id: String::new() },
+        digest_algorithm: String::new(),
+        signature_algorithm: String::new(),
+        signed_attributes: false,
+        claimed_signing_time: None,
+        certificate: None,
+        valid: false,
+        error: Some(Problem::from(&error)),
+    };
+    let si = match sd.signer_infos.get(index) {
+        Some(Ok(si)) => si,
+        Some(Err(e)) => return Outcome { report: unknown_report(e.clone()), matched: None },
+        None => return Outcome { report: unknown_report(Error::malformed("no such signer")), matched: None },
+    };
+    let mut report = SignerReport {
+        index,
+        sid: sid_report(&si.sid),
+        digest_algorithm: DigestAlg::from_oid(si.digest_algorithm.oid).map_or_else(|| oid::to_dotted(si.digest_algorithm.oid), |d| d.name().to_owned()),
+        signature_algorithm: oid::to_dotted(si.signature_algorithm.oid),
+        signed_attributes: si.signed_attrs.is_some(),
+        claimed_signing_time: None,
+        certificate: None,
+        valid: false,
+        error: None,
+    };
+    let mut matched = None;
+    match judge_inner(sd, si, content, policy, &mut report, &mut matched) {
+        Ok(()) => report.valid = true,
+        Err(e) => {
+            report.error = Some(Problem::from(&e));
+            matched = None;
+        }
+    }
+    Outcome { report, matched }
+}
+
+fn judge_inner(
+    sd: &SignedData<'_>,
+    si: &SignerInfo<'_>,
+    content: Option<&Content<'_>>,
+    policy: &Policy,
+    report: &mut SignerReport,
+    matched: &mut Option<Canonicalization>,
+) -> Result<()> {
+    let digest = DigestAlg::parse(&si.digest_algorithm)?;
+    let scheme = SigScheme::parse(&si.signature_algorithm)?;
+    let attrs = match &si.signed_attrs {
+        Some(t) => Some(parse_signed_attributes(t)?),
+        None => None,
+    };
+    if let Some(a) = &attrs {
+        report.claimed_signing_time = a.signing_time.map(time::to_rfc3339);
+    }
+
+    // Certificate selection (R21), bound by signingCertificate(V2) (R23).
+    let by_sid = candidates(sd, &si.sid);
+    let Some(first) = by_sid.first() else {
+        return Err(Error::new(Code::SignerCertNotFound, "no certificate in the message matches the signer identifier"));
+    };
+    report.certificate = Some(first.info());
+    let mut certs = by_sid.clone();
+    if let Some((hash_alg, hash, issuer_serial)) = attrs.as_ref().and_then(|a| a.ess.as_ref()) {
+        certs.retain(|c| {
+            hash_alg.digest(&[&c.raw]) == *hash
+                && issuer_serial.as_ref().is_none_or(|(n, s)| same_serial(&c.serial, s) && c.issuer.matches(n))
+        });
+        if certs.is_empty() {
+            return Err(Error::new(Code::SigningCertificateMismatch, "the signing-certificate attribute names a different certificate"));
+        }
+    }
+    // Display the first certificate that passes the binding.
+    if let Some(c) = certs.first() {
+        report.certificate = Some(c.info());
+    }
+    let key_of = |c: &Certificate| -> Result<PublicKey> { alg::decode_key(&c.spki, None) };
+    let first_key = key_of(certs.first().copied().unwrap_or(first))?;
+    report.signature_algorithm = scheme.display(digest, Some(&first_key));
+    // Refuse weak algorithms before any hashing of content or signature math.
+    alg::check_policy(&first_key, scheme, digest, policy)?;
+
+    let Some(content) = content else {
+        return Err(Error::new(Code::EcontentConfusion, "the opaque signature carries no content to verify"));
+    };
+
+    match (&si.signed_attrs, attrs) {
+        (Some(raw_attrs), Some(a)) => {
+            // R22 / RFC 5652 §11.1: exactly one content-type equal to eContentType.
+            let ct = a.content_type.ok_or_else(|| bad_attrs("signed attributes without content-type"))?;
+            if ct != sd.econtent_type {
+                return Err(Error::new(Code::ContentTypeMismatch, format!("content-type attribute is {}, eContentType is {}", oid::to_dotted(&ct), oid::to_dotted(sd.econtent_type))));
+            }
+            // R22 / RFC 5652 §11.2: exactly one message-digest equal to ours.
+            let md = a.message_digest.ok_or_else(|| bad_attrs("signed attributes without message-digest"))?;
+            *matched = if digest.digest(&[content.exact]) == md {
+                Some(Canonicalization::Exact)
+            } else if content.crlf.as_deref().is_some_and(|c| digest.digest(&[c]) == md) {
+                Some(Canonicalization::Crlf)
+            } else {
+                return Err(Error::new(Code::DigestMismatch, format!("the {} digest of the content differs from the signed message-digest", digest.name())));
+            };
+            // RFC 5652 §5.4: the signature covers the DER of the attributes
+            // with the SET OF tag (0x31), taken from the received bytes.
+            let mut signed = raw_attrs.raw.to_vec();
+            if let Some(tag) = signed.first_mut() {
+                *tag = 0x31;
+            }
+            try_candidates(&certs, |key| alg::verify(key, scheme, digest, &signed, &si.signature, policy))
+        }
+        _ => {
+            // Without signed attributes the content itself is signed.
+            let exact = try_candidates(&certs, |key| alg::verify(key, scheme, digest, content.exact, &si.signature, policy));
+            if exact.is_ok() {
+                *matched = Some(Canonicalization::Exact);
+                return exact;
+            }
+            if let Some(crlf) = content.crlf.as_deref() {
+                if try_candidates(&certs, |key| alg::verify(key, scheme, digest, crlf, &si.signature, policy)).is_ok() {
+                    *matched = Some(Canonicalization::Crlf);
+                    return Ok(());
+                }
+            }
+            exact
+        }
+    }
+}
+
+/// Try each candidate certificate's key; succeed on the first that verifies,
+/// else return the first candidate's error.
+fn try_candidates(certs: &[&Certificate], mut check: impl FnMut(&PublicKey) -> Result<()>) -> Result<()> {
+    let mut first_err = None;
+    for c in certs {
+        let r = alg::decode_key(&c.spki, None).and_then(|k| check(&k));
+        match r {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_err.unwrap_or_else(|| Error::new(Code::SignerCertNotFound, "no usable signer certificate")))
+}
+
+/// Convert bare LF line ends to CRLF (RFC 8551 §3.1.1 canonical form); CR
+/// already before LF is kept.
+pub fn crlf_canonical(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len().saturating_add(data.len() / 32));
+    let mut prev = 0u8;
+    for &b in data {
+        if b == b'\n' && prev != b'\r' {
+            out.push(b'\r');
+        }
+        out.push(b);
+        prev = b;
+    }
+    out
+}
+
+/// True when the data has at least one LF not preceded by CR.
+pub fn has_bare_lf(data: &[u8]) -> bool {
+    let mut prev = 0u8;
+    data.iter().any(|&b| {
+        let bare = b == b'\n' && prev != b'\r';
+        prev = b;
+        bare
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_form() {
+        assert_eq!(crlf_canonical(b"a\nb\r\nc\n"), b"a\r\nb\r\nc\r\n");
+        assert!(has_bare_lf(b"a\r\nb\n"));
+        assert!(!has_bare_lf(b"a\r\nb\r\n"));
+        assert!(same_serial(&[0, 0x80], &[0x80]));
+        assert!(!same_serial(&[1], &[2]));
+    }
+}
