@@ -17,13 +17,19 @@ m = json.load(sys.stdin)
 print(m["target_directory"], next(p["version"] for p in m["packages"] if p["name"] == "jmap-smime"))')
 raw="$target_dir/wasm32-unknown-unknown/wasm/$name.wasm"
 
-echo "build-wasm: cargo build --lib --target wasm32-unknown-unknown --profile wasm"
-cargo build --lib --target wasm32-unknown-unknown --profile wasm
+# Reference types off: wasm-bindgen then keeps JS values in a JS-side slab
+# instead of an externref table. binaryen 108 (Debian 12's wasm-opt) rewrites a
+# module with an externref table wrongly (its table export ends up naming the
+# function table, binaryen issue #4711), and the module then fails to load.
+# The slab form also loads in older engines and bundlers. With the profile's
+# `strip = true` no target_features section is left to contradict this.
+# Only this build needs it: the wasm tests run unoptimised, without wasm-opt.
+echo "build-wasm: cargo build --lib --target wasm32-unknown-unknown --profile wasm (no reference types)"
+cargo build --lib --target wasm32-unknown-unknown --profile wasm \
+    --config 'target.wasm32-unknown-unknown.rustflags = ["-Ctarget-feature=-reference-types"]'
 
 echo "build-wasm: wasm-bindgen --target web --out-dir $out"
 rm -rf "$out"
-# Reference types are off (.cargo/config.toml), so the glue keeps JS values in
-# a JS-side slab and binaryen 108 can rewrite the module safely.
 wasm-bindgen --target web --out-dir "$out" --out-name "$name" "$raw"
 
 # binaryen 108 needs the post-MVP features rustc uses spelled out.

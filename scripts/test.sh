@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The test command: set-up, formatting, lints, native tests, the wasm build,
+# wasm tests in headless Chromium, and the npm package in Node and Chromium.
+# Every step runs even when an earlier one failed (except set-up, and steps
+# that need an output that failed to build); the exit status is non-zero when
+# any step failed, and the last line sums up.
+#
+#   bash scripts/test.sh
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+start=$SECONDS
+passed=()
+failed=()
+skipped=()
+
+# step NAME COMMAND...: run, time and record one step.
+step() {
+    local name=$1
+    shift
+    local t0=$SECONDS
+    printf '\n==> %s: %s\n' "$name" "$*"
+    if "$@"; then
+        printf '<== %s: ok (%ss)\n' "$name" "$((SECONDS - t0))"
+        passed+=("$name")
+    else
+        printf '<== %s: FAILED (%ss)\n' "$name" "$((SECONDS - t0))"
+        failed+=("$name")
+        return 1
+    fi
+}
+
+skip() {
+    printf '\n==> %s: skipped (%s)\n' "$1" "$2"
+    skipped+=("$1")
+}
+
+step setup bash scripts/setup.sh || {
+    echo "test.sh: FAIL: set-up failed, nothing else was run"
+    exit 1
+}
+
+step fmt cargo fmt --all --check || true
+step clippy cargo clippy --all-targets -- -D warnings || true
+# src/wasm/ and the browser tests only exist for wasm32: lint them there too.
+step clippy-wasm cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings || true
+step cargo-test cargo test || true
+
+# Browser tests: wasm-bindgen-test-runner (.cargo/config.toml) drives headless
+# Chromium through chromedriver with the flags in webdriver.json.
+step wasm-test env CHROMEDRIVER=/usr/bin/chromedriver \
+    cargo test --target wasm32-unknown-unknown || true
+
+if step build-wasm bash scripts/build-wasm.sh; then
+    step node-test node --test tests/js/ || true
+else
+    skip node-test "needs pkg/ from build-wasm"
+fi
+
+summary="${#passed[@]} passed (${passed[*]})"
+[ ${#failed[@]} -eq 0 ] || summary+=", ${#failed[@]} failed (${failed[*]})"
+[ ${#skipped[@]} -eq 0 ] || summary+=", ${#skipped[@]} skipped (${skipped[*]})"
+if [ ${#failed[@]} -eq 0 ] && [ ${#skipped[@]} -eq 0 ]; then
+    echo "test.sh: PASS: $summary in $((SECONDS - start))s"
+else
+    echo "test.sh: FAIL: $summary in $((SECONDS - start))s"
+    exit 1
+fi
