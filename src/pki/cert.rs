@@ -47,6 +47,8 @@ pub struct Certificate {
     pub signature_algorithm: (Vec<u8>, Option<Vec<u8>>),
     /// The signature bits.
     pub signature: Vec<u8>,
+    /// Unused bits in the signature BIT STRING (0 in any valid certificate).
+    pub signature_unused_bits: u8,
     /// Issuer name.
     pub issuer: Name,
     /// Subject name.
@@ -76,10 +78,9 @@ impl Certificate {
         let mut r = t.children()?;
         let tbs = r.expect(Tag::SEQUENCE, "tbsCertificate")?;
         let sig_alg = asn1::AlgorithmIdentifier::parse(&r.read("signatureAlgorithm")?)?;
-        let (unused, sig) = r.read("signatureValue")?.bit_string()?;
-        if unused != 0 {
-            return Err(Error::malformed("certificate signature with unused bits"));
-        }
+        // A signature with unused bits cannot verify; that is judged when the
+        // path is validated (PKITS 4.1.6 has one), not at parse time.
+        let (signature_unused_bits, sig) = r.read("signatureValue")?.bit_string()?;
         r.finish("Certificate")?;
 
         let mut tr = tbs.children()?;
@@ -134,6 +135,7 @@ impl Certificate {
             tbs_signature_algorithm: tbs_sig.oid.to_vec(),
             signature_algorithm: (sig_alg.oid.to_vec(), sig_alg.params.map(|p| p.raw.to_vec())),
             signature: sig.into_owned(),
+            signature_unused_bits,
             issuer,
             subject,
             not_before,
