@@ -1,0 +1,88 @@
+//! Shared helpers for the table-driven tests: the expectations table and a
+//! one-line summary of a report in the table's vocabulary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use jmap_smime::report::{Canonicalization, SignatureReport};
+
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// One row of tests/fixtures/expectations.tsv.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub file: String,
+    pub structure: String,
+    pub part: String,
+    pub canon: String,
+    pub default: String,
+    pub legacy: String,
+    pub errors: String,
+    pub openssl: String,
+    pub note: String,
+}
+
+pub fn expectations() -> Vec<Row> {
+    let text = std::fs::read_to_string(fixtures_dir().join("expectations.tsv")).expect("expectations.tsv");
+    let mut lines = text.lines();
+    let header = lines.next().expect("header");
+    assert_eq!(header, "file\tstructure\tpart\tcanon\tdefault\tlegacy\terrors\topenssl\tnote", "expectations.tsv columns changed");
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            assert!(c.len() >= 8, "short row: {l}");
+            Row {
+                file: c[0].into(),
+                structure: c[1].into(),
+                part: c[2].into(),
+                canon: c[3].into(),
+                default: c[4].into(),
+                legacy: c[5].into(),
+                errors: c[6].into(),
+                openssl: c[7].into(),
+                note: c.get(8).unwrap_or(&"").to_string(),
+            }
+        })
+        .collect()
+}
+
+pub fn structure(r: &SignatureReport) -> String {
+    serde_json::to_value(r.structure).unwrap().as_str().unwrap().to_owned()
+}
+
+pub fn part(r: &SignatureReport) -> String {
+    match &r.coverage {
+        None => "-".into(),
+        Some(c) if c.part.is_empty() => "root".into(),
+        Some(c) => c.part.clone(),
+    }
+}
+
+pub fn canon(r: &SignatureReport) -> String {
+    match r.coverage.as_ref().and_then(|c| c.canonicalization) {
+        Some(Canonicalization::Exact) => "exact".into(),
+        Some(Canonicalization::Crlf) => "crlf".into(),
+        None => "-".into(),
+    }
+}
+
+pub fn signers(r: &SignatureReport) -> String {
+    if r.signers.is_empty() {
+        return "-".into();
+    }
+    r.signers.iter().map(|s| if s.valid { "valid".to_owned() } else { s.error.as_ref().unwrap().code.clone() }).collect::<Vec<_>>().join(",")
+}
+
+pub fn errors(r: &SignatureReport) -> String {
+    let mut codes: Vec<&str> = r.errors.iter().map(|e| e.code.as_str()).collect();
+    codes.sort();
+    codes.dedup();
+    if codes.is_empty() {
+        "-".into()
+    } else {
+        codes.join(",")
+    }
+}
