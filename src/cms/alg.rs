@@ -335,7 +335,7 @@ pub fn decode_key(spki: &PublicKeyInfo, inherited_dsa_params: Option<&[u8]>) -> 
     match spki.algorithm.as_slice() {
         oid::RSA_ENCRYPTION | oid::RSASSA_PSS => {
             let (n, e) = two_integers(&spki.key).map_err(|_| bad_key("bad RSA public key"))?;
-            if n.len().saturating_mul(8) > limits::MAX_RSA_BITS.saturating_add(8) {
+            if bit_len(&n) > limits::MAX_RSA_BITS {
                 return Err(Error::limit(format!("RSA key larger than {} bits", limits::MAX_RSA_BITS)));
             }
             let key = rsa::RsaPublicKey::new_with_max_size(rsa::BigUint::from_bytes_be(&n), rsa::BigUint::from_bytes_be(&e), limits::MAX_RSA_BITS)

@@ -156,15 +156,19 @@ fn sid_report(sid: &SignerIdentifier) -> SignerId {
 
 /// Certificates that match the SignerInfo's identifier (R21: every SKI
 /// match, since SKIs can collide).
-fn candidates<'s>(sd: &'s SignedData<'_>, sid: &SignerIdentifier) -> Vec<&'s Certificate> {
-    sd.certificates
+fn candidates<'s>(sd: &'s SignedData<'_>, sid: &SignerIdentifier) -> Result<Vec<&'s Certificate>> {
+    let found: Vec<&Certificate> = sd
+        .certificates
         .iter()
         .filter(|c| match sid {
             SignerIdentifier::IssuerSerial { issuer, serial } => same_serial(&c.serial, serial) && c.issuer.matches(issuer),
             SignerIdentifier::KeyId(k) => c.subject_key_id().as_deref() == Some(k.as_slice()),
         })
-        .take(limits::MAX_CANDIDATES_PER_SIGNER)
-        .collect()
+        .collect();
+    if found.len() > limits::MAX_CANDIDATES_PER_SIGNER {
+        return Err(Error::limit(format!("more than {} certificates match one signer identifier", limits::MAX_CANDIDATES_PER_SIGNER)));
+    }
+    Ok(found)
 }
 
 /// The outcome of one signer, with which content form matched.
@@ -236,7 +240,7 @@ fn judge_inner(
     }
 
     // Certificate selection (R21), bound by signingCertificate(V2) (R23).
-    let by_sid = candidates(sd, &si.sid);
+    let by_sid = candidates(sd, &si.sid)?;
     let Some(first) = by_sid.first() else {
         return Err(Error::new(Code::SignerCertNotFound, "no certificate in the message matches the signer identifier"));
     };

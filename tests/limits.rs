@@ -1,0 +1,278 @@
+//! Every bound in src/limits.rs, tripped through the public API. Each test
+//! builds input one step past the bound and expects `limit-exceeded` (or, for
+//! syntax bounds, `malformed`), and where cheap also checks that the input at
+//! the bound is accepted.
+
+use jmap_smime::asn1::oid;
+use jmap_smime::cms::alg::{self, PublicKey, SigScheme};
+use jmap_smime::limits::*;
+use jmap_smime::pki::cert::PublicKeyInfo;
+use jmap_smime::report::Structure;
+use jmap_smime::{verify_signatures, Code, Policy, SignatureReport};
+
+// ---- tiny DER writer for hand-built CMS ----
+
+fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut v = vec![tag];
+    let n = content.len();
+    if n < 0x80 {
+        v.push(n as u8);
+    } else {
+        let bytes = n.to_be_bytes();
+        let skip = bytes.iter().take_while(|b| **b == 0).count();
+        v.push(0x80 | (bytes.len() - skip) as u8);
+        v.extend_from_slice(&bytes[skip..]);
+    }
+    v.extend_from_slice(content);
+    v
+}
+fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
+    der(0x30, &parts.concat())
+}
+fn set(parts: &[Vec<u8>]) -> Vec<u8> {
+    der(0x31, &parts.concat())
+}
+fn oid_tlv(o: &[u8]) -> Vec<u8> {
+    der(0x06, o)
+}
+fn int(v: &[u8]) -> Vec<u8> {
+    der(0x02, v)
+}
+
+fn alice_cert() -> Vec<u8> {
+    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pki/alice.cert.der")).unwrap()
+}
+
+/// The issuerAndSerialNumber of a certificate (re-using its encoded issuer).
+fn issuer_and_serial(cert: &[u8]) -> Vec<u8> {
+    let c = jmap_smime::pki::cert::Certificate::from_der(cert).unwrap();
+    seq(&[c.issuer.raw.clone(), int(&c.serial)])
+}
+
+/// A SignerInfo for `cert` with SHA-256 / rsaEncryption and the given signed attributes.
+fn signer_info(cert: &[u8], attrs: Option<Vec<u8>>) -> Vec<u8> {
+    let mut parts = vec![int(&[1]), issuer_and_serial(cert), seq(&[oid_tlv(oid::SHA256)])];
+    if let Some(a) = attrs {
+        parts.push(der(0xa0, &a));
+    }
+    parts.push(seq(&[oid_tlv(oid::RSA_ENCRYPTION), der(0x05, &[])]));
+    parts.push(der(0x04, &[0u8; 256]));
+    seq(&parts)
+}
+
+/// ContentInfo(SignedData) with the given certificates, CRLs and signer infos.
+fn signed_data(certs: &[Vec<u8>], crls: &[Vec<u8>], signers: &[Vec<u8>]) -> Vec<u8> {
+    let mut sd = vec![int(&[1]), set(&[seq(&[oid_tlv(oid::SHA256)])]), seq(&[oid_tlv(oid::DATA)])];
+    if !certs.is_empty() {
+        sd.push(der(0xa0, &certs.concat()));
+    }
+    if !crls.is_empty() {
+        sd.push(der(0xa1, &crls.concat()));
+    }
+    sd.push(set(signers));
+    seq(&[oid_tlv(oid::SIGNED_DATA), der(0xa0, &seq(&sd))])
+}
+
+fn b64(data: &[u8]) -> String {
+    jmap_smime::mime::decode::base64_encode(data)
+}
+
+/// A multipart/signed message around a detached signature.
+fn detached(sig: &[u8]) -> Vec<u8> {
+    format!(
+        "From: a@example.com\r\nMIME-Version: 1.0\r\nContent-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b\r\nContent-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+        b64(sig)
+    )
+    .into_bytes()
+}
+
+fn has_code(r: &SignatureReport, code: Code) -> bool {
+    r.errors.iter().any(|e| e.code == code.code())
+}
+
+fn assert_limit(r: &SignatureReport, what: &str) {
+    assert!(has_code(r, Code::LimitExceeded), "{what}: expected limit-exceeded, got {:?}", r.errors);
+}
+
+fn strict() -> Policy {
+    Policy::default()
+}
+
+// ---- the tests, one per limit ----
+
+#[test]
+fn message_bytes() {
+    let big = vec![b'a'; MAX_MESSAGE_BYTES + 1];
+    let r = verify_signatures(&big, &strict());
+    assert_eq!(r.structure, Structure::Malformed);
+    assert_limit(&r, "MAX_MESSAGE_BYTES");
+}
+
+#[test]
+fn mime_depth() {
+    let nest = |n: usize| {
+        let mut s = String::new();
+        for i in 0..n {
+            s.push_str(&format!("Content-Type: multipart/mixed; boundary=b{i}\r\n\r\n--b{i}\r\n"));
+        }
+        s.into_bytes()
+    };
+    assert_limit(&verify_signatures(&nest(MAX_MIME_DEPTH + 2), &strict()), "MAX_MIME_DEPTH");
+    assert_eq!(verify_signatures(&nest(MAX_MIME_DEPTH), &strict()).structure, Structure::Unsigned);
+}
+
+#[test]
+fn mime_parts() {
+    let wide = |n: usize| {
+        let mut s = String::from("Content-Type: multipart/mixed; boundary=b\r\n\r\n");
+        for _ in 0..n {
+            s.push_str("--b\r\n\r\nx\r\n");
+        }
+        s.push_str("--b--\r\n");
+        s.into_bytes()
+    };
+    assert_limit(&verify_signatures(&wide(MAX_MIME_PARTS), &strict()), "MAX_MIME_PARTS");
+    assert_eq!(verify_signatures(&wide(MAX_MIME_PARTS - 1), &strict()).structure, Structure::Unsigned);
+}
+
+#[test]
+fn header_fields() {
+    let mut s = String::new();
+    for i in 0..=MAX_HEADER_FIELDS {
+        s.push_str(&format!("X-H{i}: v\r\n"));
+    }
+    s.push_str("\r\nbody\r\n");
+    assert_limit(&verify_signatures(s.as_bytes(), &strict()), "MAX_HEADER_FIELDS");
+}
+
+#[test]
+fn header_value_bytes() {
+    let s = format!("Subject: {}\r\n\r\nbody", "x".repeat(MAX_HEADER_VALUE_BYTES + 1));
+    assert_limit(&verify_signatures(s.as_bytes(), &strict()), "MAX_HEADER_VALUE_BYTES (one line)");
+    let folded = format!("Subject: a\r\n{}\r\n\r\nbody", format!(" {}\r\n", "x".repeat(1000)).repeat(MAX_HEADER_VALUE_BYTES / 1000 + 1).trim_end());
+    assert_limit(&verify_signatures(folded.as_bytes(), &strict()), "MAX_HEADER_VALUE_BYTES (folded)");
+}
+
+#[test]
+fn mime_parameters() {
+    let mut ct = String::from("Content-Type: text/plain");
+    for i in 0..=MAX_MIME_PARAMETERS {
+        ct.push_str(&format!("; p{i}=v"));
+    }
+    assert_limit(&verify_signatures(format!("{ct}\r\n\r\nx").as_bytes(), &strict()), "MAX_MIME_PARAMETERS");
+}
+
+#[test]
+fn boundary_length() {
+    let msg = |n: usize| {
+        let b = "b".repeat(n);
+        format!("Content-Type: multipart/mixed; boundary=\"{b}\"\r\n\r\n--{b}\r\n\r\nx\r\n--{b}--\r\n").into_bytes()
+    };
+    let r = verify_signatures(&msg(MAX_BOUNDARY_LEN + 1), &strict());
+    assert!(has_code(&r, Code::Malformed), "{:?}", r.errors);
+    assert_eq!(verify_signatures(&msg(MAX_BOUNDARY_LEN), &strict()).structure, Structure::Unsigned);
+}
+
+#[test]
+fn der_depth() {
+    // A signature part whose BER nests one level too deep.
+    let mut ber = Vec::new();
+    for _ in 0..MAX_DER_DEPTH + 2 {
+        ber.extend_from_slice(&[0x30, 0x80]);
+    }
+    for _ in 0..MAX_DER_DEPTH + 2 {
+        ber.extend_from_slice(&[0, 0]);
+    }
+    let r = verify_signatures(&detached(&ber), &strict());
+    assert_eq!(r.structure, Structure::Malformed);
+    assert_limit(&r, "MAX_DER_DEPTH");
+}
+
+#[test]
+fn ber_segments() {
+    // An opaque SignedData whose eContent is a constructed OCTET STRING with
+    // one segment too many.
+    let mut segs = Vec::with_capacity((MAX_BER_SEGMENTS + 1) * 3);
+    for _ in 0..=MAX_BER_SEGMENTS {
+        segs.extend_from_slice(&[0x04, 0x01, b'x']);
+    }
+    let econtent = der(0x24, &segs);
+    let sd = seq(&[int(&[1]), set(&[]), seq(&[oid_tlv(oid::DATA), der(0xa0, &econtent)]), set(&[])]);
+    let ci = seq(&[oid_tlv(oid::SIGNED_DATA), der(0xa0, &sd)]);
+    let msg = format!("Content-Type: application/pkcs7-mime; smime-type=signed-data\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n", b64(&ci));
+    assert_limit(&verify_signatures(msg.as_bytes(), &strict()), "MAX_BER_SEGMENTS");
+}
+
+#[test]
+fn certificates() {
+    let certs = vec![alice_cert(); MAX_CERTIFICATES + 1];
+    let r = verify_signatures(&detached(&signed_data(&certs, &[], &[signer_info(&alice_cert(), None)])), &strict());
+    assert_limit(&r, "MAX_CERTIFICATES");
+}
+
+#[test]
+fn crls() {
+    let crl = seq(&[seq(&[]), seq(&[]), der(0x03, &[0])]);
+    let r = verify_signatures(&detached(&signed_data(&[], &vec![crl; MAX_CRLS + 1], &[signer_info(&alice_cert(), None)])), &strict());
+    assert_limit(&r, "MAX_CRLS");
+}
+
+#[test]
+fn signers() {
+    let si = signer_info(&alice_cert(), None);
+    let r = verify_signatures(&detached(&signed_data(&[alice_cert()], &[], &vec![si.clone(); MAX_SIGNERS + 1])), &strict());
+    assert_limit(&r, "MAX_SIGNERS");
+    let ok = verify_signatures(&detached(&signed_data(&[alice_cert()], &[], &vec![si; MAX_SIGNERS])), &strict());
+    assert_eq!(ok.signers.len(), MAX_SIGNERS);
+    assert!(!has_code(&ok, Code::LimitExceeded));
+}
+
+#[test]
+fn candidates_per_signer() {
+    let si = signer_info(&alice_cert(), None);
+    let r = verify_signatures(&detached(&signed_data(&vec![alice_cert(); MAX_CANDIDATES_PER_SIGNER + 1], &[], &[si.clone()])), &strict());
+    assert_limit(&r, "MAX_CANDIDATES_PER_SIGNER");
+    // At the bound the signer is judged (and fails on its zero signature).
+    let ok = verify_signatures(&detached(&signed_data(&vec![alice_cert(); MAX_CANDIDATES_PER_SIGNER], &[], &[si])), &strict());
+    assert!(!has_code(&ok, Code::LimitExceeded), "{:?}", ok.errors);
+}
+
+#[test]
+fn signed_attributes() {
+    let attr = seq(&[oid_tlv(&[0x2a, 0x03]), set(&[der(0x05, &[])])]);
+    let si = signer_info(&alice_cert(), Some(vec![attr; MAX_SIGNED_ATTRIBUTES + 1].concat()));
+    let r = verify_signatures(&detached(&signed_data(&[alice_cert()], &[], &[si])), &strict());
+    assert_limit(&r, "MAX_SIGNED_ATTRIBUTES");
+}
+
+fn rsa_spki(modulus_bytes: usize) -> PublicKeyInfo {
+    let mut n = vec![0xffu8; modulus_bytes];
+    n.insert(0, 0);
+    PublicKeyInfo { algorithm: oid::RSA_ENCRYPTION.to_vec(), params: None, key: seq(&[int(&n), int(&[1, 0, 1])]) }
+}
+
+#[test]
+fn rsa_key_sizes() {
+    // MAX_RSA_BITS
+    let e = alg::decode_key(&rsa_spki(MAX_RSA_BITS / 8 + 1), None).unwrap_err();
+    assert_eq!(e.code, Code::LimitExceeded);
+    assert!(alg::decode_key(&rsa_spki(MAX_RSA_BITS / 8), None).is_ok());
+    // MIN_RSA_BITS (default) and MIN_RSA_BITS_LEGACY (even with legacy allowed).
+    let scheme = SigScheme::RsaPkcs1 { hash: None };
+    let d = alg::DigestAlg::Sha256;
+    let legacy = Policy { allow_legacy: true };
+    let key = |bits: usize| -> PublicKey { alg::decode_key(&rsa_spki(bits / 8), None).unwrap() };
+    assert_eq!(alg::check_policy(&key(MIN_RSA_BITS - 8), scheme, d, &strict()).unwrap_err().code, Code::WeakAlgorithm);
+    assert!(alg::check_policy(&key(MIN_RSA_BITS), scheme, d, &strict()).is_ok());
+    assert!(alg::check_policy(&key(MIN_RSA_BITS_LEGACY), scheme, d, &legacy).is_ok());
+    assert_eq!(alg::check_policy(&key(MIN_RSA_BITS_LEGACY - 8), scheme, d, &legacy).unwrap_err().code, Code::WeakAlgorithm);
+}
+
+#[test]
+fn dsa_key_size() {
+    let mut p = vec![0xffu8; MAX_DSA_BITS / 8 + 1];
+    p.insert(0, 0);
+    let params = seq(&[int(&p), int(&[0x7f; 20]), int(&[2])]);
+    let spki = PublicKeyInfo { algorithm: oid::DSA.to_vec(), params: Some(params), key: int(&[5]) };
+    assert_eq!(alg::decode_key(&spki, None).unwrap_err().code, Code::LimitExceeded);
+}
