@@ -44,10 +44,16 @@ pub fn verify_signatures(raw: &[u8], policy: &Policy) -> SignatureReport {
         Smime::None => nested(&root, raw),
         Smime::Detached { signed, signature } => detached(raw, signed, &signature, policy),
         Smime::Opaque { cms, declared: _ } => opaque(&root.path, &cms, policy, true),
-        Smime::Encrypted => with_error(Structure::Encrypted, &Error::new(Code::Encrypted, "the message is S/MIME encrypted (enveloped-data)")),
+        Smime::Encrypted => {
+            with_error(Structure::Encrypted, &Error::new(Code::Encrypted, "the message is S/MIME encrypted (enveloped-data)"))
+        }
         Smime::CertsOnly => empty(Structure::CertsOnly),
-        Smime::Other(kind) => with_error(Structure::Unknown, &Error::new(Code::UnsupportedAlgorithm, format!("S/MIME {kind} is not supported"))),
-        Smime::UnknownProtocol(p) => with_error(Structure::Unknown, &Error::new(Code::UnknownProtocol, format!("multipart/signed with protocol {p:?}"))),
+        Smime::Other(kind) => {
+            with_error(Structure::Unknown, &Error::new(Code::UnsupportedAlgorithm, format!("S/MIME {kind} is not supported")))
+        }
+        Smime::UnknownProtocol(p) => {
+            with_error(Structure::Unknown, &Error::new(Code::UnknownProtocol, format!("multipart/signed with protocol {p:?}")))
+        }
         Smime::Malformed(e) => with_error(Structure::Malformed, &e),
     }
 }
@@ -65,7 +71,10 @@ fn nested(root: &Entity, raw: &[u8]) -> SignatureReport {
         };
         let mut r = with_error(
             Structure::Partial,
-            &Error::new(Code::PartialSignature, format!("only MIME part {} is signed, inside an unsigned {}", e.path, root.content_type.value)),
+            &Error::new(
+                Code::PartialSignature,
+                format!("only MIME part {} is signed, inside an unsigned {}", e.path, root.content_type.value),
+            ),
         );
         r.coverage = Some(Coverage { part: e.path.clone(), whole_message: false, form, canonicalization: None });
         return r;
@@ -85,7 +94,9 @@ fn parse_signed(cms: &[u8]) -> Result<(ContentKind, Option<SignedData<'_>>)> {
 fn detached(raw: &[u8], signed: &Entity, signature: &[u8], policy: &Policy) -> SignatureReport {
     let sd = match parse_signed(signature) {
         Ok((ContentKind::SignedData, Some(sd))) => sd,
-        Ok((kind, _)) => return with_error(Structure::Malformed, &Error::malformed(format!("the signature part holds {kind:?}, not SignedData"))),
+        Ok((kind, _)) => {
+            return with_error(Structure::Malformed, &Error::malformed(format!("the signature part holds {kind:?}, not SignedData")))
+        }
         Err(e) => return with_error(Structure::Malformed, &e),
     };
     let exact = signed.raw_entity(raw);
@@ -105,8 +116,15 @@ fn detached(raw: &[u8], signed: &Entity, signature: &[u8], policy: &Policy) -> S
 fn opaque(path: &str, cms: &[u8], policy: &Policy, root: bool) -> SignatureReport {
     let sd = match parse_signed(cms) {
         Ok((ContentKind::SignedData, Some(sd))) => sd,
-        Ok((ContentKind::Encrypted, _)) => return with_error(Structure::Encrypted, &Error::new(Code::Encrypted, "the message is S/MIME encrypted")),
-        Ok((kind, _)) => return with_error(Structure::Unknown, &Error::new(Code::UnsupportedAlgorithm, format!("S/MIME content {kind:?} is not supported"))),
+        Ok((ContentKind::Encrypted, _)) => {
+            return with_error(Structure::Encrypted, &Error::new(Code::Encrypted, "the message is S/MIME encrypted"))
+        }
+        Ok((kind, _)) => {
+            return with_error(
+                Structure::Unknown,
+                &Error::new(Code::UnsupportedAlgorithm, format!("S/MIME content {kind:?} is not supported")),
+            )
+        }
         Err(e) => return with_error(Structure::Malformed, &e),
     };
     if sd.signer_infos.is_empty() && sd.econtent.is_none() {
@@ -155,7 +173,10 @@ fn judge_all(sd: &SignedData<'_>, content: Option<&Content<'_>>, policy: &Policy
     let mut message_errors = Vec::new();
     // R20: S/MIME signs id-data only.
     if sd.econtent_type != oid::DATA {
-        message_errors.push(Problem::from(&Error::new(Code::UnexpectedContentType, format!("eContentType is {}, not id-data", oid::to_dotted(sd.econtent_type)))));
+        message_errors.push(Problem::from(&Error::new(
+            Code::UnexpectedContentType,
+            format!("eContentType is {}, not id-data", oid::to_dotted(sd.econtent_type)),
+        )));
     }
     if content.is_none() {
         message_errors.push(Problem::from(&Error::new(Code::EcontentConfusion, "the opaque signature carries no content")));

@@ -23,10 +23,16 @@ fn fixtures_match_expectations() {
             failures.push(format!("{}\n   want {:?}\n   got  {:?}", row.file, want, got));
         }
         // crypto_valid is exactly "root signature, every signer valid, no message-level error".
-        assert_eq!(d.crypto_valid, row.structure == "signed" && row.errors == "-" && row.default.split(',').all(|s| s == "valid"), "{}", row.file);
+        assert_eq!(
+            d.crypto_valid,
+            row.structure == "signed" && row.errors == "-" && row.default.split(',').all(|s| s == "valid"),
+            "{}",
+            row.file
+        );
     }
     // Every message in the folder has a row.
-    let files: Vec<String> = std::fs::read_dir(fixtures_dir().join("messages")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let files: Vec<String> =
+        std::fs::read_dir(fixtures_dir().join("messages")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     for f in files.iter().filter(|f| f.ends_with(".eml")) {
         assert!(rows.iter().any(|r| &r.file == f), "{f} has no row in expectations.tsv");
     }

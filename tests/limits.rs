@@ -149,7 +149,8 @@ fn header_fields() {
 fn header_value_bytes() {
     let s = format!("Subject: {}\r\n\r\nbody", "x".repeat(MAX_HEADER_VALUE_BYTES + 1));
     assert_limit(&verify_signatures(s.as_bytes(), &strict()), "MAX_HEADER_VALUE_BYTES (one line)");
-    let folded = format!("Subject: a\r\n{}\r\n\r\nbody", format!(" {}\r\n", "x".repeat(1000)).repeat(MAX_HEADER_VALUE_BYTES / 1000 + 1).trim_end());
+    let folded =
+        format!("Subject: a\r\n{}\r\n\r\nbody", format!(" {}\r\n", "x".repeat(1000)).repeat(MAX_HEADER_VALUE_BYTES / 1000 + 1).trim_end());
     assert_limit(&verify_signatures(folded.as_bytes(), &strict()), "MAX_HEADER_VALUE_BYTES (folded)");
 }
 
@@ -199,7 +200,10 @@ fn ber_segments() {
     let econtent = der(0x24, &segs);
     let sd = seq(&[int(&[1]), set(&[]), seq(&[oid_tlv(oid::DATA), der(0xa0, &econtent)]), set(&[])]);
     let ci = seq(&[oid_tlv(oid::SIGNED_DATA), der(0xa0, &sd)]);
-    let msg = format!("Content-Type: application/pkcs7-mime; smime-type=signed-data\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n", b64(&ci));
+    let msg = format!(
+        "Content-Type: application/pkcs7-mime; smime-type=signed-data\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n",
+        b64(&ci)
+    );
     assert_limit(&verify_signatures(msg.as_bytes(), &strict()), "MAX_BER_SEGMENTS");
 }
 
@@ -230,7 +234,7 @@ fn signers() {
 #[test]
 fn candidates_per_signer() {
     let si = signer_info(&alice_cert(), None);
-    let r = verify_signatures(&detached(&signed_data(&vec![alice_cert(); MAX_CANDIDATES_PER_SIGNER + 1], &[], &[si.clone()])), &strict());
+    let r = verify_signatures(&detached(&signed_data(&vec![alice_cert(); MAX_CANDIDATES_PER_SIGNER + 1], &[], std::slice::from_ref(&si))), &strict());
     assert_limit(&r, "MAX_CANDIDATES_PER_SIGNER");
     // At the bound the signer is judged (and fails on its zero signature).
     let ok = verify_signatures(&detached(&signed_data(&vec![alice_cert(); MAX_CANDIDATES_PER_SIGNER], &[], &[si])), &strict());

@@ -17,7 +17,8 @@ fn pkits_messages_parse_and_rsa_signatures_verify() {
     let smime = pkits_dir().join("smime");
     assert!(smime.is_dir(), "{} is missing: run `bash scripts/fetch-pkits.sh` (scripts/setup.sh does)", smime.display());
     // The list of the 224 messages, from the project's shared conformance folder.
-    let expected = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/conformance/pkits-expected.tsv")).expect("../shared/conformance/pkits-expected.tsv");
+    let expected = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/conformance/pkits-expected.tsv"))
+        .expect("../shared/conformance/pkits-expected.tsv");
     let names: Vec<&str> = expected.lines().skip(1).filter_map(|l| l.split('\t').next()).filter(|n| !n.is_empty()).collect();
     assert_eq!(names.len(), 224);
     // PKITS uses SHA-1 and 1024-bit RSA throughout: the legacy policy.

@@ -59,8 +59,8 @@ fn fixture_table_in_the_browser() {
         let c: Vec<&str> = line.split('\t').collect();
         let (file, structure, part, canon, default, legacy_want, errors) = (c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
         let bytes = FIXTURES.iter().find(|(n, _)| *n == file).map(|(_, b)| *b).unwrap_or_else(|| panic!("{file} not embedded"));
-        let d = jmap_smime::wasm::verify_signatures(bytes, JsValue::UNDEFINED).unwrap();
-        let l = jmap_smime::wasm::verify_signatures(bytes, legacy.clone().into()).unwrap();
+        let d = jmap_smime::wasm::verify_signatures(bytes, None).unwrap();
+        let l = jmap_smime::wasm::verify_signatures(bytes, Some(legacy.clone().into())).unwrap();
         let got = summary(&d);
         let want = [structure, part, canon, default, errors];
         if got.iter().zip(want.iter()).any(|(g, w)| g != w) || signers(&l) != legacy_want {
@@ -76,7 +76,7 @@ fn fixture_table_in_the_browser() {
 fn invalid_options_throw_with_a_code() {
     let bad = Object::new();
     Reflect::set(&bad, &"allowLegacy".into(), &"yes".into()).unwrap();
-    let err = jmap_smime::wasm::verify_signatures(b"Subject: x\r\n\r\nhi", bad.into()).unwrap_err();
+    let err = jmap_smime::wasm::verify_signatures(b"Subject: x\r\n\r\nhi", Some(bad.into())).unwrap_err();
     assert_eq!(text(&err, "code"), "invalid-argument");
     assert!(err.is_instance_of::<js_sys::Error>());
 }

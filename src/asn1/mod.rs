@@ -107,10 +107,7 @@ fn first(input: &[u8]) -> Result<(u8, &[u8])> {
 /// Parse one element from the front of `input`; return it and the rest.
 fn parse_one(input: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8])> {
     if depth > limits::MAX_DER_DEPTH {
-        return Err(Error::limit(format!(
-            "BER nesting deeper than {} levels",
-            limits::MAX_DER_DEPTH
-        )));
+        return Err(Error::limit(format!("BER nesting deeper than {} levels", limits::MAX_DER_DEPTH)));
     }
     let (id, mut rest) = first(input)?;
     let class = match id >> 6 {
@@ -289,10 +286,7 @@ impl<'a> Tlv<'a> {
         while let Some(seg) = r.next_tlv()? {
             *segments = segments.saturating_add(1);
             if *segments > limits::MAX_BER_SEGMENTS {
-                return Err(Error::limit(format!(
-                    "constructed string with more than {} segments",
-                    limits::MAX_BER_SEGMENTS
-                )));
+                return Err(Error::limit(format!("constructed string with more than {} segments", limits::MAX_BER_SEGMENTS)));
             }
             if !seg.tag.is_universal(number) {
                 return Err(Error::malformed("constructed string segment with a different tag"));
@@ -388,8 +382,9 @@ pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len().saturating_mul(2));
     for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+        for nibble in [b >> 4, b & 0x0f] {
+            s.push(char::from(DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'?')));
+        }
     }
     s
 }
@@ -451,7 +446,13 @@ mod tests {
 
     #[test]
     fn rejects_truncation_and_bad_lengths() {
-        for bad in [&[0x30u8, 0x05, 0x02][..], &[0x04, 0x80, 0x00, 0x00], &[0x30, 0x80, 0x02, 0x01, 0x05], &[0x04, 0xff], &[0x04, 0x85, 1, 1, 1, 1, 1]] {
+        for bad in [
+            &[0x30u8, 0x05, 0x02][..],
+            &[0x04, 0x80, 0x00, 0x00],
+            &[0x30, 0x80, 0x02, 0x01, 0x05],
+            &[0x04, 0xff],
+            &[0x04, 0x85, 1, 1, 1, 1, 1],
+        ] {
             assert!(parse_single(bad).is_err(), "{bad:?}");
         }
     }

@@ -22,7 +22,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let era = y.div_euclid(400);
     let yoe = y.saturating_sub(era.saturating_mul(400));
     let mp = if m > 2 { m.saturating_sub(3) } else { m.saturating_add(9) };
-    let doy = (153i64.saturating_mul(mp).saturating_add(2)) / 5 + d.saturating_sub(1);
+    let doy = ((153i64.saturating_mul(mp).saturating_add(2)) / 5).saturating_add(d.saturating_sub(1));
     let doe = yoe.saturating_mul(365).saturating_add(yoe / 4).saturating_sub(yoe / 100).saturating_add(doy);
     era.saturating_mul(146_097).saturating_add(doe).saturating_sub(719_468)
 }
@@ -160,7 +160,12 @@ pub fn parse_rfc3339(s: &str) -> Result<UnixTime> {
     let b = s.as_bytes();
     let bad = || Error::new(crate::Code::InvalidArgument, format!("not an RFC 3339 time: {s:?}"));
     let num = |a: usize, z: usize| -> Result<i64> { digits(b.get(a..z).ok_or_else(bad)?, "RFC 3339 time").map_err(|_| bad()) };
-    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || !matches!(b.get(10), Some(b'T' | b't' | b' ')) || b.get(13) != Some(&b':') || b.get(16) != Some(&b':') {
+    if b.get(4) != Some(&b'-')
+        || b.get(7) != Some(&b'-')
+        || !matches!(b.get(10), Some(b'T' | b't' | b' '))
+        || b.get(13) != Some(&b':')
+        || b.get(16) != Some(&b':')
+    {
         return Err(bad());
     }
     let t = from_fields(num(0, 4)?, num(5, 7)?, num(8, 10)?, num(11, 13)?, num(14, 16)?, num(17, 19)?).map_err(|_| bad())?;

@@ -75,7 +75,11 @@ fn read_input(path: &str) -> std::io::Result<Vec<u8>> {
 
 fn human(file: &str, r: &SignatureReport, out: &mut impl Write) -> std::io::Result<()> {
     let verdict = if r.crypto_valid { "signature valid" } else { "NOT validly signed" };
-    writeln!(out, "{file}: {} — {verdict}", serde_json::to_value(r.structure).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())?;
+    writeln!(
+        out,
+        "{file}: {} — {verdict}",
+        serde_json::to_value(r.structure).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    )?;
     if let Some(c) = &r.coverage {
         let part = if c.part.is_empty() { "message root".to_owned() } else { format!("part {}", c.part) };
         let canon = match c.canonicalization {

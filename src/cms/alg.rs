@@ -263,7 +263,10 @@ fn parse_pss(alg: &AlgorithmIdentifier<'_>) -> Result<SigScheme> {
     // RFC 8551 §2.2 / RFC 4056 §3: the MGF1 hash is the same as the message
     // hash in every profile we accept.
     if mgf_hash != hash {
-        return Err(Error::new(Code::UnsupportedAlgorithm, "RSASSA-PSS with an MGF1 hash different from the message hash is not supported"));
+        return Err(Error::new(
+            Code::UnsupportedAlgorithm,
+            "RSASSA-PSS with an MGF1 hash different from the message hash is not supported",
+        ));
     }
     Ok(SigScheme::RsaPss { hash, mgf_hash, salt_len: usize::try_from(salt_len).unwrap_or(usize::MAX) })
 }
@@ -338,8 +341,12 @@ pub fn decode_key(spki: &PublicKeyInfo, inherited_dsa_params: Option<&[u8]>) -> 
             if bit_len(&n) > limits::MAX_RSA_BITS {
                 return Err(Error::limit(format!("RSA key larger than {} bits", limits::MAX_RSA_BITS)));
             }
-            let key = rsa::RsaPublicKey::new_with_max_size(rsa::BigUint::from_bytes_be(&n), rsa::BigUint::from_bytes_be(&e), limits::MAX_RSA_BITS)
-                .map_err(|e| bad_key(format!("bad RSA public key: {e}")))?;
+            let key = rsa::RsaPublicKey::new_with_max_size(
+                rsa::BigUint::from_bytes_be(&n),
+                rsa::BigUint::from_bytes_be(&e),
+                limits::MAX_RSA_BITS,
+            )
+            .map_err(|e| bad_key(format!("bad RSA public key: {e}")))?;
             Ok(PublicKey::Rsa(key))
         }
         oid::EC_PUBLIC_KEY => match ec_curve(spki)? {
@@ -355,7 +362,10 @@ pub fn decode_key(spki: &PublicKeyInfo, inherited_dsa_params: Option<&[u8]>) -> 
             let params = match spki.params.as_deref() {
                 Some(p) if !(p.len() == 2 && p == [0x05, 0x00]) => p,
                 _ => inherited_dsa_params.ok_or_else(|| {
-                    Error::new(Code::UnsupportedAlgorithm, "DSA key without parameters: they are inherited from the issuing CA, which this check does not have")
+                    Error::new(
+                        Code::UnsupportedAlgorithm,
+                        "DSA key without parameters: they are inherited from the issuing CA, which this check does not have",
+                    )
                 })?,
             };
             let t = asn1::parse_single(params).map_err(|_| bad_key("bad DSA parameters"))?;
@@ -484,9 +494,9 @@ pub fn verify(key: &PublicKey, scheme: SigScheme, digest: DigestAlg, message: &[
     match (scheme, key) {
         (SigScheme::RsaPkcs1 { .. }, PublicKey::Rsa(k)) => {
             let hash = digest.digest(&[message]);
-            let ok = [true, false].iter().any(|with_null| {
-                k.verify(rsa::Pkcs1v15Sign::new_unprefixed(), &digest_info(digest, &hash, *with_null), sig).is_ok()
-            });
+            let ok = [true, false]
+                .iter()
+                .any(|with_null| k.verify(rsa::Pkcs1v15Sign::new_unprefixed(), &digest_info(digest, &hash, *with_null), sig).is_ok());
             ok.then_some(()).ok_or_else(bad)
         }
         (SigScheme::RsaPss { hash, salt_len, .. }, PublicKey::Rsa(k)) => {
@@ -525,7 +535,10 @@ mod tests {
     fn digest_info_matches_rfc8017_prefix() {
         // RFC 8017 §9.2 note 1: SHA-256 DigestInfo prefix.
         let di = digest_info(DigestAlg::Sha256, &[0u8; 32], true);
-        assert_eq!(&di[..19], &[0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20]);
+        assert_eq!(
+            &di[..19],
+            &[0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20]
+        );
     }
 
     #[test]

@@ -29,8 +29,17 @@ struct SignedAttributes {
     content_type: Option<Vec<u8>>,
     message_digest: Option<Vec<u8>>,
     signing_time: Option<time::UnixTime>,
-    /// (hash algorithm, cert hash, issuerSerial) of the first ESSCertID.
-    ess: Option<(DigestAlg, Vec<u8>, Option<(Name, Vec<u8>)>)>,
+    /// The first ESSCertID of signingCertificate(V2).
+    ess: Option<EssCertId>,
+}
+
+/// The part of an ESSCertID (RFC 5035 §4) that binds the signer certificate.
+#[derive(Debug)]
+struct EssCertId {
+    hash_alg: DigestAlg,
+    hash: Vec<u8>,
+    /// issuerSerial: the issuer's directoryName and the serial number.
+    issuer_serial: Option<(Name, Vec<u8>)>,
 }
 
 fn bad_attrs(detail: impl Into<String>) -> Error {
@@ -62,7 +71,13 @@ fn parse_signed_attributes(t: &Tlv<'_>) -> Result<SignedAttributes> {
         let ty = ar.expect(Tag::OID, "attrType")?.oid()?;
         let values = ar.expect(Tag::SET, "attrValues")?;
         ar.finish("Attribute")?;
-        let known = [oid::ATTR_CONTENT_TYPE, oid::ATTR_MESSAGE_DIGEST, oid::ATTR_SIGNING_TIME, oid::ATTR_SIGNING_CERTIFICATE, oid::ATTR_SIGNING_CERTIFICATE_V2];
+        let known = [
+            oid::ATTR_CONTENT_TYPE,
+            oid::ATTR_MESSAGE_DIGEST,
+            oid::ATTR_SIGNING_TIME,
+            oid::ATTR_SIGNING_CERTIFICATE,
+            oid::ATTR_SIGNING_CERTIFICATE_V2,
+        ];
         if known.contains(&ty) {
             // RFC 5652 §11: content-type, message-digest and signing-time
             // appear at most once; RFC 5035 §5.4 likewise for the ESS ones.
@@ -101,7 +116,7 @@ fn parse_signed_attributes(t: &Tlv<'_>) -> Result<SignedAttributes> {
 
 /// SigningCertificate(V2) (RFC 2634 §5.4, RFC 5035 §4): the first ESSCertID
 /// identifies the signer certificate.
-fn parse_ess(t: &Tlv<'_>, v2: bool) -> Result<(DigestAlg, Vec<u8>, Option<(Name, Vec<u8>)>)> {
+fn parse_ess(t: &Tlv<'_>, v2: bool) -> Result<EssCertId> {
     t.check(Tag::SEQUENCE, "SigningCertificate")?;
     let mut r = t.children()?;
     let certs = r.expect(Tag::SEQUENCE, "certs")?;
@@ -135,7 +150,7 @@ fn parse_ess(t: &Tlv<'_>, v2: bool) -> Result<(DigestAlg, Vec<u8>, Option<(Name,
             }
         }
     }
-    Ok((hash_alg, hash, issuer_serial))
+    Ok(EssCertId { hash_alg, hash, issuer_serial })
 }
 
 /// Integer bytes equal as numbers (ignoring sign-padding zeros).
@@ -149,7 +164,9 @@ fn same_serial(a: &[u8], b: &[u8]) -> bool {
 
 fn sid_report(sid: &SignerIdentifier) -> SignerId {
     match sid {
-        SignerIdentifier::IssuerSerial { issuer, serial } => SignerId::IssuerAndSerial { issuer: issuer.to_display(), serial: serial_hex(serial) },
+        SignerIdentifier::IssuerSerial { issuer, serial } => {
+            SignerId::IssuerAndSerial { issuer: issuer.to_display(), serial: serial_hex(serial) }
+        }
         SignerIdentifier::KeyId(k) => SignerId::SubjectKeyIdentifier { key_id: hex(k) },
     }
 }
@@ -202,7 +219,8 @@ pub fn judge(sd: &SignedData<'_>, index: usize, content: Option<&Content<'_>>, p
     let mut report = SignerReport {
         index,
         sid: sid_report(&si.sid),
-        digest_algorithm: DigestAlg::from_oid(si.digest_algorithm.oid).map_or_else(|| oid::to_dotted(si.digest_algorithm.oid), |d| d.name().to_owned()),
+        digest_algorithm: DigestAlg::from_oid(si.digest_algorithm.oid)
+            .map_or_else(|| oid::to_dotted(si.digest_algorithm.oid), |d| d.name().to_owned()),
         signature_algorithm: oid::to_dotted(si.signature_algorithm.oid),
         signed_attributes: si.signed_attrs.is_some(),
         claimed_signing_time: None,
@@ -246,7 +264,7 @@ fn judge_inner(
     };
     report.certificate = Some(first.info());
     let mut certs = by_sid.clone();
-    if let Some((hash_alg, hash, issuer_serial)) = attrs.as_ref().and_then(|a| a.ess.as_ref()) {
+    if let Some(EssCertId { hash_alg, hash, issuer_serial }) = attrs.as_ref().and_then(|a| a.ess.as_ref()) {
         certs.retain(|c| {
             hash_alg.digest(&[&c.raw]) == *hash
                 && issuer_serial.as_ref().is_none_or(|(n, s)| same_serial(&c.serial, s) && c.issuer.matches(n))
@@ -274,7 +292,10 @@ fn judge_inner(
             // R22 / RFC 5652 §11.1: exactly one content-type equal to eContentType.
             let ct = a.content_type.ok_or_else(|| bad_attrs("signed attributes without content-type"))?;
             if ct != sd.econtent_type {
-                return Err(Error::new(Code::ContentTypeMismatch, format!("content-type attribute is {}, eContentType is {}", oid::to_dotted(&ct), oid::to_dotted(sd.econtent_type))));
+                return Err(Error::new(
+                    Code::ContentTypeMismatch,
+                    format!("content-type attribute is {}, eContentType is {}", oid::to_dotted(&ct), oid::to_dotted(sd.econtent_type)),
+                ));
             }
             // R22 / RFC 5652 §11.2: exactly one message-digest equal to ours.
             let md = a.message_digest.ok_or_else(|| bad_attrs("signed attributes without message-digest"))?;
@@ -283,7 +304,10 @@ fn judge_inner(
             } else if content.crlf.as_deref().is_some_and(|c| digest.digest(&[c]) == md) {
                 Some(Canonicalization::Crlf)
             } else {
-                return Err(Error::new(Code::DigestMismatch, format!("the {} digest of the content differs from the signed message-digest", digest.name())));
+                return Err(Error::new(
+                    Code::DigestMismatch,
+                    format!("the {} digest of the content differs from the signed message-digest", digest.name()),
+                ));
             };
             // RFC 5652 §5.4: the signature covers the DER of the attributes
             // with the SET OF tag (0x31), taken from the received bytes.

@@ -16,7 +16,7 @@ fn b64_value(c: u8) -> Option<u32> {
 /// Base64 (RFC 2045 §6.8): characters outside the alphabet are ignored, `=`
 /// ends the data. A dangling single sextet is an error.
 pub fn base64(input: &[u8]) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(input.len() / 4 * 3);
+    let mut out = Vec::with_capacity((input.len() / 4).saturating_mul(3));
     let mut acc: u32 = 0;
     let mut n = 0u8;
     for &c in input {
@@ -44,7 +44,7 @@ pub fn base64(input: &[u8]) -> Result<Vec<u8>> {
 /// Base64 encoding (standard alphabet, padded, no line breaks).
 pub fn base64_encode(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let sym = |v: u32| char::from(ALPHABET[(v & 63) as usize]);
+    let sym = |v: u32| char::from(ALPHABET.get((v & 63) as usize).copied().unwrap_or(b'A'));
     let mut out = String::with_capacity(input.len().div_ceil(3).saturating_mul(4));
     for chunk in input.chunks(3) {
         let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));

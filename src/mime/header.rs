@@ -185,7 +185,9 @@ fn percent_decode(s: &str) -> Vec<u8> {
     let mut i = 0usize;
     while let Some(&c) = b.get(i) {
         if c == b'%' {
-            if let (Some(h), Some(l)) = (b.get(i.saturating_add(1)).and_then(|x| unhex(*x)), b.get(i.saturating_add(2)).and_then(|x| unhex(*x))) {
+            if let (Some(h), Some(l)) =
+                (b.get(i.saturating_add(1)).and_then(|x| unhex(*x)), b.get(i.saturating_add(2)).and_then(|x| unhex(*x)))
+            {
                 out.push((h << 4) | l);
                 i = i.saturating_add(3);
                 continue;
@@ -277,6 +279,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::type_complexity)]
     fn parameters_table() {
         let cases: &[(&str, &str, &[(&str, &str)])] = &[
             ("text/plain", "text/plain", &[]),

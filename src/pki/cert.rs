@@ -140,11 +140,7 @@ impl Certificate {
             subject,
             not_before,
             not_after,
-            spki: PublicKeyInfo {
-                algorithm: alg.oid.to_vec(),
-                params: alg.params.map(|p| p.raw.to_vec()),
-                key: key.into_owned(),
-            },
+            spki: PublicKeyInfo { algorithm: alg.oid.to_vec(), params: alg.params.map(|p| p.raw.to_vec()), key: key.into_owned() },
             spki_raw: spki_t.raw.to_vec(),
             extensions,
         })

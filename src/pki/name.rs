@@ -132,8 +132,7 @@ impl Name {
             return false;
         }
         self.rdns.iter().zip(other.rdns.iter()).all(|(a, b)| {
-            a.len() == b.len()
-                && a.iter().all(|x| b.iter().any(|y| x.oid == y.oid && normalise(&x.text()) == normalise(&y.text())))
+            a.len() == b.len() && a.iter().all(|x| b.iter().any(|y| x.oid == y.oid && normalise(&x.text()) == normalise(&y.text())))
         })
     }
 }
@@ -148,9 +147,8 @@ fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let last = s.chars().count().saturating_sub(1);
     for (i, c) in s.chars().enumerate() {
-        let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';')
-            || (i == 0 && (c == '#' || c == ' '))
-            || (i == last && c == ' ');
+        let special =
+            matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';') || (i == 0 && (c == '#' || c == ' ')) || (i == last && c == ' ');
         if special {
             out.push('\\');
         }

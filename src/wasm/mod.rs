@@ -14,12 +14,11 @@ fn js_error(e: &Error) -> JsValue {
     err.into()
 }
 
-fn policy_from(options: JsValue) -> Result<Policy, JsValue> {
-    if options.is_undefined() || options.is_null() {
+fn policy_from(options: Option<JsValue>) -> Result<Policy, JsValue> {
+    let Some(options) = options.filter(|o| !o.is_undefined() && !o.is_null()) else {
         return Ok(Policy::default());
-    }
-    serde_wasm_bindgen::from_value(options)
-        .map_err(|e| js_error(&Error::new(Code::InvalidArgument, format!("options: {e}"))))
+    };
+    serde_wasm_bindgen::from_value(options).map_err(|e| js_error(&Error::new(Code::InvalidArgument, format!("options: {e}"))))
 }
 
 /// Verify the S/MIME signatures of a raw RFC 5322 message.
@@ -30,7 +29,7 @@ fn policy_from(options: JsValue) -> Result<Policy, JsValue> {
 #[wasm_bindgen(js_name = verifySignatures, unchecked_return_type = "SignatureReport")]
 pub fn verify_signatures(
     message: &[u8],
-    #[wasm_bindgen(unchecked_param_type = "{ allowLegacy?: boolean } | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "{ allowLegacy?: boolean }")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let policy = policy_from(options)?;
     to_js(&crate::verify::verify_signatures(message, &policy))

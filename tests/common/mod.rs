@@ -73,7 +73,11 @@ pub fn signers(r: &SignatureReport) -> String {
     if r.signers.is_empty() {
         return "-".into();
     }
-    r.signers.iter().map(|s| if s.valid { "valid".to_owned() } else { s.error.as_ref().unwrap().code.clone() }).collect::<Vec<_>>().join(",")
+    r.signers
+        .iter()
+        .map(|s| if s.valid { "valid".to_owned() } else { s.error.as_ref().unwrap().code.clone() })
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 pub fn errors(r: &SignatureReport) -> String {
