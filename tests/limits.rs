@@ -234,7 +234,10 @@ fn signers() {
 #[test]
 fn candidates_per_signer() {
     let si = signer_info(&alice_cert(), None);
-    let r = verify_signatures(&detached(&signed_data(&vec![alice_cert(); MAX_CANDIDATES_PER_SIGNER + 1], &[], std::slice::from_ref(&si))), &strict());
+    let r = verify_signatures(
+        &detached(&signed_data(&vec![alice_cert(); MAX_CANDIDATES_PER_SIGNER + 1], &[], std::slice::from_ref(&si))),
+        &strict(),
+    );
     assert_limit(&r, "MAX_CANDIDATES_PER_SIGNER");
     // At the bound the signer is judged (and fails on its zero signature).
     let ok = verify_signatures(&detached(&signed_data(&vec![alice_cert(); MAX_CANDIDATES_PER_SIGNER], &[], &[si])), &strict());

@@ -57,7 +57,8 @@ pub fn base64_encode(input: &[u8]) -> String {
     out
 }
 
-fn hex_value(c: u8) -> Option<u8> {
+/// The value of one hex digit (either case).
+pub(crate) fn hex_value(c: u8) -> Option<u8> {
     match c {
         b'0'..=b'9' => Some(c.saturating_sub(b'0')),
         b'A'..=b'F' => Some(c.saturating_sub(b'A').saturating_add(10)),

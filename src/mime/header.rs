@@ -170,24 +170,16 @@ pub fn parse_content_type(v: &str, want_slash: bool) -> Result<Option<ContentTyp
     Ok(Some(ContentType { value, params: join_rfc2231(raw) }))
 }
 
-fn unhex(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c.saturating_sub(b'0')),
-        b'a'..=b'f' => Some(c.saturating_sub(b'a').saturating_add(10)),
-        b'A'..=b'F' => Some(c.saturating_sub(b'A').saturating_add(10)),
-        _ => None,
-    }
-}
-
 fn percent_decode(s: &str) -> Vec<u8> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0usize;
     while let Some(&c) = b.get(i) {
         if c == b'%' {
-            if let (Some(h), Some(l)) =
-                (b.get(i.saturating_add(1)).and_then(|x| unhex(*x)), b.get(i.saturating_add(2)).and_then(|x| unhex(*x)))
-            {
+            if let (Some(h), Some(l)) = (
+                b.get(i.saturating_add(1)).and_then(|x| super::decode::hex_value(*x)),
+                b.get(i.saturating_add(2)).and_then(|x| super::decode::hex_value(*x)),
+            ) {
                 out.push((h << 4) | l);
                 i = i.saturating_add(3);
                 continue;
