@@ -57,12 +57,15 @@ else
     skip node-test "needs pkg/ from build-wasm"
 fi
 
-summary="${#passed[@]} passed (${passed[*]})"
-[ ${#failed[@]} -eq 0 ] || summary+=", ${#failed[@]} failed (${failed[*]})"
-[ ${#skipped[@]} -eq 0 ] || summary+=", ${#skipped[@]} skipped (${skipped[*]})"
-if [ ${#failed[@]} -eq 0 ] && [ ${#skipped[@]} -eq 0 ]; then
-    echo "test.sh: PASS: $summary in $((SECONDS - start))s"
-else
-    echo "test.sh: FAIL: $summary in $((SECONDS - start))s"
+echo
+echo "test.sh: passed: ${passed[*]:-none}"
+[ ${#failed[@]} -eq 0 ] || echo "test.sh: FAILED: ${failed[*]}"
+[ ${#skipped[@]} -eq 0 ] || echo "test.sh: skipped: ${skipped[*]}"
+echo "test.sh: $((SECONDS - start))s"
+# The closing line, in the plain form CI reads: steps passed and failed.
+last="steps: ${#passed[@]} passed, ${#failed[@]} failed"
+[ ${#skipped[@]} -eq 0 ] || last+=", ${#skipped[@]} skipped"
+echo "$last"
+if [ ${#failed[@]} -ne 0 ] || [ ${#skipped[@]} -ne 0 ]; then
     exit 1
 fi
