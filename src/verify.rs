@@ -63,8 +63,10 @@ fn nested(root: &Entity, raw: &[u8]) -> SignatureReport {
     for e in root.walk().into_iter().skip(1) {
         let form = match mime::smime::classify(e, raw) {
             Smime::Detached { .. } => Form::Detached,
-            Smime::Opaque { cms, .. } => match signed_data::parse_content_info(&cms) {
-                Ok(ci) if ci.kind == ContentKind::SignedData => Form::Opaque,
+            // Only a SignedData that carries content signs something; a stray
+            // detached .p7s attachment signs nothing here.
+            Smime::Opaque { cms, .. } => match parse_signed(&cms) {
+                Ok((ContentKind::SignedData, Some(sd))) if sd.econtent.is_some() => Form::Opaque,
                 _ => continue,
             },
             _ => continue,

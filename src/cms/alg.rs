@@ -271,6 +271,32 @@ fn parse_pss(alg: &AlgorithmIdentifier<'_>) -> Result<SigScheme> {
     Ok(SigScheme::RsaPss { hash, mgf_hash, salt_len: usize::try_from(salt_len).unwrap_or(usize::MAX) })
 }
 
+/// Restrictions a certificate key places on the signature scheme.
+///
+/// An id-RSASSA-PSS key may be used only with RSASSA-PSS (RFC 4055 §1.2), and
+/// when its parameters are present the signature must use the same hash and
+/// MGF and a salt at least as long (RFC 4055 §3.3, RFC 4056 §3).
+pub fn check_key_restrictions(spki: &PublicKeyInfo, scheme: SigScheme) -> Result<()> {
+    if spki.algorithm != oid::RSASSA_PSS {
+        return Ok(());
+    }
+    let SigScheme::RsaPss { hash, mgf_hash, salt_len } = scheme else {
+        return Err(mismatch("an RSASSA-PSS key signed with another scheme"));
+    };
+    let Some(raw) = spki.params.as_deref() else { return Ok(()) };
+    let params = asn1::parse_single(raw)?;
+    let key_alg = AlgorithmIdentifier { oid: oid::RSASSA_PSS, params: Some(params) };
+    if let SigScheme::RsaPss { hash: kh, mgf_hash: km, salt_len: ks } = parse_pss(&key_alg)? {
+        if kh != hash || km != mgf_hash {
+            return Err(mismatch("the RSASSA-PSS signature uses another hash than its key allows"));
+        }
+        if salt_len < ks {
+            return Err(mismatch("the RSASSA-PSS salt is shorter than its key requires"));
+        }
+    }
+    Ok(())
+}
+
 /// A decoded public key.
 #[derive(Clone)]
 pub enum PublicKey {
@@ -546,5 +572,41 @@ mod tests {
         assert_eq!(bit_len(&[0x80, 0]), 16);
         assert_eq!(bit_len(&[0x01]), 1);
         assert_eq!(bit_len(&[]), 0);
+    }
+}
+
+#[cfg(test)]
+mod pss_key_tests {
+    use super::*;
+
+    fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut v = vec![tag, content.len() as u8];
+        v.extend_from_slice(content);
+        v
+    }
+
+    /// RSASSA-PSS-params { SHA-256, MGF1(SHA-256), salt }.
+    fn pss_params(salt: u8) -> Vec<u8> {
+        let sha256 = der(0x30, &der(0x06, oid::SHA256));
+        let mgf = der(0x30, &[der(0x06, oid::MGF1), sha256.clone()].concat());
+        der(0x30, &[der(0xa0, &sha256), der(0xa1, &mgf), der(0xa2, &der(0x02, &[salt]))].concat())
+    }
+
+    #[test]
+    fn pss_key_restrictions_table() {
+        let key = |params: Option<Vec<u8>>| PublicKeyInfo { algorithm: oid::RSASSA_PSS.to_vec(), params, key: Vec::new() };
+        let pss = |hash, salt| SigScheme::RsaPss { hash, mgf_hash: hash, salt_len: salt };
+        let cases: &[(PublicKeyInfo, SigScheme, Option<Code>)] = &[
+            (key(Some(pss_params(32))), pss(DigestAlg::Sha256, 32), None),
+            (key(Some(pss_params(32))), pss(DigestAlg::Sha256, 64), None),
+            (key(Some(pss_params(32))), pss(DigestAlg::Sha256, 20), Some(Code::AlgorithmMismatch)),
+            (key(Some(pss_params(32))), pss(DigestAlg::Sha512, 64), Some(Code::AlgorithmMismatch)),
+            (key(None), pss(DigestAlg::Sha384, 48), None),
+            (key(None), SigScheme::RsaPkcs1 { hash: Some(DigestAlg::Sha256) }, Some(Code::AlgorithmMismatch)),
+            (PublicKeyInfo { algorithm: oid::RSA_ENCRYPTION.to_vec(), params: None, key: Vec::new() }, pss(DigestAlg::Sha256, 32), None),
+        ];
+        for (i, (spki, scheme, want)) in cases.iter().enumerate() {
+            assert_eq!(check_key_restrictions(spki, *scheme).err().map(|e| e.code), *want, "case {i}");
+        }
     }
 }

@@ -280,6 +280,10 @@ fn judge_inner(
     let key_of = |c: &Certificate| -> Result<PublicKey> { alg::decode_key(&c.spki, None) };
     let first_key = key_of(certs.first().copied().unwrap_or(first))?;
     report.signature_algorithm = scheme.display(digest, Some(&first_key));
+    // RFC 4055 §1.2 / RFC 4056 §3: what a PSS-only key allows.
+    for c in &certs {
+        alg::check_key_restrictions(&c.spki, scheme)?;
+    }
     // Refuse weak algorithms before any hashing of content or signature math.
     alg::check_policy(&first_key, scheme, digest, policy)?;
 

@@ -63,7 +63,9 @@ pub fn classify<'e>(e: &'e Entity, raw: &[u8]) -> Smime<'e> {
         return classify_multipart_signed(e, raw);
     }
     let octet_ext = if ct == "application/octet-stream" { extension(e) } else { None };
-    if is_pkcs7_mime(ct) || octet_ext.as_deref() == Some("p7m") {
+    // RFC 8551 §3.2.1: .p7m (and a stray .p7s) octet-streams are S/MIME too;
+    // the CMS content decides what they hold.
+    if is_pkcs7_mime(ct) || matches!(octet_ext.as_deref(), Some("p7m" | "p7s")) {
         let declared = e.content_type.param("smime-type").map(|s| s.trim().to_ascii_lowercase());
         return match declared.as_deref() {
             Some("enveloped-data" | "authenveloped-data") => Smime::Encrypted,
