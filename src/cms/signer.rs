@@ -277,18 +277,51 @@ fn judge_inner(
     if let Some(c) = certs.first() {
         report.certificate = Some(c.info());
     }
-    let key_of = |c: &Certificate| -> Result<PublicKey> { alg::decode_key(&c.spki, None) };
-    let first_key = key_of(certs.first().copied().unwrap_or(first))?;
-    report.signature_algorithm = scheme.display(digest, Some(&first_key));
-    // RFC 4055 §1.2 / RFC 4056 §3: what a PSS-only key allows.
+    // R21: each candidate is judged on its own. Its key must decode, fit the
+    // scheme (RFC 4055 §1.2) and pass the policy; a refused algorithm is
+    // reported before any hashing or signature math (R27, R28).
+    let mut usable: Vec<(&Certificate, PublicKey)> = Vec::new();
+    let mut refused: Option<Error> = None;
     for c in &certs {
-        alg::check_key_restrictions(&c.spki, scheme)?;
+        let checked = alg::decode_key(&c.spki, None).and_then(|key| {
+            alg::check_key_restrictions(&c.spki, scheme)?;
+            alg::check_policy(&key, scheme, digest, policy)?;
+            Ok(key)
+        });
+        match checked {
+            Ok(key) => usable.push((c, key)),
+            Err(e) => {
+                refused.get_or_insert(e);
+            }
+        }
     }
-    // Refuse weak algorithms before any hashing of content or signature math.
-    alg::check_policy(&first_key, scheme, digest, policy)?;
+    let Some((c0, k0)) = usable.first() else {
+        return Err(refused.unwrap_or_else(|| Error::new(Code::SignerCertNotFound, "no usable signer certificate")));
+    };
+    report.certificate = Some(c0.info());
+    report.signature_algorithm = scheme.display(digest, Some(k0));
 
     let Some(content) = content else {
         return Err(Error::new(Code::EcontentConfusion, "the opaque signature carries no content to verify"));
+    };
+
+    // The first usable candidate whose key verifies `message`; the report then
+    // names that certificate.
+    let mut verify_over = |message: &[u8]| -> Result<()> {
+        let mut first_err = None;
+        for (c, key) in &usable {
+            match alg::verify(key, scheme, digest, message, &si.signature, policy) {
+                Ok(()) => {
+                    report.certificate = Some(c.info());
+                    report.signature_algorithm = scheme.display(digest, Some(key));
+                    return Ok(());
+                }
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        Err(first_err.unwrap_or_else(|| Error::new(Code::SignerCertNotFound, "no usable signer certificate")))
     };
 
     match (&si.signed_attrs, attrs) {
@@ -319,17 +352,17 @@ fn judge_inner(
             if let Some(tag) = signed.first_mut() {
                 *tag = 0x31;
             }
-            try_candidates(&certs, |key| alg::verify(key, scheme, digest, &signed, &si.signature, policy))
+            verify_over(&signed)
         }
         _ => {
             // Without signed attributes the content itself is signed.
-            let exact = try_candidates(&certs, |key| alg::verify(key, scheme, digest, content.exact, &si.signature, policy));
+            let exact = verify_over(content.exact);
             if exact.is_ok() {
                 *matched = Some(Canonicalization::Exact);
                 return exact;
             }
             if let Some(crlf) = content.crlf.as_deref() {
-                if try_candidates(&certs, |key| alg::verify(key, scheme, digest, crlf, &si.signature, policy)).is_ok() {
+                if verify_over(crlf).is_ok() {
                     *matched = Some(Canonicalization::Crlf);
                     return Ok(());
                 }
@@ -337,22 +370,6 @@ fn judge_inner(
             exact
         }
     }
-}
-
-/// Try each candidate certificate's key; succeed on the first that verifies,
-/// else return the first candidate's error.
-fn try_candidates(certs: &[&Certificate], mut check: impl FnMut(&PublicKey) -> Result<()>) -> Result<()> {
-    let mut first_err = None;
-    for c in certs {
-        let r = alg::decode_key(&c.spki, None).and_then(|k| check(&k));
-        match r {
-            Ok(()) => return Ok(()),
-            Err(e) => {
-                first_err.get_or_insert(e);
-            }
-        }
-    }
-    Err(first_err.unwrap_or_else(|| Error::new(Code::SignerCertNotFound, "no usable signer certificate")))
 }
 
 /// Convert bare LF line ends to CRLF (RFC 8551 §3.1.1 canonical form); CR
