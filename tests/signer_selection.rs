@@ -62,6 +62,7 @@ fn replace(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
 }
 
 #[test]
+#[allow(clippy::type_complexity)]
 fn every_ski_match_is_tried() {
     let raw = std::fs::read(common::fixtures_dir().join("messages/rsa2048-sha256-skid-detached.eml")).unwrap();
     let root = jmap_smime::mime::parse(&raw).unwrap();
