@@ -422,7 +422,16 @@ pub fn describe_key(spki: &PublicKeyInfo) -> String {
         oid::EC_PUBLIC_KEY => format!("ec-{}", ec_curve(spki).unwrap_or("unknown")),
         oid::ED25519 => "ed25519".to_owned(),
         oid::ED448 => "ed448".to_owned(),
-        oid::DSA => "dsa".to_owned(),
+        oid::DSA => {
+            // The size of p, when the parameters are in the certificate.
+            let p_bits = spki.params.as_deref().and_then(|p| {
+                let t = asn1::parse_single(p).ok()?;
+                let mut r = t.children().ok()?;
+                let p = r.expect(Tag::INTEGER, "p").ok()?.unsigned_integer().ok()?;
+                Some(bit_len(p))
+            });
+            p_bits.map_or_else(|| "dsa".to_owned(), |b| format!("dsa-{b}"))
+        }
         o => oid::to_dotted(o),
     }
 }

@@ -268,3 +268,34 @@ fn general_names_emails(der: &[u8]) -> Result<Vec<String>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut v = vec![tag, u8::try_from(content.len()).unwrap()];
+        v.extend_from_slice(content);
+        v
+    }
+
+    #[test]
+    fn san_addresses_table() {
+        // GeneralNames entries: rfc822Name [1], otherName [0] SmtpUTF8Mailbox
+        // (RFC 8398 §3), dNSName [2] (ignored), and an unknown otherName.
+        let rfc822 = der(0x81, b"alice@example.com");
+        let utf8 = der(0xa0, &[der(0x06, oid::SMTP_UTF8_MAILBOX), der(0xa0, &der(0x0c, "jos\u{e9}@example.com".as_bytes()))].concat());
+        let dns = der(0x82, b"example.com");
+        let other = der(0xa0, &[der(0x06, &[0x2a, 0x03]), der(0xa0, &der(0x0c, b"x"))].concat());
+        let cases: &[(Vec<Vec<u8>>, &[&str])] = &[
+            (vec![rfc822.clone()], &["alice@example.com"]),
+            (vec![dns.clone(), utf8.clone(), rfc822.clone()], &["jos\u{e9}@example.com", "alice@example.com"]),
+            (vec![other.clone(), dns.clone()], &[]),
+        ];
+        for (entries, want) in cases {
+            let san = der(0x30, &entries.concat());
+            assert_eq!(general_names_emails(&san).unwrap(), *want);
+        }
+        assert!(general_names_emails(&[0x30, 0x05, 0x81]).is_err());
+    }
+}
