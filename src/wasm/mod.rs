@@ -29,7 +29,7 @@ fn policy_from(options: Option<JsValue>) -> Result<Policy, JsValue> {
 #[wasm_bindgen(js_name = verifySignatures, unchecked_return_type = "SignatureReport")]
 pub fn verify_signatures(
     message: &[u8],
-    #[wasm_bindgen(unchecked_param_type = "{ allowLegacy?: boolean }")] options: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "Policy")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let policy = policy_from(options)?;
     to_js(&crate::verify::verify_signatures(message, &policy))
