@@ -26,6 +26,16 @@ pub const MAX_HEADER_FIELDS: usize = 10_000;
 /// about 6; 64 leaves room for BER constructed strings and bounds recursion.
 pub const MAX_DER_DEPTH: usize = 64;
 
+/// Most BER element headers decoded while checking one message. X.690 gives
+/// an indefinite-length element no size, so finding its end walks its whole
+/// subtree, and every level the parser then descends through walks what lies
+/// below again: nested indefinite encodings multiply the work by their depth
+/// (2 MB of crafted BER cost 250 ms before this bound). Legitimate mail stays
+/// far below: a 64 MiB NSS message has 65 536 segments walked about six times,
+/// plus a few thousand elements per certificate. 8 M decodes is about 0.2 s
+/// natively.
+pub const MAX_BER_ELEMENTS_PER_MESSAGE: u64 = 8_000_000;
+
 /// Most segments of one constructed (BER) OCTET STRING. NSS writes 1 KiB
 /// chunks, so 64 MiB of content is 65 536 segments; more is abuse.
 pub const MAX_BER_SEGMENTS: usize = 65_536;

@@ -36,6 +36,10 @@ fn with_error(structure: Structure, e: &Error) -> SignatureReport {
 /// Check every S/MIME signature at the root of `raw` (an RFC 5322 message)
 /// with `policy`. Never panics: every failure is a code in the report.
 pub fn verify_signatures(raw: &[u8], policy: &Policy) -> SignatureReport {
+    crate::asn1::with_work_budget(crate::limits::MAX_BER_ELEMENTS_PER_MESSAGE, || verify_within_budget(raw, policy))
+}
+
+fn verify_within_budget(raw: &[u8], policy: &Policy) -> SignatureReport {
     let root = match mime::parse(raw) {
         Ok(r) => r,
         Err(e) => return with_error(Structure::Malformed, &e),

@@ -208,6 +208,38 @@ fn ber_segments() {
 }
 
 #[test]
+fn ber_elements_per_message() {
+    // 50 nested indefinite-length constructed OCTET STRINGs around 4 M empty
+    // segments, as the eContent of an opaque signature: each level re-walks
+    // the segments below it.
+    let (depth, n) = (50, 4_000_000);
+    let mut econtent = Vec::with_capacity(n * 2 + depth * 4);
+    for _ in 0..depth {
+        econtent.extend_from_slice(&[0x24, 0x80]);
+    }
+    for _ in 0..n {
+        econtent.extend_from_slice(&[0x04, 0x00]);
+    }
+    for _ in 0..depth {
+        econtent.extend_from_slice(&[0, 0]);
+    }
+    let sd = seq(&[int(&[1]), set(&[]), seq(&[oid_tlv(oid::DATA), der(0xa0, &econtent)]), set(&[])]);
+    let ci = seq(&[oid_tlv(oid::SIGNED_DATA), der(0xa0, &sd)]);
+    let msg = format!(
+        "Content-Type: application/pkcs7-mime; smime-type=signed-data\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n",
+        b64(&ci)
+    );
+    let r = verify_signatures(msg.as_bytes(), &strict());
+    assert_limit(&r, "MAX_BER_ELEMENTS_PER_MESSAGE");
+    assert!(r.errors.iter().any(|e| e.message.contains("BER elements")), "{:?}", r.errors);
+    // The budget is per message: the next message starts afresh.
+    let ok = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/messages/rsa2048-sha256-ber-opaque.eml")).unwrap();
+    assert!(verify_signatures(&ok, &strict()).crypto_valid);
+    // And the low-level parser outside a scope has no budget.
+    assert!(jmap_smime::asn1::parse_single(&ci).is_ok());
+}
+
+#[test]
 fn certificates() {
     let certs = vec![alice_cert(); MAX_CERTIFICATES + 1];
     let r = verify_signatures(&detached(&signed_data(&certs, &[], &[signer_info(&alice_cert(), None)])), &strict());

@@ -8,6 +8,7 @@ pub mod oid;
 pub mod time;
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use crate::error::{Error, Result};
 use crate::limits;
@@ -104,8 +105,44 @@ fn first(input: &[u8]) -> Result<(u8, &[u8])> {
     }
 }
 
+thread_local! {
+    /// Element decodes left in the current [`with_work_budget`] scope; `None`
+    /// outside any scope.
+    static WORK_LEFT: Cell<Option<u64>> = const { Cell::new(None) };
+}
+
+/// Restores the enclosing budget when a scope ends.
+struct BudgetScope(Option<u64>);
+
+impl Drop for BudgetScope {
+    fn drop(&mut self) {
+        WORK_LEFT.with(|w| w.set(self.0));
+    }
+}
+
+/// Run `f` with a budget of `elements` BER element decodes (see
+/// [`limits::MAX_BER_ELEMENTS_PER_MESSAGE`]); a parse that would exceed it
+/// fails with `limit-exceeded`. Scopes nest; the inner budget applies inside.
+pub fn with_work_budget<R>(elements: u64, f: impl FnOnce() -> R) -> R {
+    let _restore = BudgetScope(WORK_LEFT.with(|w| w.replace(Some(elements))));
+    f()
+}
+
+/// Charge one element decode to the current budget, if any.
+fn spend() -> Result<()> {
+    WORK_LEFT.with(|w| match w.get() {
+        None => Ok(()),
+        Some(0) => Err(Error::limit(format!("more than {} BER elements decoded for one message", limits::MAX_BER_ELEMENTS_PER_MESSAGE))),
+        Some(n) => {
+            w.set(Some(n.saturating_sub(1)));
+            Ok(())
+        }
+    })
+}
+
 /// Parse one element from the front of `input`; return it and the rest.
 fn parse_one(input: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8])> {
+    spend()?;
     if depth > limits::MAX_DER_DEPTH {
         return Err(Error::limit(format!("BER nesting deeper than {} levels", limits::MAX_DER_DEPTH)));
     }
