@@ -2,11 +2,12 @@
 # Run every fuzz target for SECONDS (default 600) each, one after another, on
 # stable Rust (RUSTC_BOOTSTRAP lets cargo-fuzz pass its -Z flags; no
 # sanitizer, debug assertions on so overflow panics count as crashes).
-# Corpora are seeded from tests/fixtures (see README). Logs: fuzz/logs/.
+# Corpora are seeded from the project's vectors by seed.sh. Logs: fuzz/logs/.
 set -euo pipefail
 cd "$(dirname "$0")"
 secs=${1:-600}
 mkdir -p logs
+bash seed.sh
 for t in mime_parse cms_parse verify; do
   mkdir -p "corpus/$t"
   RUSTC_BOOTSTRAP=1 cargo fuzz run -O -a -s none "$t" "corpus/$t" -- \
