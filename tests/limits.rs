@@ -10,22 +10,11 @@ use jmap_smime::pki::cert::PublicKeyInfo;
 use jmap_smime::report::Structure;
 use jmap_smime::{verify_signatures, Code, Policy, SignatureReport};
 
+mod common;
+use common::der;
+
 // ---- tiny DER writer for hand-built CMS ----
 
-fn der(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut v = vec![tag];
-    let n = content.len();
-    if n < 0x80 {
-        v.push(n as u8);
-    } else {
-        let bytes = n.to_be_bytes();
-        let skip = bytes.iter().take_while(|b| **b == 0).count();
-        v.push(0x80 | (bytes.len() - skip) as u8);
-        v.extend_from_slice(&bytes[skip..]);
-    }
-    v.extend_from_slice(content);
-    v
-}
 fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
     der(0x30, &parts.concat())
 }

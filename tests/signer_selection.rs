@@ -17,21 +17,7 @@ use jmap_smime::pki::cert::Certificate;
 use jmap_smime::{verify_signatures, Policy};
 
 mod common;
-
-fn der(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut v = vec![tag];
-    let n = content.len();
-    if n < 0x80 {
-        v.push(n as u8);
-    } else {
-        let b = n.to_be_bytes();
-        let skip = b.iter().take_while(|x| **x == 0).count();
-        v.push(0x80 | (b.len() - skip) as u8);
-        v.extend_from_slice(&b[skip..]);
-    }
-    v.extend_from_slice(content);
-    v
-}
+use common::der;
 
 fn pki(name: &str) -> Vec<u8> {
     std::fs::read(common::fixtures_dir().join("pki").join(name)).unwrap()

@@ -90,3 +90,19 @@ pub fn errors(r: &SignatureReport) -> String {
         codes.join(",")
     }
 }
+
+/// DER TLV with a definite length (short or long form), for hand-built inputs.
+pub fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut v = vec![tag];
+    let n = content.len();
+    if n < 0x80 {
+        v.push(n as u8);
+    } else {
+        let bytes = n.to_be_bytes();
+        let skip = bytes.iter().take_while(|b| **b == 0).count();
+        v.push(0x80 | (bytes.len() - skip) as u8);
+        v.extend_from_slice(&bytes[skip..]);
+    }
+    v.extend_from_slice(content);
+    v
+}
