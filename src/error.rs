@@ -50,6 +50,38 @@ pub enum Code {
     UnknownProtocol,
     /// Invalid arguments from the caller (not the message).
     InvalidArgument,
+    /// No path from the signer's certificate to a trusted root.
+    UntrustedRoot,
+    /// A certificate in the path had expired at the validation time.
+    CertExpired,
+    /// A certificate in the path was not yet valid at the validation time.
+    CertNotYetValid,
+    /// A certificate in the path is revoked.
+    CertRevoked,
+    /// Revocation status could not be determined.
+    RevocationUnknown,
+    /// A certificate or CRL signature in the path does not verify.
+    BadCertSignature,
+    /// An issuing certificate is not a CA (basicConstraints, keyCertSign).
+    NotACa,
+    /// A CA's pathLenConstraint is exceeded.
+    PathLengthExceeded,
+    /// The signer certificate's keyUsage or extendedKeyUsage does not allow email signing.
+    KeyUsage,
+    /// A name in the path is outside an authority's name constraints.
+    NameConstraints,
+    /// Certificate policy processing failed (RFC 5280 §6.1).
+    PolicyViolation,
+    /// A certificate carries a critical extension this verifier does not process.
+    UnknownCriticalExtension,
+    /// Path building gave up: too many candidate paths or signature checks.
+    PathBudgetExceeded,
+    /// The signer's certificate does not name the From (or Sender) address.
+    AddressMismatch,
+    /// The signer certificate carries no email address.
+    SignerWithoutAddress,
+    /// The claimed signing time differs from the Date header by more than an hour.
+    SigningTimeSkew,
 }
 
 impl Code {
@@ -75,6 +107,22 @@ impl Code {
         Code::Encrypted,
         Code::UnknownProtocol,
         Code::InvalidArgument,
+        Code::UntrustedRoot,
+        Code::CertExpired,
+        Code::CertNotYetValid,
+        Code::CertRevoked,
+        Code::RevocationUnknown,
+        Code::BadCertSignature,
+        Code::NotACa,
+        Code::PathLengthExceeded,
+        Code::KeyUsage,
+        Code::NameConstraints,
+        Code::PolicyViolation,
+        Code::UnknownCriticalExtension,
+        Code::PathBudgetExceeded,
+        Code::AddressMismatch,
+        Code::SignerWithoutAddress,
+        Code::SigningTimeSkew,
     ];
 
     /// The stable identifier.
@@ -100,6 +148,22 @@ impl Code {
             Code::Encrypted => "encrypted",
             Code::UnknownProtocol => "unknown-protocol",
             Code::InvalidArgument => "invalid-argument",
+            Code::UntrustedRoot => "untrusted-root",
+            Code::CertExpired => "cert-expired",
+            Code::CertNotYetValid => "cert-not-yet-valid",
+            Code::CertRevoked => "cert-revoked",
+            Code::RevocationUnknown => "revocation-unknown",
+            Code::BadCertSignature => "bad-cert-signature",
+            Code::NotACa => "not-a-ca",
+            Code::PathLengthExceeded => "path-length-exceeded",
+            Code::KeyUsage => "key-usage",
+            Code::NameConstraints => "name-constraints",
+            Code::PolicyViolation => "policy-violation",
+            Code::UnknownCriticalExtension => "unknown-critical-extension",
+            Code::PathBudgetExceeded => "path-budget-exceeded",
+            Code::AddressMismatch => "address-mismatch",
+            Code::SignerWithoutAddress => "signer-without-address",
+            Code::SigningTimeSkew => "signing-time-skew",
         }
     }
 
@@ -126,6 +190,22 @@ impl Code {
             Code::Encrypted => "The message is encrypted; decrypt it in a client that holds the key to check any signature inside.",
             Code::UnknownProtocol => "The message is signed with a protocol other than S/MIME (for example OpenPGP); it was not checked.",
             Code::InvalidArgument => "The verifier was called with an invalid argument.",
+            Code::UntrustedRoot => "The signer's certificate does not lead to a trusted root: it may be self-signed, from an unknown authority, or missing an intermediate. Verify the sender another way, or import their root if you trust it.",
+            Code::CertExpired => "A certificate in the signer's chain had expired at the time checked.",
+            Code::CertNotYetValid => "A certificate in the signer's chain was not yet valid at the time checked; check this device's clock.",
+            Code::CertRevoked => "A certificate in the signer's chain has been revoked by its authority: do not trust this signature.",
+            Code::RevocationUnknown => "Whether the signer's certificate was revoked could not be determined (no usable revocation list).",
+            Code::BadCertSignature => "A certificate in the signer's chain carries a signature that does not verify: the chain is forged or corrupted.",
+            Code::NotACa => "A certificate in the chain was used to issue others but is not allowed to (not a CA).",
+            Code::PathLengthExceeded => "The chain is longer than one of its authorities allows.",
+            Code::KeyUsage => "The signer's certificate is not meant for signing email (key usage).",
+            Code::NameConstraints => "A name in the signer's certificate is outside what its authority may certify.",
+            Code::PolicyViolation => "The chain does not meet the required certificate policies.",
+            Code::UnknownCriticalExtension => "A certificate in the chain has a critical extension this verifier does not understand, so it must be rejected.",
+            Code::PathBudgetExceeded => "The certificate chain is too tangled to check within this verifier's limits.",
+            Code::AddressMismatch => "The signature was made by someone whose certificate does not name the sender's address: the message may impersonate the sender.",
+            Code::SignerWithoutAddress => "The signer's certificate names no email address, so it cannot vouch for the sender.",
+            Code::SigningTimeSkew => "The signer's claimed signing time is far from the message's Date; it is only a claim.",
         }
     }
 }
