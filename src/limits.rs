@@ -85,3 +85,29 @@ pub const MAX_MIME_PARAMETERS: usize = 64;
 
 /// Longest multipart boundary: RFC 2046 §5.1.1 says 1 to 70 characters.
 pub const MAX_BOUNDARY_LEN: usize = 70;
+
+/// Most nodes in the RFC 5280 §6.1 valid_policy_tree. Policy mapping can
+/// make the tree grow exponentially with path length (the "policy tree
+/// explosion" of CVE-2023-0464); real paths need a few dozen nodes.
+pub const MAX_POLICY_NODES: usize = 1_000;
+
+/// Most subtrees kept in the permitted or excluded name-constraint state.
+/// Intersections can multiply entries; real CAs publish fewer than 50.
+pub const MAX_NAME_CONSTRAINT_SUBTREES: usize = 1_024;
+
+/// Most candidate paths examined while building a path for one signer.
+/// Cross-signed meshes have exponentially many; 64 covers every real PKI
+/// (including bridge CAs) and ends a crafted mesh quickly.
+pub const MAX_PATH_CANDIDATES: usize = 64;
+
+/// Most certificate and CRL signature checks spent building and validating
+/// paths for one signer (each RSA check costs ~0.3 ms natively).
+pub const MAX_PATH_SIGNATURE_CHECKS: usize = 256;
+
+/// Longest certification path considered (anchor excluded). PKITS needs 6;
+/// real-world S/MIME paths have 2–4.
+pub const MAX_PATH_LENGTH: usize = 16;
+
+/// Most trust anchors in one store (Mozilla ships ~150 roots; user anchors
+/// add a few).
+pub const MAX_TRUST_ANCHORS: usize = 1_024;

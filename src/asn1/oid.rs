@@ -132,6 +132,43 @@ pub const AT_DC: &[u8] = &[0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01,
 /// 0.9.2342.19200300.100.1.1 UID.
 pub const AT_UID: &[u8] = &[0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x01];
 
+/// 2.5.29.30 nameConstraints extension.
+pub const NAME_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x1e];
+/// 2.5.29.32 certificatePolicies extension.
+pub const CERTIFICATE_POLICIES: &[u8] = &[0x55, 0x1d, 0x20];
+/// 2.5.29.33 policyMappings extension.
+pub const POLICY_MAPPINGS: &[u8] = &[0x55, 0x1d, 0x21];
+/// 2.5.29.36 policyConstraints extension.
+pub const POLICY_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x24];
+/// 2.5.29.54 inhibitAnyPolicy extension.
+pub const INHIBIT_ANY_POLICY: &[u8] = &[0x55, 0x1d, 0x36];
+/// 2.5.29.32.0 anyPolicy.
+pub const ANY_POLICY: &[u8] = &[0x55, 0x1d, 0x20, 0x00];
+/// 2.5.29.31 cRLDistributionPoints extension.
+pub const CRL_DISTRIBUTION_POINTS: &[u8] = &[0x55, 0x1d, 0x1f];
+/// 2.5.29.46 freshestCRL extension.
+pub const FRESHEST_CRL: &[u8] = &[0x55, 0x1d, 0x2e];
+/// 2.5.29.18 issuerAltName extension.
+pub const ISSUER_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x12];
+/// 2.5.29.20 cRLNumber extension.
+pub const CRL_NUMBER: &[u8] = &[0x55, 0x1d, 0x14];
+/// 2.5.29.21 reasonCode CRL entry extension.
+pub const CRL_REASON: &[u8] = &[0x55, 0x1d, 0x15];
+/// 2.5.29.27 deltaCRLIndicator extension.
+pub const DELTA_CRL_INDICATOR: &[u8] = &[0x55, 0x1d, 0x1b];
+/// 2.5.29.28 issuingDistributionPoint extension.
+pub const ISSUING_DISTRIBUTION_POINT: &[u8] = &[0x55, 0x1d, 0x1c];
+/// 2.5.29.29 certificateIssuer CRL entry extension.
+pub const CERTIFICATE_ISSUER: &[u8] = &[0x55, 0x1d, 0x1d];
+/// 2.5.29.24 invalidityDate CRL entry extension.
+pub const INVALIDITY_DATE: &[u8] = &[0x55, 0x1d, 0x18];
+/// 1.3.6.1.5.5.7.3.4 id-kp-emailProtection.
+pub const KP_EMAIL_PROTECTION: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x04];
+/// 2.5.29.37.0 anyExtendedKeyUsage.
+pub const ANY_EXTENDED_KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x25, 0x00];
+/// 1.3.6.1.5.5.7.1.1 authorityInfoAccess extension.
+pub const AUTHORITY_INFO_ACCESS: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01];
+
 /// Check that OID content bytes are well-formed (X.690 §8.19): non-empty, no
 /// leading 0x80 octet in a sub-identifier, last octet terminates.
 pub fn validate(content: &[u8]) -> Result<()> {
