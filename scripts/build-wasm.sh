@@ -4,6 +4,9 @@
 # The result is one ES module that works in a page, in a module Web Worker and
 # in Node >= 20 (there: `await init({ module_or_path: <bytes of the .wasm> })`).
 # Prints the raw and gzip size of the shipped .wasm.
+# The bundled trust anchors (assets/roots/email-roots.der, see
+# scripts/gen-bundled-roots.sh) ship next to the module as their own file, so
+# the core stays small and loads them only when asked; their size is printed too.
 #
 #   bash scripts/build-wasm.sh
 set -euo pipefail
@@ -40,6 +43,8 @@ wasm-opt -Oz \
     -o "$out/${name}_bg.opt.wasm" "$out/${name}_bg.wasm"
 mv "$out/${name}_bg.opt.wasm" "$out/${name}_bg.wasm"
 
+cp assets/roots/email-roots.der "$out/email-roots.der"
+
 # package.json of the published package: the crate's version, ES module only.
 cat > "$out/package.json" <<JSON
 {
@@ -57,13 +62,15 @@ cat > "$out/package.json" <<JSON
       "default": "./$name.js"
     },
     "./${name}_bg.wasm": "./${name}_bg.wasm",
+    "./email-roots.der": "./email-roots.der",
     "./package.json": "./package.json"
   },
   "files": [
     "$name.js",
     "$name.d.ts",
     "${name}_bg.wasm",
-    "${name}_bg.wasm.d.ts"
+    "${name}_bg.wasm.d.ts",
+    "email-roots.der"
   ],
   "sideEffects": false
 }
@@ -81,3 +88,5 @@ size=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 echo "build-wasm: $out/: $(cd "$out" && ls | tr '\n' ' ')"
 echo "wasm: $size bytes, gzip $gz bytes"
+roots="$out/email-roots.der"
+echo "bundled roots: $(stat -c %s "$roots") bytes, gzip $(gzip -9 -c "$roots" | wc -c) bytes"
