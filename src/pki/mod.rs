@@ -2,4 +2,7 @@
 
 pub mod anchor;
 pub mod cert;
+pub mod crl;
 pub mod name;
+pub mod path;
+pub mod trust;

@@ -1,0 +1,492 @@
+//! Certification path building and validation (RFC 5280 §6.1, §6.3; R31–R36).
+//!
+//! Paths are built from the signer certificate towards the trust anchors by
+//! issuer name (depth first, anchors first, bounded by
+//! `limits::MAX_PATH_CANDIDATES` and `limits::MAX_PATH_SIGNATURE_CHECKS`);
+//! each complete candidate is validated in full. Certificates that came with
+//! the message are hints only: they are never anchors (R33).
+
+use super::anchor::Anchor;
+use super::cert::{Certificate, PublicKeyInfo};
+use super::crl::Crl;
+use super::name::Name;
+use crate::asn1::{self, oid, time::UnixTime, AlgorithmIdentifier, Tag};
+use crate::cms::alg::{self, PublicKey, SigScheme};
+use crate::error::{Code, Error, Result};
+use crate::limits;
+use crate::policy::Policy;
+
+/// How revocation is handled (issue 3 §2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RevocationMode {
+    /// Undetermined status fails the path.
+    Require,
+    /// Undetermined status is a warning (`revocation-unknown`).
+    #[default]
+    Prefer,
+    /// No revocation checking.
+    Off,
+}
+
+/// Revocation status of a validated path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Revocation {
+    /// Every certificate was covered by a usable CRL and none is revoked.
+    Good,
+    /// Some certificate's status could not be determined.
+    Unknown,
+    /// Revocation checking is off.
+    NotChecked,
+}
+
+/// Everything path validation takes: all of it is an argument.
+#[derive(Clone, Copy, Debug)]
+pub struct PathInput<'a> {
+    /// Validation time T (RFC 5280 §6.1.1(b)).
+    pub time: UnixTime,
+    /// Trust anchors.
+    pub anchors: &'a [Anchor],
+    /// Candidate intermediates (message certificates and user-supplied ones).
+    pub intermediates: &'a [&'a Certificate],
+    /// CRLs (embedded and supplied).
+    pub crls: &'a [&'a Crl],
+    /// Revocation handling.
+    pub revocation: RevocationMode,
+    /// Algorithm policy (legacy algorithms).
+    pub policy: &'a Policy,
+}
+
+/// A validated path.
+#[derive(Clone, Debug)]
+pub struct ValidPath<'a> {
+    /// Index of the anchor in `PathInput::anchors`.
+    pub anchor: usize,
+    /// Certificates from the end entity up to the one issued by the anchor.
+    pub chain: Vec<&'a Certificate>,
+    /// Revocation outcome.
+    pub revocation: Revocation,
+}
+
+/// Extensions this validator processes; any other critical one is rejected
+/// (RFC 5280 §6.1.4(o), §6.1.5(e); R32).
+const UNDERSTOOD: &[&[u8]] = &[
+    oid::BASIC_CONSTRAINTS,
+    oid::KEY_USAGE,
+    oid::EXT_KEY_USAGE,
+    oid::SUBJECT_ALT_NAME,
+    oid::ISSUER_ALT_NAME,
+    oid::SUBJECT_KEY_ID,
+    oid::AUTHORITY_KEY_ID,
+    oid::NAME_CONSTRAINTS,
+    oid::CERTIFICATE_POLICIES,
+    oid::POLICY_MAPPINGS,
+    oid::POLICY_CONSTRAINTS,
+    oid::INHIBIT_ANY_POLICY,
+    oid::CRL_DISTRIBUTION_POINTS,
+    oid::FRESHEST_CRL,
+    oid::AUTHORITY_INFO_ACCESS,
+];
+
+/// keyUsage bits (RFC 5280 §4.2.1.3), numbered from the most significant bit.
+fn key_usage(cert: &Certificate) -> Result<Option<u16>> {
+    let Some(ext) = cert.extension(oid::KEY_USAGE) else { return Ok(None) };
+    let t = asn1::parse_single(&ext.value)?;
+    let (_, bits) = t.bit_string()?;
+    let hi = u16::from(bits.first().copied().unwrap_or(0));
+    let lo = u16::from(bits.get(1).copied().unwrap_or(0));
+    Ok(Some((hi << 8) | lo))
+}
+
+const KU_DIGITAL_SIGNATURE: u16 = 0x8000;
+const KU_NON_REPUDIATION: u16 = 0x4000;
+const KU_KEY_CERT_SIGN: u16 = 0x0400;
+const KU_CRL_SIGN: u16 = 0x0200;
+
+/// basicConstraints: (cA, pathLenConstraint).
+fn basic_constraints(cert: &Certificate) -> Result<Option<(bool, Option<u32>)>> {
+    let Some(ext) = cert.extension(oid::BASIC_CONSTRAINTS) else { return Ok(None) };
+    let t = asn1::parse_single(&ext.value)?;
+    t.check(Tag::SEQUENCE, "BasicConstraints")?;
+    let mut r = t.children()?;
+    let ca = match r.read_if(|t| *t == Tag::BOOLEAN)? {
+        Some(b) => b.boolean()?,
+        None => false,
+    };
+    let len = match r.read_if(|t| *t == Tag::INTEGER)? {
+        Some(i) => Some(i.small_uint()?),
+        None => None,
+    };
+    Ok(Some((ca, len)))
+}
+
+/// True when subject and issuer are the same name (RFC 5280 §3.2 self-issued).
+pub fn self_issued(cert: &Certificate) -> bool {
+    cert.subject.matches(&cert.issuer)
+}
+
+/// Signer certificate rules of RFC 8550 §4.4 (R31): keyUsage, when present,
+/// has digitalSignature or nonRepudiation; extendedKeyUsage, when present,
+/// has emailProtection or anyExtendedKeyUsage.
+pub fn check_signer_usage(cert: &Certificate) -> Result<()> {
+    if let Some(ku) = key_usage(cert)? {
+        if ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION) == 0 {
+            return Err(Error::new(Code::KeyUsage, "the signer certificate's keyUsage allows neither digitalSignature nor nonRepudiation"));
+        }
+    }
+    if let Some(ext) = cert.extension(oid::EXT_KEY_USAGE) {
+        let t = asn1::parse_single(&ext.value)?;
+        let mut r = t.children()?;
+        let mut ok = false;
+        while let Some(p) = r.next_tlv()? {
+            let o = p.oid()?;
+            ok |= o == oid::KP_EMAIL_PROTECTION || o == oid::ANY_EXTENDED_KEY_USAGE;
+        }
+        if !ok {
+            return Err(Error::new(Code::KeyUsage, "the signer certificate's extendedKeyUsage does not include emailProtection"));
+        }
+    }
+    Ok(())
+}
+
+/// The signed parts of a certificate or CRL.
+struct Signed<'s> {
+    sig_alg: &'s (Vec<u8>, Option<Vec<u8>>),
+    tbs_alg: &'s [u8],
+    tbs: &'s [u8],
+    sig: &'s [u8],
+    unused_bits: u8,
+}
+
+impl<'s> Signed<'s> {
+    fn cert(c: &'s Certificate) -> Self {
+        Signed {
+            sig_alg: &c.signature_algorithm,
+            tbs_alg: &c.tbs_signature_algorithm,
+            tbs: &c.tbs,
+            sig: &c.signature,
+            unused_bits: c.signature_unused_bits,
+        }
+    }
+    fn crl(c: &'s Crl) -> Self {
+        Signed {
+            sig_alg: &c.signature_algorithm,
+            tbs_alg: &c.tbs_signature_algorithm,
+            tbs: &c.tbs,
+            sig: &c.signature,
+            unused_bits: c.signature_unused_bits,
+        }
+    }
+}
+
+/// Verify a certificate or CRL signature with the issuer's key.
+fn check_signature(key: &PublicKey, issuer_spki: &PublicKeyInfo, signed: &Signed<'_>, policy: &Policy) -> Result<()> {
+    let Signed { sig_alg, tbs_alg, tbs, sig, unused_bits } = *signed;
+    let bad = |d: &str| Error::new(Code::BadCertSignature, d.to_owned());
+    // RFC 5280 §4.1.1.2: the outer and inner algorithm identifiers match.
+    if sig_alg.0 != tbs_alg {
+        return Err(bad("signature algorithm differs from the one inside the signed data"));
+    }
+    if unused_bits != 0 {
+        return Err(bad("signature with unused bits"));
+    }
+    let params = match &sig_alg.1 {
+        Some(p) => Some(asn1::parse_single(p)?),
+        None => None,
+    };
+    let scheme = SigScheme::parse(&AlgorithmIdentifier { oid: &sig_alg.0, params })?;
+    let digest =
+        scheme.named_hash().ok_or_else(|| Error::new(Code::UnsupportedAlgorithm, "certificate signature algorithm without a hash"))?;
+    alg::check_key_restrictions(issuer_spki, scheme)?;
+    alg::verify(key, scheme, digest, tbs, sig, policy).map_err(|e| match e.code {
+        Code::BadSignature => bad("a certificate or CRL signature does not verify under its issuer's key"),
+        _ => e,
+    })
+}
+
+/// Mutable budget shared by the search for one signer.
+struct Budget {
+    candidates: usize,
+    signatures: usize,
+}
+
+impl Budget {
+    fn spend_candidate(&mut self) -> Result<()> {
+        self.candidates = self.candidates.saturating_add(1);
+        if self.candidates > limits::MAX_PATH_CANDIDATES {
+            return Err(Error::new(Code::PathBudgetExceeded, format!("more than {} candidate paths", limits::MAX_PATH_CANDIDATES)));
+        }
+        Ok(())
+    }
+    fn spend_signature(&mut self) -> Result<()> {
+        self.signatures = self.signatures.saturating_add(1);
+        if self.signatures > limits::MAX_PATH_SIGNATURE_CHECKS {
+            return Err(Error::new(Code::PathBudgetExceeded, format!("more than {} signature checks", limits::MAX_PATH_SIGNATURE_CHECKS)));
+        }
+        Ok(())
+    }
+}
+
+/// Rank failures: the most specific reason wins when no path validates.
+fn rank(code: Code) -> u8 {
+    match code {
+        Code::UntrustedRoot => 0,
+        Code::PathBudgetExceeded => 1,
+        Code::Malformed | Code::UnsupportedAlgorithm => 2,
+        _ => 3,
+    }
+}
+
+/// Build and validate a path for `ee`. On failure the most specific reason
+/// found is returned.
+pub fn validate<'a>(ee: &'a Certificate, input: &PathInput<'a>) -> Result<ValidPath<'a>> {
+    let mut budget = Budget { candidates: 0, signatures: 0 };
+    let mut best: Option<Error> = None;
+    let mut chain = vec![ee];
+    match search(&mut chain, input, &mut budget, &mut best) {
+        Ok(Some(v)) => Ok(v),
+        Ok(None) => Err(best.unwrap_or_else(|| Error::new(Code::UntrustedRoot, "no path from the signer's certificate to a trusted root"))),
+        Err(e) => {
+            // A budget error after a specific failure still reports the budget:
+            // the search did not finish.
+            Err(e)
+        }
+    }
+}
+
+fn remember(best: &mut Option<Error>, e: Error) {
+    let replace = match best {
+        None => true,
+        Some(b) => rank(e.code) > rank(b.code),
+    };
+    if replace {
+        *best = Some(e);
+    }
+}
+
+/// Depth-first search. `chain` runs from the end entity upward.
+fn search<'a>(
+    chain: &mut Vec<&'a Certificate>,
+    input: &PathInput<'a>,
+    budget: &mut Budget,
+    best: &mut Option<Error>,
+) -> Result<Option<ValidPath<'a>>> {
+    let Some(top) = chain.last().copied() else { return Ok(None) };
+    // Anchors first: a path that ends here is complete.
+    for (i, anchor) in input.anchors.iter().enumerate() {
+        if anchor.subject.matches(&top.issuer) {
+            budget.spend_candidate()?;
+            match validate_path(chain, i, input, budget) {
+                Ok(v) => return Ok(Some(v)),
+                Err(e) if e.code == Code::PathBudgetExceeded => return Err(e),
+                Err(e) => remember(best, e),
+            }
+        }
+    }
+    if chain.len() >= limits::MAX_PATH_LENGTH {
+        return Ok(None);
+    }
+    // Then intermediates that name the issuer, not already on the path (no
+    // loops), preferring a matching key identifier.
+    let aki = authority_key_id(top);
+    let mut next: Vec<&'a Certificate> =
+        input.intermediates.iter().copied().filter(|c| c.subject.matches(&top.issuer) && !chain.iter().any(|p| p.raw == c.raw)).collect();
+    next.sort_by_key(|c| match (&aki, c.subject_key_id()) {
+        (Some(a), Some(s)) if *a == s => 0,
+        (Some(_), Some(_)) => 2,
+        _ => 1,
+    });
+    let mut any = false;
+    for c in next {
+        any = true;
+        chain.push(c);
+        let r = search(chain, input, budget, best);
+        chain.pop();
+        if let Some(v) = r? {
+            return Ok(Some(v));
+        }
+    }
+    if !any && chain.len() > 1 {
+        // A dead end counts against the budget too (a mesh with no anchor).
+        budget.spend_candidate()?;
+    }
+    Ok(None)
+}
+
+fn authority_key_id(cert: &Certificate) -> Option<Vec<u8>> {
+    let ext = cert.extension(oid::AUTHORITY_KEY_ID)?;
+    let t = asn1::parse_single(&ext.value).ok()?;
+    let mut r = t.children().ok()?;
+    let k = r.read_if(|t| *t == Tag::context(0, false)).ok()??;
+    Some(k.content.to_vec())
+}
+
+/// DSA parameters carried by an SPKI, if any (for inheritance, RFC 3279 §2.3.2).
+fn dsa_params(spki: &PublicKeyInfo) -> Option<Vec<u8>> {
+    if spki.algorithm != oid::DSA {
+        return None;
+    }
+    spki.params.clone().filter(|p| p.as_slice() != [0x05, 0x00])
+}
+
+/// RFC 5280 §6.1 over one complete candidate: `chain` from the end entity up
+/// to the certificate issued by anchor `anchor_index`.
+fn validate_path<'a>(chain: &[&'a Certificate], anchor_index: usize, input: &PathInput<'a>, budget: &mut Budget) -> Result<ValidPath<'a>> {
+    let anchor = input.anchors.get(anchor_index).ok_or_else(|| Error::malformed("no such anchor"))?;
+    // Path order: path[0] issued by the anchor, path[n-1] the end entity.
+    let path: Vec<&Certificate> = chain.iter().rev().copied().collect();
+    let n = path.len();
+    // §6.1.2(d)-(f): working public key and parameters start at the anchor.
+    let mut working_spki = anchor.spki.clone();
+    let mut working_params = dsa_params(&anchor.spki);
+    let mut working_name: &Name = &anchor.subject;
+    // §6.1.2(k): max_path_length starts at n.
+    let mut max_path_length = n;
+    let mut revocation = if input.revocation == RevocationMode::Off { Revocation::NotChecked } else { Revocation::Good };
+    // The certificate that issued the current one (None: the anchor).
+    let mut issuer_cert: Option<&Certificate> = anchor.certificate.as_ref();
+    for (i, cert) in path.iter().enumerate() {
+        let last = i.saturating_add(1) == n;
+        // §6.1.3(a)(1): the signature, with the working key.
+        let key = alg::decode_key(&working_spki, working_params.as_deref())?;
+        budget.spend_signature()?;
+        check_signature(&key, &working_spki, &Signed::cert(cert), input.policy)?;
+        // §6.1.3(a)(2): validity at T, bounds inclusive.
+        if input.time < cert.not_before {
+            return Err(Error::new(
+                Code::CertNotYetValid,
+                format!("{} is not valid before {}", cert.subject.to_display(), crate::asn1::time::to_rfc3339(cert.not_before)),
+            ));
+        }
+        if input.time > cert.not_after {
+            return Err(Error::new(
+                Code::CertExpired,
+                format!("{} expired on {}", cert.subject.to_display(), crate::asn1::time::to_rfc3339(cert.not_after)),
+            ));
+        }
+        // §6.1.3(a)(4): name chaining.
+        if !cert.issuer.matches(working_name) {
+            return Err(Error::new(Code::UntrustedRoot, "issuer name does not chain"));
+        }
+        // §6.1.3(a)(3): revocation (§6.3), against the issuer's key.
+        if input.revocation != RevocationMode::Off {
+            match revocation_status(cert, working_name, &key, &working_spki, issuer_cert, input, budget)? {
+                Status::Good => {}
+                Status::Revoked => return Err(Error::new(Code::CertRevoked, format!("{} is revoked", cert.subject.to_display()))),
+                Status::Unknown if input.revocation == RevocationMode::Require => {
+                    return Err(Error::new(Code::RevocationUnknown, format!("no usable CRL covers {}", cert.subject.to_display())))
+                }
+                Status::Unknown => revocation = Revocation::Unknown,
+            }
+        }
+        // §6.1.4(o) / §6.1.5(e): unknown critical extensions.
+        if let Some(x) = cert.extensions.iter().find(|x| x.critical && !UNDERSTOOD.contains(&x.oid.as_slice())) {
+            return Err(Error::new(
+                Code::UnknownCriticalExtension,
+                format!("critical extension {} in {}", oid::to_dotted(&x.oid), cert.subject.to_display()),
+            ));
+        }
+        if last {
+            break;
+        }
+        // §6.1.4(c)-(f): the next working name, key and parameters.
+        working_name = &cert.subject;
+        issuer_cert = Some(cert);
+        if let Some(p) = dsa_params(&cert.spki) {
+            working_params = Some(p);
+        } else if cert.spki.algorithm != oid::DSA || working_spki.algorithm != oid::DSA {
+            working_params = None;
+        }
+        working_spki = cert.spki.clone();
+        // §6.1.4(k): a v3 CA certificate must assert cA.
+        let bc = basic_constraints(cert)?;
+        if cert.version == 3 && !matches!(bc, Some((true, _))) {
+            return Err(Error::new(Code::NotACa, format!("{} is not a CA (basicConstraints)", cert.subject.to_display())));
+        }
+        // §6.1.4(l),(m): path length.
+        if !self_issued(cert) {
+            if max_path_length == 0 {
+                return Err(Error::new(Code::PathLengthExceeded, "the path is longer than a pathLenConstraint allows"));
+            }
+            max_path_length = max_path_length.saturating_sub(1);
+        }
+        if let Some((_, Some(len))) = bc {
+            max_path_length = max_path_length.min(usize::try_from(len).unwrap_or(usize::MAX));
+        }
+        // §6.1.4(n): keyCertSign.
+        if let Some(ku) = key_usage(cert)? {
+            if ku & KU_KEY_CERT_SIGN == 0 {
+                return Err(Error::new(Code::NotACa, format!("{} may not sign certificates (keyUsage)", cert.subject.to_display())));
+            }
+        }
+    }
+    // R31: the signer certificate may sign email.
+    if let Some(ee) = path.last() {
+        check_signer_usage(ee)?;
+    }
+    let chain_out: Vec<&'a Certificate> = chain.to_vec();
+    Ok(ValidPath { anchor: anchor_index, chain: chain_out, revocation })
+}
+
+enum Status {
+    Good,
+    Revoked,
+    Unknown,
+}
+
+/// §6.3.3, for the CRL forms S/MIME senders and PKITS use: complete CRLs
+/// issued by the certificate's issuer, signed with the issuer's key (so the
+/// CRL issuer chains to the same anchor), cRLSign when keyUsage is present,
+/// current at T, no unknown critical extensions, scope (IDP) matching.
+#[allow(clippy::too_many_arguments)]
+fn revocation_status(
+    cert: &Certificate,
+    issuer_name: &Name,
+    issuer_key: &PublicKey,
+    issuer_spki: &PublicKeyInfo,
+    issuer_cert: Option<&Certificate>,
+    input: &PathInput<'_>,
+    budget: &mut Budget,
+) -> Result<Status> {
+    let is_ca = matches!(basic_constraints(cert)?, Some((true, _)));
+    // §6.3.3(f): the CRL issuer may sign CRLs.
+    if let Some(ic) = issuer_cert {
+        if key_usage(ic)?.is_some_and(|ku| ku & KU_CRL_SIGN == 0) {
+            return Ok(Status::Unknown);
+        }
+    }
+    let mut covered = false;
+    for crl in input.crls {
+        if !crl.issuer.matches(issuer_name) || crl.unknown_critical || crl.delta_base.is_some() {
+            continue;
+        }
+        if crl.this_update > input.time || crl.next_update.is_some_and(|nu| nu < input.time) {
+            continue;
+        }
+        if let Some(idp) = &crl.idp {
+            if idp.only_attribute || idp.only_some_reasons || idp.indirect || (idp.only_user && is_ca) || (idp.only_ca && !is_ca) {
+                continue;
+            }
+        }
+        if crl.revoked.iter().any(|e| e.unknown_critical) {
+            continue;
+        }
+        budget.spend_signature()?;
+        if check_signature(issuer_key, issuer_spki, &Signed::crl(crl), input.policy).is_err() {
+            continue;
+        }
+        covered = true;
+        if crl.revoked.iter().any(|e| same_serial(&e.serial, &cert.serial) && e.reason != Some(8)) {
+            return Ok(Status::Revoked);
+        }
+    }
+    Ok(if covered { Status::Good } else { Status::Unknown })
+}
+
+fn same_serial(a: &[u8], b: &[u8]) -> bool {
+    let trim = |x: &[u8]| -> Vec<u8> {
+        let skip = x.iter().take_while(|v| **v == 0).count().min(x.len().saturating_sub(1));
+        x.get(skip..).unwrap_or(&[]).to_vec()
+    };
+    trim(a) == trim(b)
+}
