@@ -4,5 +4,6 @@ pub mod anchor;
 pub mod cert;
 pub mod crl;
 pub mod name;
+pub mod name_constraints;
 pub mod path;
 pub mod trust;
