@@ -6,4 +6,5 @@ pub mod crl;
 pub mod name;
 pub mod name_constraints;
 pub mod path;
+pub mod policy;
 pub mod trust;
