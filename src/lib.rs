@@ -39,6 +39,7 @@ pub mod mime;
 pub mod pki;
 pub mod policy;
 pub mod report;
+pub mod verifier;
 pub mod verify;
 
 #[cfg(target_arch = "wasm32")]
@@ -47,4 +48,5 @@ pub mod wasm;
 pub use error::{Code, Error, Result};
 pub use policy::Policy;
 pub use report::SignatureReport;
+pub use verifier::{Verdict, Verifier, VerifyOptions};
 pub use verify::verify_signatures;

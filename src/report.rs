@@ -77,11 +77,16 @@ pub struct Problem {
     pub code: String,
     /// What failed and what to do.
     pub message: String,
+    /// True for a warning that does not fail the verdict
+    /// (e.g. `revocation-unknown` under the default policy).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub warning: bool,
 }
 
 impl From<&crate::Error> for Problem {
     fn from(e: &crate::Error) -> Self {
-        Problem { code: e.code().to_owned(), message: e.message() }
+        Problem { code: e.code().to_owned(), message: e.message(), warning: false }
     }
 }
 

@@ -36,18 +36,46 @@ fn with_error(structure: Structure, e: &Error) -> SignatureReport {
 /// Check every S/MIME signature at the root of `raw` (an RFC 5322 message)
 /// with `policy`. Never panics: every failure is a code in the report.
 pub fn verify_signatures(raw: &[u8], policy: &Policy) -> SignatureReport {
-    crate::asn1::with_work_budget(crate::limits::MAX_BER_ELEMENTS_PER_MESSAGE, || verify_within_budget(raw, policy))
+    analyse(raw, policy).report
 }
 
-fn verify_within_budget(raw: &[u8], policy: &Policy) -> SignatureReport {
+/// What the trust layer needs beyond the report: the certificates and CRLs
+/// the message carries, and the root entity's header fields.
+#[derive(Debug, Default)]
+pub(crate) struct Extras {
+    /// Certificates in the SignedData (hints for path building, never anchors).
+    pub certificates: Vec<crate::pki::cert::Certificate>,
+    /// CRLs in the SignedData that parsed.
+    pub crls: Vec<crate::pki::crl::Crl>,
+    /// Header fields of the message root: (name, unfolded value).
+    pub headers: Vec<(String, String)>,
+}
+
+/// The report plus [`Extras`].
+pub(crate) struct Analysis {
+    pub report: SignatureReport,
+    pub extras: Extras,
+}
+
+/// Run the signature layer once, within the per-message BER budget.
+pub(crate) fn analyse(raw: &[u8], policy: &Policy) -> Analysis {
+    crate::asn1::with_work_budget(crate::limits::MAX_BER_ELEMENTS_PER_MESSAGE, || {
+        let mut extras = Extras::default();
+        let report = verify_within_budget(raw, policy, &mut extras);
+        Analysis { report, extras }
+    })
+}
+
+fn verify_within_budget(raw: &[u8], policy: &Policy, extras: &mut Extras) -> SignatureReport {
     let root = match mime::parse(raw) {
         Ok(r) => r,
         Err(e) => return with_error(Structure::Malformed, &e),
     };
+    extras.headers = root.headers.iter().map(|h| (h.name.clone(), h.value.clone())).collect();
     match mime::smime::classify(&root, raw) {
         Smime::None => nested(&root, raw),
-        Smime::Detached { signed, signature } => detached(raw, signed, &signature, policy),
-        Smime::Opaque { cms, declared: _ } => opaque(&root.path, &cms, policy, true),
+        Smime::Detached { signed, signature } => detached(raw, signed, &signature, policy, extras),
+        Smime::Opaque { cms, declared: _ } => opaque(&root.path, &cms, policy, true, extras),
         Smime::Encrypted => {
             with_error(Structure::Encrypted, &Error::new(Code::Encrypted, "the message is S/MIME encrypted (enveloped-data)"))
         }
@@ -97,7 +125,12 @@ fn parse_signed(cms: &[u8]) -> Result<(ContentKind, Option<SignedData<'_>>)> {
     }
 }
 
-fn detached(raw: &[u8], signed: &Entity, signature: &[u8], policy: &Policy) -> SignatureReport {
+fn collect(sd: &SignedData<'_>, extras: &mut Extras) {
+    extras.certificates = sd.certificates.clone();
+    extras.crls = sd.crls.iter().filter_map(|c| crate::pki::crl::Crl::from_der(c).ok()).collect();
+}
+
+fn detached(raw: &[u8], signed: &Entity, signature: &[u8], policy: &Policy, extras: &mut Extras) -> SignatureReport {
     let sd = match parse_signed(signature) {
         Ok((ContentKind::SignedData, Some(sd))) => sd,
         Ok((kind, _)) => {
@@ -110,6 +143,7 @@ fn detached(raw: &[u8], signed: &Entity, signature: &[u8], policy: &Policy) -> S
     // never when binary content is inside (RFC 8551 §3.1.2).
     let crlf = (signer::has_bare_lf(exact) && !signed.contains_binary()).then(|| Cow::Owned(signer::crlf_canonical(exact)));
     let content = Content { exact, crlf };
+    collect(&sd, extras);
     let mut report = judge_all(&sd, Some(&content), policy, Form::Detached, "");
     // RFC 8551 §3.5 / RFC 5652 §5.2: a detached signature has no eContent.
     if sd.econtent.is_some() {
@@ -119,7 +153,7 @@ fn detached(raw: &[u8], signed: &Entity, signature: &[u8], policy: &Policy) -> S
     report
 }
 
-fn opaque(path: &str, cms: &[u8], policy: &Policy, root: bool) -> SignatureReport {
+fn opaque(path: &str, cms: &[u8], policy: &Policy, root: bool, extras: &mut Extras) -> SignatureReport {
     let sd = match parse_signed(cms) {
         Ok((ContentKind::SignedData, Some(sd))) => sd,
         Ok((ContentKind::Encrypted, _)) => {
@@ -140,6 +174,7 @@ fn opaque(path: &str, cms: &[u8], policy: &Policy, root: bool) -> SignatureRepor
         r.crl_count = sd.crls.len();
         return r;
     }
+    collect(&sd, extras);
     let content = sd.econtent.as_deref().map(|exact| Content { exact, crlf: None });
     let mut report = judge_all(&sd, content.as_ref(), policy, Form::Opaque, path);
     if let Some(c) = sd.econtent.as_deref() {

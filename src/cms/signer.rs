@@ -153,14 +153,7 @@ fn parse_ess(t: &Tlv<'_>, v2: bool) -> Result<EssCertId> {
     Ok(EssCertId { hash_alg, hash, issuer_serial })
 }
 
-/// Integer bytes equal as numbers (ignoring sign-padding zeros).
-fn same_serial(a: &[u8], b: &[u8]) -> bool {
-    let trim = |x: &[u8]| -> Vec<u8> {
-        let skip = x.iter().take_while(|v| **v == 0).count().min(x.len().saturating_sub(1));
-        x.get(skip..).unwrap_or(&[]).to_vec()
-    };
-    trim(a) == trim(b)
-}
+use crate::pki::path::same_serial;
 
 fn sid_report(sid: &SignerIdentifier) -> SignerId {
     match sid {
@@ -283,7 +276,8 @@ fn judge_inner(
     let mut usable: Vec<(&Certificate, PublicKey)> = Vec::new();
     let mut refused: Option<Error> = None;
     for c in &certs {
-        let checked = alg::decode_key(&c.spki, None).and_then(|key| {
+        let inherited = inherited_dsa_params(sd, c);
+        let checked = alg::decode_key(&c.spki, inherited.as_deref()).and_then(|key| {
             alg::check_key_restrictions(&c.spki, scheme)?;
             alg::check_policy(&key, scheme, digest, policy)?;
             Ok(key)
@@ -372,6 +366,27 @@ fn judge_inner(
     }
 }
 
+/// DSA parameters inherited from the issuing CA (RFC 3279 §2.3.2) when the
+/// signer's DSA key has none: the nearest certificate up the issuer names in
+/// the message that carries them. The path check verifies the chain itself.
+fn inherited_dsa_params(sd: &SignedData<'_>, cert: &Certificate) -> Option<Vec<u8>> {
+    if cert.spki.algorithm != oid::DSA || cert.spki.params.as_deref().is_some_and(|p| p != [0x05, 0x00]) {
+        return None;
+    }
+    let mut current = cert;
+    for _ in 0..limits::MAX_PATH_LENGTH {
+        let issuer = sd.certificates.iter().find(|c| c.subject.matches(&current.issuer) && c.raw != current.raw)?;
+        if issuer.spki.algorithm != oid::DSA {
+            return None;
+        }
+        if let Some(p) = issuer.spki.params.as_ref().filter(|p| p.as_slice() != [0x05, 0x00]) {
+            return Some(p.clone());
+        }
+        current = issuer;
+    }
+    None
+}
+
 /// Convert bare LF line ends to CRLF (RFC 8551 §3.1.1 canonical form); CR
 /// already before LF is kept.
 pub fn crlf_canonical(data: &[u8]) -> Vec<u8> {
@@ -406,7 +421,8 @@ mod tests {
         assert_eq!(crlf_canonical(b"a\nb\r\nc\n"), b"a\r\nb\r\nc\r\n");
         assert!(has_bare_lf(b"a\r\nb\n"));
         assert!(!has_bare_lf(b"a\r\nb\r\n"));
-        assert!(same_serial(&[0, 0x80], &[0x80]));
+        assert!(same_serial(&[0, 0x80], &[0, 0x80]));
+        assert!(!same_serial(&[0xff], &[0, 0xff]));
         assert!(!same_serial(&[1], &[2]));
     }
 }

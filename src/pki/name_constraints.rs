@@ -890,7 +890,7 @@ mod tests {
         assert!(s.check_names(&subj, Some(&san(&[other(&[0x2a, 0x03])]))).is_err());
         assert!(s.check_names(&subj, Some(&san(&[other(&[0x2a, 0x04])]))).is_ok());
         let rid = der(0x88, &[0x2a, 0x03]);
-        let s = NameConstraintsState::new(Some(&nc(&[], &[rid.clone()]))).unwrap();
+        let s = NameConstraintsState::new(Some(&nc(&[], std::slice::from_ref(&rid)))).unwrap();
         assert!(s.check_names(&subj, Some(&san(&[rid]))).is_err());
     }
 

@@ -420,6 +420,8 @@ fn validate_path<'a>(chain: &[&'a Certificate], anchor_index: usize, input: &Pat
             }
         }
     }
+    // §6.1.3(b),(c) and §6.1.4(g): name constraints, from the anchor's own.
+    super::name_constraints::check_path(&path, anchor.name_constraints.as_deref())?;
     // R31: the signer certificate may sign email.
     if let Some(ee) = path.last() {
         check_signer_usage(ee)?;
@@ -483,10 +485,19 @@ fn revocation_status(
     Ok(if covered { Status::Good } else { Status::Unknown })
 }
 
-fn same_serial(a: &[u8], b: &[u8]) -> bool {
-    let trim = |x: &[u8]| -> Vec<u8> {
-        let skip = x.iter().take_while(|v| **v == 0).count().min(x.len().saturating_sub(1));
-        x.get(skip..).unwrap_or(&[]).to_vec()
-    };
-    trim(a) == trim(b)
+/// INTEGER equality by value: BER may pad with redundant sign octets
+/// (0x00 before a clear high bit, 0xFF before a set one); strip only those,
+/// so -1 (`FF`) never equals 255 (`00 FF`).
+pub fn same_serial(a: &[u8], b: &[u8]) -> bool {
+    fn minimal(mut x: &[u8]) -> &[u8] {
+        while let [first, second, ..] = x {
+            let redundant = (*first == 0x00 && second & 0x80 == 0) || (*first == 0xff && second & 0x80 != 0);
+            if !redundant {
+                break;
+            }
+            x = x.get(1..).unwrap_or(&[]);
+        }
+        x
+    }
+    minimal(a) == minimal(b)
 }

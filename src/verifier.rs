@@ -1,0 +1,317 @@
+//! The full client verdict (DESIGN.md "The verdict"; R29–R37): the signature
+//! layer, then certification paths at `now` and at `receivedAt`, revocation,
+//! and the signer's identity against From and Sender, in RFC 9219 vocabulary.
+//! Time, anchors and policy are arguments; nothing here reads a clock.
+
+use serde::Serialize;
+
+#[cfg(target_arch = "wasm32")]
+use tsify::Tsify;
+
+use crate::asn1::time::{self, UnixTime};
+use crate::error::{Code, Error};
+use crate::identity;
+use crate::pki::cert::Certificate;
+use crate::pki::crl::Crl;
+use crate::pki::path::{self, PathInput, Revocation, RevocationMode};
+use crate::pki::trust::TrustStore;
+use crate::policy::Policy;
+use crate::report::{CertificateInfo, Coverage, Problem, SignedContent, SignerReport, Structure};
+use crate::verify::{self, Analysis};
+
+/// RFC 9219 §4.1.1 `smimeStatus` tokens this client produces.
+pub const SIGNED_VERIFIED: &str = "signed/verified";
+/// RFC 9219 `signed/failed`.
+pub const SIGNED_FAILED: &str = "signed/failed";
+/// RFC 9219 `unknown`.
+pub const UNKNOWN: &str = "unknown";
+
+/// Options beyond the policy: what the caller supplies for path validation.
+#[derive(Clone, Debug, Default)]
+pub struct VerifyOptions {
+    /// Revocation handling (default: prefer).
+    pub revocation: RevocationMode,
+    /// Leave the From/Sender binding out of `status` (path-only suites such
+    /// as PKITS).
+    pub skip_address_check: bool,
+    /// Extra intermediate certificates (never anchors).
+    pub intermediates: Vec<Certificate>,
+    /// Extra CRLs.
+    pub crls: Vec<Crl>,
+}
+
+/// Per signer: the signature facts plus the trust outcome.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct SignerVerdict {
+    /// The cryptographic facts (as in `SignatureReport`).
+    #[serde(flatten)]
+    pub signature: SignerReport,
+    /// The validated chain from the signer upward (empty when none validated).
+    pub chain: Vec<CertificateInfo>,
+    /// The trust anchor the chain ends at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub anchor: Option<String>,
+    /// "good", "unknown" or "not-checked" (revoked paths do not validate).
+    pub revocation: String,
+    /// Why the path did not validate at `now`, if it did not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub path_error: Option<Problem>,
+    /// The From address matches this signer's certificate.
+    pub from_matches: bool,
+    /// The Sender address matches this signer's certificate.
+    pub sender_matches: bool,
+}
+
+/// The client verdict on one message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Verdict {
+    /// RFC 9219 status at `now`: null (no signature at the root), "unknown",
+    /// "signed/verified" or "signed/failed".
+    pub status: Option<String>,
+    /// The same at `receivedAt`; absent when no receivedAt was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub status_at_delivery: Option<Option<String>>,
+    /// Problems at `now`, failures first, then warnings (`warning: true`).
+    pub errors: Vec<Problem>,
+    /// What kind of message this is.
+    pub structure: Structure,
+    /// Which entity the signature covers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub coverage: Option<Coverage>,
+    /// One entry per SignerInfo.
+    pub signers: Vec<SignerVerdict>,
+    /// Some valid signer's certificate names the From address (RFC 9219).
+    pub from_matches: bool,
+    /// Some valid signer's certificate names the Sender address (RFC 8550).
+    pub sender_matches: bool,
+    /// For opaque signatures: the inner entity that was verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub content: Option<SignedContent>,
+}
+
+/// A trust store, a policy and options: verifies messages.
+#[derive(Clone, Debug, Default)]
+pub struct Verifier {
+    /// Trust anchors.
+    pub trust: TrustStore,
+    /// Algorithm policy.
+    pub policy: Policy,
+    /// Revocation, identity and extra certificates/CRLs.
+    pub options: VerifyOptions,
+}
+
+fn problem(code: Code, detail: impl Into<String>) -> Problem {
+    Problem::from(&Error::new(code, detail))
+}
+
+fn warning(code: Code, detail: impl Into<String>) -> Problem {
+    let mut p = problem(code, detail);
+    p.warning = true;
+    p
+}
+
+/// Header values by name (case-insensitive).
+fn header_values<'h>(headers: &'h [(String, String)], name: &str) -> Vec<&'h str> {
+    headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).collect()
+}
+
+/// RFC 5322 §3.3 date-time, as far as the skew check needs it:
+/// `[Day, ]DD Mon YYYY HH:MM[:SS] ±HHMM`.
+fn parse_rfc5322_date(v: &str) -> Option<UnixTime> {
+    let v = v.split('(').next()?.trim();
+    let v = v.split_once(',').map_or(v, |(_, r)| r).trim();
+    let parts: Vec<&str> = v.split_whitespace().collect();
+    let [d, mon, y, hms, zone, ..] = parts.as_slice() else { return None };
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let m = MONTHS.iter().position(|x| mon.eq_ignore_ascii_case(x))?;
+    let mut hms_it = hms.split(':');
+    let h: i64 = hms_it.next()?.parse().ok()?;
+    let mi: i64 = hms_it.next()?.parse().ok()?;
+    let s: i64 = hms_it.next().map_or(Some(0), |x| x.parse().ok())?;
+    let t = time::from_fields(y.parse().ok()?, i64::try_from(m).ok()?.checked_add(1)?, d.parse().ok()?, h, mi, s).ok()?;
+    let off = match zone.as_bytes() {
+        [sign @ (b'+' | b'-'), rest @ ..] if rest.len() == 4 => {
+            let n: i64 = std::str::from_utf8(rest).ok()?.parse().ok()?;
+            let secs = (n / 100).checked_mul(3600)?.checked_add((n % 100).checked_mul(60)?)?;
+            if *sign == b'-' {
+                secs.checked_neg()?
+            } else {
+                secs
+            }
+        }
+        _ => 0,
+    };
+    t.checked_sub(off)
+}
+
+/// Outcome of the trust checks at one time.
+struct AtTime {
+    status: Option<String>,
+    errors: Vec<Problem>,
+    signers: Vec<SignerVerdict>,
+    from_matches: bool,
+    sender_matches: bool,
+}
+
+impl Verifier {
+    /// A verifier with this store and the strict defaults.
+    pub fn new(trust: TrustStore) -> Verifier {
+        Verifier { trust, ..Verifier::default() }
+    }
+
+    /// Verify `raw` at `now` (and at `received_at` when given).
+    pub fn verify(&self, raw: &[u8], now: UnixTime, received_at: Option<UnixTime>) -> Verdict {
+        let analysis = verify::analyse(raw, &self.policy);
+        let at_now = self.judge(&analysis, now);
+        let status_at_delivery = received_at.map(|t| self.judge(&analysis, t).status);
+        let r = analysis.report;
+        Verdict {
+            status: at_now.status,
+            status_at_delivery,
+            errors: at_now.errors,
+            structure: r.structure,
+            coverage: r.coverage,
+            signers: at_now.signers,
+            from_matches: at_now.from_matches,
+            sender_matches: at_now.sender_matches,
+            content: r.content,
+        }
+    }
+
+    fn judge(&self, a: &Analysis, t: UnixTime) -> AtTime {
+        let r = &a.report;
+        let mut out = AtTime { status: None, errors: Vec::new(), signers: Vec::new(), from_matches: false, sender_matches: false };
+        match r.structure {
+            Structure::Unsigned | Structure::Partial => {
+                out.errors = r.errors.clone();
+                return out;
+            }
+            Structure::Encrypted | Structure::CertsOnly | Structure::Unknown => {
+                out.status = Some(UNKNOWN.to_owned());
+                out.errors = r.errors.clone();
+                return out;
+            }
+            Structure::Malformed | Structure::Signed => {}
+        }
+        let mut failures: Vec<Problem> = r.errors.clone();
+        let mut warnings: Vec<Problem> = Vec::new();
+        let headers = &a.extras.headers;
+        let froms = header_values(headers, "From");
+        let from_boxes: Vec<String> = froms.iter().flat_map(|v| identity::mailboxes(v)).collect();
+        let sender_boxes: Vec<String> = header_values(headers, "Sender").iter().flat_map(|v| identity::mailboxes(v)).collect();
+        // RFC 9219 compares with "the From header field value": one field, one mailbox.
+        let single_from = (froms.len() == 1 && from_boxes.len() == 1).then(|| from_boxes.first().cloned()).flatten();
+
+        let mut intermediates: Vec<&Certificate> = a.extras.certificates.iter().collect();
+        intermediates.extend(self.options.intermediates.iter());
+        let mut crls: Vec<&Crl> = a.extras.crls.iter().collect();
+        crls.extend(self.options.crls.iter());
+        let input = PathInput {
+            time: t,
+            anchors: self.trust.anchors(),
+            intermediates: &intermediates,
+            crls: &crls,
+            revocation: self.options.revocation,
+            policy: &self.policy,
+        };
+        let mut all_paths_ok = r.structure == Structure::Signed && !r.signers.is_empty();
+        let mut any_address = false;
+        for s in &r.signers {
+            let mut v = SignerVerdict {
+                signature: s.clone(),
+                chain: Vec::new(),
+                anchor: None,
+                revocation: "not-checked".to_owned(),
+                path_error: None,
+                from_matches: false,
+                sender_matches: false,
+            };
+            let cert = s.certificate.as_ref().and_then(|info| {
+                a.extras.certificates.iter().find(|c| crate::asn1::hex(&c.fingerprint_sha256()) == info.fingerprint_sha256)
+            });
+            if let (true, Some(cert)) = (s.valid, cert) {
+                match path::validate(cert, &input) {
+                    Ok(p) => {
+                        v.chain = p.chain.iter().map(|c| c.info()).collect();
+                        v.anchor = self.trust.anchors().get(p.anchor).map(|an| an.label.clone());
+                        v.revocation = match p.revocation {
+                            Revocation::Good => "good",
+                            Revocation::Unknown => "unknown",
+                            Revocation::NotChecked => "not-checked",
+                        }
+                        .to_owned();
+                        if p.revocation == Revocation::Unknown {
+                            warnings.push(warning(Code::RevocationUnknown, "no usable CRL covers every certificate of the signer's chain"));
+                        }
+                    }
+                    Err(e) => {
+                        all_paths_ok = false;
+                        let pr = Problem::from(&e);
+                        failures.push(pr.clone());
+                        v.path_error = Some(pr);
+                    }
+                }
+                let emails = cert.email_addresses();
+                any_address |= !emails.is_empty();
+                v.from_matches = single_from.as_deref().is_some_and(|f| identity::matches_any(f, &emails));
+                v.sender_matches = sender_boxes.len() == 1 && sender_boxes.first().is_some_and(|f| identity::matches_any(f, &emails));
+            } else {
+                all_paths_ok = false;
+            }
+            out.from_matches |= v.from_matches;
+            out.sender_matches |= v.sender_matches;
+            // signingTime is a claim (R34): flag a skew over an hour against Date.
+            if let (Some(st), Some(date)) = (
+                s.claimed_signing_time.as_deref().and_then(|x| time::parse_rfc3339(x).ok()),
+                header_values(headers, "Date").first().and_then(|d| parse_rfc5322_date(d)),
+            ) {
+                if st.abs_diff(date) > 3600 {
+                    warnings.push(warning(
+                        Code::SigningTimeSkew,
+                        format!("signingTime {} is more than an hour from the Date header", time::to_rfc3339(st)),
+                    ));
+                }
+            }
+            out.signers.push(v);
+        }
+        // R30 / RFC 9219 §4.1.1: signed/verified needs the From address.
+        let mut identity_ok = true;
+        if !self.options.skip_address_check && all_paths_ok {
+            if !any_address {
+                identity_ok = false;
+                failures.push(problem(Code::SignerWithoutAddress, "the signer certificate carries no email address"));
+            } else if !out.from_matches {
+                identity_ok = false;
+                let why = if froms.len() != 1 {
+                    format!("the message has {} From fields", froms.len())
+                } else if from_boxes.len() != 1 {
+                    format!("From holds {} mailboxes", from_boxes.len())
+                } else if out.sender_matches {
+                    "only the Sender address is in the signer's certificate, not From".to_owned()
+                } else {
+                    "the From address is not in the signer's certificate".to_owned()
+                };
+                failures.push(problem(Code::AddressMismatch, why));
+            }
+        }
+        let verified = r.crypto_valid && all_paths_ok && identity_ok;
+        out.status = Some(if verified { SIGNED_VERIFIED } else { SIGNED_FAILED }.to_owned());
+        let mut seen: Vec<String> = Vec::new();
+        for p in failures.into_iter().chain(warnings) {
+            if !seen.contains(&p.code) {
+                seen.push(p.code.clone());
+                out.errors.push(p);
+            }
+        }
+        out
+    }
+}
