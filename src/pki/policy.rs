@@ -535,6 +535,14 @@ pub fn process(path: &[CertPolicies], inputs: &PolicyInputs) -> Result<PolicyOut
         // Self-issued matters only for certificates i < n (§6.1.3(d)(2),
         // §6.1.4(h)).
         let self_issued = cert.self_issued && !last;
+        // The bounds of `from_certificate`, for hand-built input: they keep
+        // the work per level within (nodes x entries).
+        if cert.policies.as_ref().map_or(0, Vec::len) > limits::MAX_POLICY_NODES || cert.mappings.len() > limits::MAX_POLICY_NODES {
+            return Err(Error::limit(format!(
+                "certificate {i} of the path lists more than {} policies or mappings",
+                limits::MAX_POLICY_NODES
+            )));
+        }
 
         match (&cert.policies, tree.as_mut()) {
             // §6.1.3(d): policies present and the tree not NULL.
@@ -864,6 +872,9 @@ mod tests {
         let path = vec![ca.clone(), ca.clone(), ca.clone(), ca.clone(), cert(&all)];
         let err = process(&path, &PolicyInputs::default()).unwrap_err();
         assert_eq!(err.code, Code::LimitExceeded, "{err}");
+        // More than MAX_POLICY_NODES policies in one certificate.
+        let many: Vec<Vec<u8>> = (0..=1000u16).map(|k| vec![0x2a, 0x03, 0x81 + (k / 128) as u8, (k % 128) as u8]).collect();
+        assert_eq!(process(&[cert(&many)], &PolicyInputs::default()).unwrap_err().code, Code::LimitExceeded);
         // Three levels (1 + 10 + 100 + 1000 nodes) also exceed it; two fit.
         let short = vec![ca.clone(), cert(&all)];
         let out = process(&short, &PolicyInputs::default()).unwrap();
