@@ -90,8 +90,9 @@ pub struct Verdict {
     pub signers: Vec<SignerVerdict>,
     /// Some valid signer's certificate names the From address (RFC 9219).
     pub from_matches: bool,
-    /// Some valid signer's certificate names the Sender address (RFC 8550).
-    pub sender_matches: bool,
+    /// Some valid signer's certificate names the Sender address (RFC 8550);
+    /// null when the message has no Sender field.
+    pub sender_matches: Option<bool>,
     /// For opaque signatures: the inner entity that was verified.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
@@ -160,6 +161,7 @@ struct AtTime {
     signers: Vec<SignerVerdict>,
     from_matches: bool,
     sender_matches: bool,
+    has_sender: bool,
 }
 
 impl Verifier {
@@ -182,14 +184,16 @@ impl Verifier {
             coverage: r.coverage,
             signers: at_now.signers,
             from_matches: at_now.from_matches,
-            sender_matches: at_now.sender_matches,
+            sender_matches: at_now.has_sender.then_some(at_now.sender_matches),
             content: r.content,
         }
     }
 
     fn judge(&self, a: &Analysis, t: UnixTime) -> AtTime {
         let r = &a.report;
-        let mut out = AtTime { status: None, errors: Vec::new(), signers: Vec::new(), from_matches: false, sender_matches: false };
+        let has_sender = !header_values(&a.extras.headers, "Sender").is_empty();
+        let mut out =
+            AtTime { status: None, errors: Vec::new(), signers: Vec::new(), from_matches: false, sender_matches: false, has_sender };
         match r.structure {
             Structure::Unsigned | Structure::Partial => {
                 out.errors = r.errors.clone();

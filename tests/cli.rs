@@ -10,22 +10,40 @@ fn run(args: &[&str]) -> (i32, String, String) {
     (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
 }
 
+/// The test PKI's root as the only anchor, at a fixed time, revocation off.
+const T: &[&str] = &["--trust", "../pki/root.cert.pem", "--no-bundled-roots", "--at", "2026-01-01T00:00:00Z", "--revocation", "off"];
+
+fn with_trust(extra: &[&'static str]) -> Vec<&'static str> {
+    let mut v = vec!["verify"];
+    v.extend_from_slice(T);
+    v.extend_from_slice(extra);
+    v
+}
+
 #[test]
 fn exit_status_and_json_lines() {
+    let owned: Vec<(Vec<&str>, i32, Option<usize>)> = vec![
+        (with_trust(&["rsa2048-sha256-detached.eml"]), 0, None),
+        (with_trust(&["--json", "rsa2048-sha256-detached.eml", "ed25519-sha512-detached.eml"]), 0, Some(2)),
+        (with_trust(&["--json", "rsa2048-sha256-detached.eml", "tampered-body-detached.eml"]), 1, Some(2)),
+        (with_trust(&["rsa2048-sha1-detached.eml"]), 1, None),
+        (with_trust(&["--allow-legacy", "rsa2048-sha1-detached.eml"]), 0, None),
+        // Without an anchor nothing is verified.
+        (vec!["verify", "--no-bundled-roots", "rsa2048-sha256-detached.eml"], 1, None),
+        (with_trust(&["--at", "not-a-time", "x.eml"]), 2, None),
+        (with_trust(&["--revocation", "sometimes", "x.eml"]), 2, None),
+        (vec!["verify", "--trust", "no-such-anchor.pem", "x.eml"], 2, None),
+    ];
     // (args, exit status, JSON lines expected on stdout or None for text)
-    let cases: &[(&[&str], i32, Option<usize>)] = &[
-        (&["verify", "rsa2048-sha256-detached.eml"], 0, None),
-        (&["verify", "--json", "rsa2048-sha256-detached.eml", "ed25519-sha512-detached.eml"], 0, Some(2)),
-        (&["verify", "--json", "rsa2048-sha256-detached.eml", "tampered-body-detached.eml"], 1, Some(2)),
-        (&["verify", "rsa2048-sha1-detached.eml"], 1, None),
-        (&["verify", "--allow-legacy", "rsa2048-sha1-detached.eml"], 0, None),
+    let mut cases: Vec<(&[&str], i32, Option<usize>)> = owned.iter().map(|(a, s, l)| (a.as_slice(), *s, *l)).collect();
+    cases.extend_from_slice(&[
         (&["verify", "--json", "no-such-file.eml"], 2, Some(0)),
         (&["verify"], 2, None),
         (&["verify", "--bogus", "x.eml"], 2, None),
         (&["frobnicate"], 2, None),
         (&["--help"], 0, None),
-    ];
-    for (args, status, lines) in cases {
+    ]);
+    for (args, status, lines) in &cases {
         let (code, out, err) = run(args);
         assert_eq!(code, *status, "{args:?}: stdout {out} stderr {err}");
         if let Some(n) = lines {
@@ -37,7 +55,7 @@ fn exit_status_and_json_lines() {
             }
         }
     }
-    let (_, out, _) = run(&["verify", "tampered-body-detached.eml"]);
+    let (_, out, _) = run(&with_trust(&["tampered-body-detached.eml"]));
     assert!(out.contains("digest-mismatch"), "{out}");
     let (_, _, err) = run(&["verify", "--bogus", "x.eml"]);
     assert!(err.contains("unknown option") && err.contains("usage:"), "{err}");

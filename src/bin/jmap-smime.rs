@@ -1,30 +1,47 @@
 //! `jmap-smime`: verify S/MIME messages from the command line.
 //!
 //! ```text
-//! jmap-smime verify [--json] [--allow-legacy] FILE...
+//! jmap-smime verify [--json] [--at RFC3339] [--received-at RFC3339] [--trust FILE]...
+//!     [--intermediate FILE]... [--crl FILE]... [--no-bundled-roots]
+//!     [--revocation require|prefer|off] [--allow-legacy] [--skip-address-check] FILE...
 //! ```
-//! Exit status: 0 when every file has a valid root signature, 1 when any does
-//! not, 2 on usage or I/O errors.
+//! Exit status: 0 when every file is `signed/verified`, 1 when any is not,
+//! 2 on usage or I/O errors.
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use jmap_smime::report::{SignatureReport, SignerId};
-use jmap_smime::{verify_signatures, Policy};
+use jmap_smime::asn1::time::{parse_rfc3339, UnixTime};
+use jmap_smime::pki::cert::Certificate;
+use jmap_smime::pki::crl::Crl;
+use jmap_smime::pki::path::RevocationMode;
+use jmap_smime::pki::trust::{certificates_from_pem_or_der, TrustStore};
+use jmap_smime::report::SignerId;
+use jmap_smime::{Policy, Verdict, Verifier, VerifyOptions};
 
 const USAGE: &str = "\
-usage: jmap-smime verify [--json] [--allow-legacy] FILE...
+usage: jmap-smime verify [options] FILE...
 
-Verify the S/MIME signatures of raw RFC 5322 messages (.eml).
+Verify the S/MIME signatures of raw RFC 5322 messages (.eml): the CMS
+signature, the certificate path to a trust anchor (RFC 5280), revocation
+(CRLs) and the signer's address against From, as an RFC 9219 status.
 
 options:
-  --json           one JSON object per file (JSON Lines)
-  --allow-legacy   accept SHA-1, MD5, DSA and RSA keys of 1024-2047 bits
-  -h, --help       this text
+  --json                    one JSON object per file (JSON Lines)
+  --at RFC3339              validation time (default: now)
+  --received-at RFC3339     also compute statusAtDelivery at this time
+  --trust FILE              add trust anchors (PEM or DER; repeatable)
+  --intermediate FILE       add intermediate certificates (repeatable)
+  --crl FILE                add CRLs (PEM or DER; repeatable)
+  --no-bundled-roots        do not trust the bundled Mozilla S/MIME roots
+  --revocation MODE         require | prefer (default) | off
+  --allow-legacy            accept SHA-1, MD5, DSA and RSA keys of 1024-2047 bits
+  --skip-address-check      leave the From/Sender binding out of the status
+  -h, --help                this text
 
-exit status: 0 all signatures valid, 1 some message not validly signed, 2 usage or I/O error";
+exit status: 0 every file signed/verified, 1 some file not, 2 usage or I/O error";
 
 /// Parsed command line for `verify`. New options (trust store, time, CRLs)
 /// slot in here.
@@ -32,7 +49,20 @@ exit status: 0 all signatures valid, 1 some message not validly signed, 2 usage 
 struct VerifyArgs {
     json: bool,
     policy: Policy,
+    at: Option<UnixTime>,
+    received_at: Option<UnixTime>,
+    trust: Vec<String>,
+    intermediates: Vec<String>,
+    crls: Vec<String>,
+    no_bundled_roots: bool,
+    revocation: RevocationMode,
+    skip_address_check: bool,
     files: Vec<String>,
+}
+
+fn time_arg(v: Option<&String>, name: &str) -> Result<UnixTime, String> {
+    let v = v.ok_or_else(|| format!("{name} needs a value"))?;
+    parse_rfc3339(v).map_err(|e| format!("{name}: {}", e.detail))
 }
 
 fn parse_args(args: &[String]) -> Result<VerifyArgs, String> {
@@ -44,14 +74,30 @@ fn parse_args(args: &[String]) -> Result<VerifyArgs, String> {
     }
     let mut out = VerifyArgs::default();
     let mut only_files = false;
-    for a in it {
+    while let Some(a) = it.next() {
         if only_files || !a.starts_with('-') || a == "-" {
             out.files.push(a.clone());
             continue;
         }
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
         match a.as_str() {
             "--json" => out.json = true,
             "--allow-legacy" => out.policy.allow_legacy = true,
+            "--at" => out.at = Some(time_arg(Some(&value("--at")?), "--at")?),
+            "--received-at" => out.received_at = Some(time_arg(Some(&value("--received-at")?), "--received-at")?),
+            "--trust" => out.trust.push(value("--trust")?),
+            "--intermediate" => out.intermediates.push(value("--intermediate")?),
+            "--crl" => out.crls.push(value("--crl")?),
+            "--no-bundled-roots" => out.no_bundled_roots = true,
+            "--skip-address-check" => out.skip_address_check = true,
+            "--revocation" => {
+                out.revocation = match value("--revocation")?.as_str() {
+                    "require" => RevocationMode::Require,
+                    "prefer" => RevocationMode::Prefer,
+                    "off" => RevocationMode::Off,
+                    other => return Err(format!("--revocation must be require, prefer or off, not {other:?}")),
+                }
+            }
             "--" => only_files = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown option {other:?}")),
@@ -73,14 +119,14 @@ fn read_input(path: &str) -> std::io::Result<Vec<u8>> {
     }
 }
 
-fn human(file: &str, r: &SignatureReport, out: &mut impl Write) -> std::io::Result<()> {
-    let verdict = if r.crypto_valid { "signature valid" } else { "NOT validly signed" };
-    writeln!(
-        out,
-        "{file}: {} — {verdict}",
-        serde_json::to_value(r.structure).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-    )?;
-    if let Some(c) = &r.coverage {
+fn human(file: &str, v: &Verdict, out: &mut impl Write) -> std::io::Result<()> {
+    let structure = serde_json::to_value(v.structure).ok().and_then(|x| x.as_str().map(str::to_owned)).unwrap_or_default();
+    let status = v.status.as_deref().unwrap_or("null (no signature)");
+    writeln!(out, "{file}: {status} [{structure}]")?;
+    if let Some(Some(d)) = &v.status_at_delivery {
+        writeln!(out, "  at delivery: {d}")?;
+    }
+    if let Some(c) = &v.coverage {
         let part = if c.part.is_empty() { "message root".to_owned() } else { format!("part {}", c.part) };
         let canon = match c.canonicalization {
             Some(jmap_smime::report::Canonicalization::Crlf) => ", matched after LF→CRLF",
@@ -88,30 +134,82 @@ fn human(file: &str, r: &SignatureReport, out: &mut impl Write) -> std::io::Resu
         };
         writeln!(out, "  covers: {part} ({:?}{canon})", c.form)?;
     }
-    for s in &r.signers {
-        let id = match &s.sid {
+    for s in &v.signers {
+        let sig = &s.signature;
+        let id = match &sig.sid {
             SignerId::IssuerAndSerial { issuer, serial } => format!("issuer {issuer}, serial {serial}"),
             SignerId::SubjectKeyIdentifier { key_id } => format!("key id {key_id}"),
         };
-        let state = match &s.error {
-            None => "valid".to_owned(),
-            Some(e) => format!("{} ({})", e.code, e.message),
+        let state = match (&sig.error, &s.path_error) {
+            (Some(e), _) | (None, Some(e)) => format!("{} ({})", e.code, e.message),
+            (None, None) => format!("signature valid, chain to {}", s.anchor.as_deref().unwrap_or("?")),
         };
-        writeln!(out, "  signer {}: {state}", s.index)?;
-        writeln!(out, "    id: {id}; {} / {}", s.digest_algorithm, s.signature_algorithm)?;
-        if let Some(c) = &s.certificate {
+        writeln!(out, "  signer {}: {state}", sig.index)?;
+        writeln!(out, "    id: {id}; {} / {}", sig.digest_algorithm, sig.signature_algorithm)?;
+        if let Some(c) = &sig.certificate {
             writeln!(out, "    certificate: {} <{}> ({}, sha256 {})", c.subject, c.emails.join(", "), c.public_key, c.fingerprint_sha256)?;
         }
-        if let Some(t) = &s.claimed_signing_time {
+        writeln!(out, "    from matches: {}, sender matches: {}, revocation: {}", s.from_matches, s.sender_matches, s.revocation)?;
+        if let Some(t) = &sig.claimed_signing_time {
             writeln!(out, "    signing time (claimed by the signer): {t}")?;
         }
     }
-    for e in &r.errors {
-        if !r.signers.iter().any(|s| s.error.as_ref().is_some_and(|x| x.code == e.code)) {
-            writeln!(out, "  error: {} ({})", e.code, e.message)?;
-        }
+    for e in &v.errors {
+        let kind = if e.warning { "warning" } else { "error" };
+        writeln!(out, "  {kind}: {} ({})", e.code, e.message)?;
     }
     Ok(())
+}
+
+fn read_all(paths: &[String]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    paths.iter().map(|p| std::fs::read(p).map(|d| (p.clone(), d)).map_err(|e| format!("{p}: {e}"))).collect()
+}
+
+/// CRLs from a PEM (`X509 CRL` blocks) or DER file.
+fn crls_from(path: &str, data: &[u8]) -> Result<Vec<Crl>, String> {
+    let text = String::from_utf8_lossy(data);
+    let mut out = Vec::new();
+    for block in text.split("-----BEGIN X509 CRL-----").skip(1) {
+        let body = block.split("-----END X509 CRL-----").next().unwrap_or("");
+        let der = jmap_smime::mime::decode::base64(body.as_bytes()).map_err(|e| format!("{path}: {e}"))?;
+        out.push(Crl::from_der(&der).map_err(|e| format!("{path}: {e}"))?);
+    }
+    if out.is_empty() {
+        out.push(Crl::from_der(data).map_err(|e| format!("{path}: {e}"))?);
+    }
+    Ok(out)
+}
+
+fn build_verifier(opts: &VerifyArgs) -> Result<Verifier, String> {
+    let mut trust = TrustStore::empty();
+    if !opts.no_bundled_roots {
+        add_bundled_roots(&mut trust)?;
+    }
+    for (p, d) in read_all(&opts.trust)? {
+        trust.add_pem_or_der(&d).map_err(|e| format!("{p}: {e}"))?;
+    }
+    let mut intermediates: Vec<Certificate> = Vec::new();
+    for (p, d) in read_all(&opts.intermediates)? {
+        intermediates.extend(certificates_from_pem_or_der(&d).map_err(|e| format!("{p}: {e}"))?);
+    }
+    let mut crls = Vec::new();
+    for (p, d) in read_all(&opts.crls)? {
+        crls.extend(crls_from(&p, &d)?);
+    }
+    Ok(Verifier {
+        trust,
+        policy: opts.policy.clone(),
+        options: VerifyOptions { revocation: opts.revocation, skip_address_check: opts.skip_address_check, intermediates, crls },
+    })
+}
+
+/// The bundled Mozilla S/MIME roots (assets/roots), when this build has them.
+fn add_bundled_roots(_trust: &mut TrustStore) -> Result<(), String> {
+    Ok(())
+}
+
+fn now() -> UnixTime {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)).unwrap_or(0)
 }
 
 fn main() -> ExitCode {
@@ -127,9 +225,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let verifier = match build_verifier(&opts) {
+        Ok(v) => v,
+        Err(msg) => {
+            eprintln!("jmap-smime: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let at = opts.at.unwrap_or_else(now);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let mut all_valid = true;
+    let mut all_verified = true;
     let mut io_error = false;
     for file in &opts.files {
         let raw = match read_input(file) {
@@ -140,16 +246,16 @@ fn main() -> ExitCode {
                 continue;
             }
         };
-        let report = verify_signatures(&raw, &opts.policy);
-        all_valid &= report.crypto_valid;
+        let verdict = verifier.verify(&raw, at, opts.received_at);
+        all_verified &= verdict.status.as_deref() == Some("signed/verified");
         let written = if opts.json {
-            let mut v = serde_json::to_value(&report).unwrap_or_default();
+            let mut v = serde_json::to_value(&verdict).unwrap_or_default();
             if let Some(obj) = v.as_object_mut() {
                 obj.insert("file".to_owned(), serde_json::Value::String(file.clone()));
             }
             writeln!(out, "{v}")
         } else {
-            human(file, &report, &mut out)
+            human(file, &verdict, &mut out)
         };
         if written.is_err() {
             return ExitCode::from(2);
@@ -157,7 +263,7 @@ fn main() -> ExitCode {
     }
     if io_error {
         ExitCode::from(2)
-    } else if all_valid {
+    } else if all_verified {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

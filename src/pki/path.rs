@@ -420,6 +420,14 @@ fn validate_path<'a>(chain: &[&'a Certificate], anchor_index: usize, input: &Pat
             }
         }
     }
+    // §6.1.3(d)-(f), §6.1.4(a),(b),(h)-(j), §6.1.5: certificate policies,
+    // with the default inputs (initial set {anyPolicy}, nothing required).
+    let mut policies = Vec::with_capacity(n);
+    for (i, cert) in path.iter().enumerate() {
+        let self_iss = i.saturating_add(1) < n && self_issued(cert);
+        policies.push(super::policy::CertPolicies::from_certificate(cert, self_iss)?);
+    }
+    super::policy::process(&policies, &super::policy::PolicyInputs::default())?;
     // §6.1.3(b),(c) and §6.1.4(g): name constraints, from the anchor's own.
     super::name_constraints::check_path(&path, anchor.name_constraints.as_deref())?;
     // R31: the signer certificate may sign email.
