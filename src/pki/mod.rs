@@ -1,6 +1,7 @@
 //! Certificates, names, and (next) path validation.
 
 pub mod anchor;
+pub mod bundled;
 pub mod cert;
 pub mod crl;
 pub mod name;
