@@ -226,6 +226,7 @@ impl Verifier {
             crls: &crls,
             revocation: self.options.revocation,
             policy: &self.policy,
+            crl_signer: false,
         };
         let mut all_paths_ok = r.structure == Structure::Signed && !r.signers.is_empty();
         let mut any_address = false;

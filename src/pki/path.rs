@@ -55,6 +55,9 @@ pub struct PathInput<'a> {
     pub revocation: RevocationMode,
     /// Algorithm policy (legacy algorithms).
     pub policy: &'a Policy,
+    /// True when validating the path of a CRL signer (§6.3.3(f)) rather than
+    /// an email signer: cRLSign instead of the R31 rules.
+    pub crl_signer: bool,
 }
 
 /// A validated path.
@@ -370,7 +373,7 @@ fn validate_path<'a>(chain: &[&'a Certificate], anchor_index: usize, input: &Pat
         }
         // §6.1.3(a)(3): revocation (§6.3), against the issuer's key.
         if input.revocation != RevocationMode::Off {
-            match revocation_status(cert, working_name, &key, &working_spki, issuer_cert, input, budget)? {
+            match revocation_status(cert, working_name, &key, &working_spki, issuer_cert, anchor_index, input, budget)? {
                 Status::Good => {}
                 Status::Revoked => return Err(Error::new(Code::CertRevoked, format!("{} is revoked", cert.subject.to_display()))),
                 Status::Unknown if input.revocation == RevocationMode::Require => {
@@ -430,12 +433,48 @@ fn validate_path<'a>(chain: &[&'a Certificate], anchor_index: usize, input: &Pat
     super::policy::process(&policies, &super::policy::PolicyInputs::default())?;
     // §6.1.3(b),(c) and §6.1.4(g): name constraints, from the anchor's own.
     super::name_constraints::check_path(&path, anchor.name_constraints.as_deref())?;
-    // R31: the signer certificate may sign email.
     if let Some(ee) = path.last() {
-        check_signer_usage(ee)?;
+        if input.crl_signer {
+            // §6.3.3(f): the CRL issuer's key may sign CRLs.
+            if key_usage(ee)?.is_some_and(|ku| ku & KU_CRL_SIGN == 0) {
+                return Err(Error::new(Code::NotACa, "the CRL signer may not sign CRLs (keyUsage)"));
+            }
+        } else {
+            // R31: the signer certificate may sign email.
+            check_signer_usage(ee)?;
+        }
     }
     let chain_out: Vec<&'a Certificate> = chain.to_vec();
     Ok(ValidPath { anchor: anchor_index, chain: chain_out, revocation })
+}
+
+/// §6.3.3(f): a CRL signed by another key of the certificate's issuer (a
+/// separate CRL-signing certificate, or a key rollover) is usable when that
+/// key's certificate has a valid path to the same anchor. Searched one level
+/// deep only (a CRL signer's own CRLs must be signed by its issuer), within the
+/// same budget.
+fn other_crl_signer(crl: &Crl, subject: &Certificate, anchor_index: usize, input: &PathInput<'_>, budget: &mut Budget) -> Result<bool> {
+    if input.crl_signer {
+        return Ok(false);
+    }
+    let anchors = input.anchors.get(anchor_index..=anchor_index).unwrap_or(&[]);
+    for signer in input.intermediates.iter().copied().filter(|c| c.subject.matches(&crl.issuer) && c.raw != subject.raw) {
+        let Ok(key) = alg::decode_key(&signer.spki, None) else { continue };
+        budget.spend_signature()?;
+        if check_signature(&key, &signer.spki, &Signed::crl(crl), input.policy).is_err() {
+            continue;
+        }
+        let sub = PathInput { anchors, crl_signer: true, ..*input };
+        let mut chain = vec![signer];
+        let mut best = None;
+        match search(&mut chain, &sub, budget, &mut best) {
+            Ok(Some(_)) => return Ok(true),
+            Ok(None) => {}
+            Err(e) if e.code == Code::PathBudgetExceeded => return Err(e),
+            Err(_) => {}
+        }
+    }
+    Ok(false)
 }
 
 enum Status {
@@ -455,6 +494,7 @@ fn revocation_status(
     issuer_key: &PublicKey,
     issuer_spki: &PublicKeyInfo,
     issuer_cert: Option<&Certificate>,
+    anchor_index: usize,
     input: &PathInput<'_>,
     budget: &mut Budget,
 ) -> Result<Status> {
@@ -482,7 +522,8 @@ fn revocation_status(
             continue;
         }
         budget.spend_signature()?;
-        if check_signature(issuer_key, issuer_spki, &Signed::crl(crl), input.policy).is_err() {
+        let by_issuer = check_signature(issuer_key, issuer_spki, &Signed::crl(crl), input.policy).is_ok();
+        if !by_issuer && !other_crl_signer(crl, cert, anchor_index, input, budget)? {
             continue;
         }
         covered = true;
