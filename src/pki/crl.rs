@@ -21,19 +21,157 @@ pub struct Revoked {
     pub unknown_critical: bool,
 }
 
+/// A distribution point name (RFC 5280 §4.2.1.13), with relative names
+/// already resolved against their base name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DpName {
+    /// A directoryName.
+    Dir(Name),
+    /// A URI (or other GeneralName kept as its raw encoding).
+    Other(Vec<u8>),
+}
+
+impl DpName {
+    /// Equality as §6.3.3(b)(2)(i) needs it.
+    pub fn same(&self, other: &DpName) -> bool {
+        match (self, other) {
+            (DpName::Dir(a), DpName::Dir(b)) => a.matches(b),
+            (DpName::Other(a), DpName::Other(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// All eight CRL reasons of ReasonFlags (RFC 5280 §5.2.5 / §6.3.3).
+pub const ALL_REASONS: u16 = 0x01fe;
+
+/// ReasonFlags as a mask of bits 0..=8 (bit n = reason n).
+fn reason_flags(t: &Tlv<'_>) -> Result<u16> {
+    let (_, bits) = t.bit_string()?;
+    let mut mask = 0u16;
+    for (i, byte) in bits.iter().take(2).enumerate() {
+        for bit in 0..8u16 {
+            if byte & (0x80u8 >> bit) != 0 {
+                let n = u16::try_from(i).unwrap_or(0).saturating_mul(8).saturating_add(bit);
+                mask |= 1u16.checked_shl(u32::from(n)).unwrap_or(0);
+            }
+        }
+    }
+    Ok(mask)
+}
+
+/// GeneralNames to distribution point names.
+fn general_names(t: &Tlv<'_>) -> Result<Vec<DpName>> {
+    let mut out = Vec::new();
+    let mut r = t.children()?;
+    while let Some(gn) = r.next_tlv()? {
+        if gn.tag == Tag::context(4, true) {
+            if let Some(n) = gn.children()?.next_tlv()? {
+                out.push(DpName::Dir(Name::parse(&n)?));
+            }
+        } else {
+            out.push(DpName::Other(gn.raw.to_vec()));
+        }
+    }
+    Ok(out)
+}
+
+/// DistributionPointName: `[0]` fullName, or `[1]` nameRelativeToCRLIssuer
+/// appended to `base` (§4.2.1.13, §5.2.5).
+fn dp_name(t: &Tlv<'_>, base: &Name) -> Result<Vec<DpName>> {
+    let mut r = t.children()?;
+    let Some(n) = r.next_tlv()? else { return Ok(Vec::new()) };
+    if n.tag.is_context(0) {
+        general_names(&n)
+    } else if n.tag.is_context(1) {
+        // The relative RDN: a SET OF AttributeTypeAndValue with an implicit tag.
+        let mut set = Vec::new();
+        set.push(0x31u8);
+        let len = n.content.len();
+        if len < 0x80 {
+            set.push(u8::try_from(len).unwrap_or(0));
+        } else {
+            return Err(Error::malformed("nameRelativeToCRLIssuer too long"));
+        }
+        set.extend_from_slice(n.content);
+        let mut seq = vec![0x30u8];
+        let inner_len = set.len();
+        if inner_len < 0x80 {
+            seq.push(u8::try_from(inner_len).unwrap_or(0));
+        } else {
+            return Err(Error::malformed("nameRelativeToCRLIssuer too long"));
+        }
+        seq.extend_from_slice(&set);
+        let rdn = Name::parse(&asn1::parse_single(&seq)?)?;
+        let mut full = base.clone();
+        full.raw = Vec::new();
+        full.rdns.extend(rdn.rdns);
+        Ok(vec![DpName::Dir(full)])
+    } else {
+        Err(Error::malformed("unknown DistributionPointName"))
+    }
+}
+
+/// One DistributionPoint of a certificate's cRLDistributionPoints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DistributionPoint {
+    /// The point's names (empty when absent).
+    pub names: Vec<DpName>,
+    /// The reasons this point covers (`ALL_REASONS` when absent).
+    pub reasons: u16,
+    /// cRLIssuer names (indirect CRLs), as directory names.
+    pub crl_issuer: Vec<Name>,
+}
+
+/// Parse a cRLDistributionPoints extension value; relative names resolve
+/// against the cRLIssuer when present, else the certificate issuer.
+pub fn distribution_points(value: &[u8], cert_issuer: &Name) -> Result<Vec<DistributionPoint>> {
+    let t = asn1::parse_single(value)?;
+    t.check(Tag::SEQUENCE, "CRLDistributionPoints")?;
+    let mut out = Vec::new();
+    let mut r = t.children()?;
+    while let Some(dp) = r.next_tlv()? {
+        let mut dr = dp.children()?;
+        let name_t = dr.read_if(|t| t.is_context(0))?;
+        let reasons = match dr.read_if(|t| t.is_context(1))? {
+            Some(t) => {
+                // [1] IMPLICIT BIT STRING: re-tag to read it.
+                let mut bs = vec![0x03u8, u8::try_from(t.content.len()).unwrap_or(0)];
+                bs.extend_from_slice(t.content);
+                reason_flags(&asn1::parse_single(&bs)?)?
+            }
+            None => ALL_REASONS,
+        };
+        let mut crl_issuer = Vec::new();
+        if let Some(ci) = dr.read_if(|t| t.is_context(2))? {
+            for n in general_names(&ci)? {
+                if let DpName::Dir(d) = n {
+                    crl_issuer.push(d);
+                }
+            }
+        }
+        let base = crl_issuer.first().unwrap_or(cert_issuer).clone();
+        let names = match name_t {
+            Some(n) => dp_name(&n, &base)?,
+            None => Vec::new(),
+        };
+        out.push(DistributionPoint { names, reasons, crl_issuer });
+    }
+    Ok(out)
+}
+
 /// IssuingDistributionPoint (RFC 5280 §5.2.5), as far as scope checks go.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct IssuingDistributionPoint {
-    /// A distribution point name is present.
-    pub has_distribution_point: bool,
-    /// The fullName directoryNames of the distribution point, if any.
-    pub full_names: Vec<Name>,
+    /// The distribution point names (relative ones resolved against the CRL
+    /// issuer); empty when absent.
+    pub names: Vec<DpName>,
     /// onlyContainsUserCerts.
     pub only_user: bool,
     /// onlyContainsCACerts.
     pub only_ca: bool,
-    /// onlySomeReasons is present.
-    pub only_some_reasons: bool,
+    /// onlySomeReasons mask, `ALL_REASONS` when absent.
+    pub reasons: u16,
     /// indirectCRL.
     pub indirect: bool,
     /// onlyContainsAttributeCerts.
@@ -75,34 +213,22 @@ pub struct Crl {
     pub unknown_critical: bool,
 }
 
-fn parse_idp(der: &[u8]) -> Result<IssuingDistributionPoint> {
+fn parse_idp(der: &[u8], crl_issuer: &Name) -> Result<IssuingDistributionPoint> {
     let t = asn1::parse_single(der)?;
     t.check(Tag::SEQUENCE, "IssuingDistributionPoint")?;
-    let mut idp = IssuingDistributionPoint::default();
+    let mut idp = IssuingDistributionPoint { reasons: ALL_REASONS, ..IssuingDistributionPoint::default() };
     let mut r = t.children()?;
     while let Some(f) = r.next_tlv()? {
         let flag = |f: &Tlv<'_>| -> bool { f.content.first().is_some_and(|b| *b != 0) };
         match (f.tag.number, f.tag.class) {
-            (0, asn1::Class::Context) => {
-                idp.has_distribution_point = true;
-                // DistributionPointName: [0] fullName GeneralNames | [1] nameRelativeToCRLIssuer
-                let mut dr = f.children()?;
-                if let Some(dpn) = dr.next_tlv()? {
-                    if dpn.tag.is_context(0) {
-                        let mut gr = dpn.children()?;
-                        while let Some(gn) = gr.next_tlv()? {
-                            if gn.tag == Tag::context(4, true) {
-                                if let Some(n) = gn.children()?.next_tlv()? {
-                                    idp.full_names.push(Name::parse(&n)?);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            (0, asn1::Class::Context) => idp.names = dp_name(&f, crl_issuer)?,
             (1, asn1::Class::Context) => idp.only_user = flag(&f),
             (2, asn1::Class::Context) => idp.only_ca = flag(&f),
-            (3, asn1::Class::Context) => idp.only_some_reasons = true,
+            (3, asn1::Class::Context) => {
+                let mut bs = vec![0x03u8, u8::try_from(f.content.len()).unwrap_or(0)];
+                bs.extend_from_slice(f.content);
+                idp.reasons = reason_flags(&asn1::parse_single(&bs)?)?;
+            }
             (4, asn1::Class::Context) => idp.indirect = flag(&f),
             (5, asn1::Class::Context) => idp.only_attribute = flag(&f),
             _ => return Err(Error::malformed("unknown IssuingDistributionPoint field")),
@@ -174,7 +300,7 @@ impl Crl {
                 match id {
                     oid::CRL_NUMBER => crl.number = Some(asn1::parse_single(&value)?.integer_bytes()?.to_vec()),
                     oid::DELTA_CRL_INDICATOR => crl.delta_base = Some(asn1::parse_single(&value)?.integer_bytes()?.to_vec()),
-                    oid::ISSUING_DISTRIBUTION_POINT => crl.idp = Some(parse_idp(&value)?),
+                    oid::ISSUING_DISTRIBUTION_POINT => crl.idp = Some(parse_idp(&value, &crl.issuer)?),
                     oid::AUTHORITY_KEY_ID => {
                         let a = asn1::parse_single(&value)?;
                         let mut ar = a.children()?;

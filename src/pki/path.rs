@@ -8,7 +8,7 @@
 
 use super::anchor::Anchor;
 use super::cert::{Certificate, PublicKeyInfo};
-use super::crl::Crl;
+use super::crl::{self, Crl};
 use super::name::Name;
 use crate::asn1::{self, oid, time::UnixTime, AlgorithmIdentifier, Tag};
 use crate::cms::alg::{self, PublicKey, SigScheme};
@@ -483,10 +483,12 @@ enum Status {
     Unknown,
 }
 
-/// §6.3.3, for the CRL forms S/MIME senders and PKITS use: complete CRLs
-/// issued by the certificate's issuer, signed with the issuer's key (so the
-/// CRL issuer chains to the same anchor), cRLSign when keyUsage is present,
-/// current at T, no unknown critical extensions, scope (IDP) matching.
+/// RFC 5280 §6.3.3: the revocation status of `cert` from the CRLs at hand.
+/// Complete CRLs (and their delta CRLs) apply when issuer and scope match a
+/// distribution point of the certificate (its cRLDistributionPoints, or the
+/// implicit one named by its issuer), are current at T, have no unknown
+/// critical extension, and are signed by a key that chains to the same
+/// anchor; the status is determined once their reasons cover all reasons.
 #[allow(clippy::too_many_arguments)]
 fn revocation_status(
     cert: &Certificate,
@@ -499,39 +501,148 @@ fn revocation_status(
     budget: &mut Budget,
 ) -> Result<Status> {
     let is_ca = matches!(basic_constraints(cert)?, Some((true, _)));
-    // §6.3.3(f): the CRL issuer may sign CRLs.
-    if let Some(ic) = issuer_cert {
-        if key_usage(ic)?.is_some_and(|ku| ku & KU_CRL_SIGN == 0) {
-            return Ok(Status::Unknown);
-        }
-    }
-    let mut covered = false;
-    for crl in input.crls {
-        if !crl.issuer.matches(issuer_name) || crl.unknown_critical || crl.delta_base.is_some() {
-            continue;
-        }
-        if crl.this_update > input.time || crl.next_update.is_some_and(|nu| nu < input.time) {
-            continue;
-        }
-        if let Some(idp) = &crl.idp {
-            if idp.only_attribute || idp.only_some_reasons || idp.indirect || (idp.only_user && is_ca) || (idp.only_ca && !is_ca) {
+    let dps = match cert.extension(oid::CRL_DISTRIBUTION_POINTS) {
+        Some(ext) => crl::distribution_points(&ext.value, &cert.issuer)?,
+        None => Vec::new(),
+    };
+    // §6.3.3: without the extension, one implicit point named by the issuer.
+    let implicit = [crl::DistributionPoint { names: Vec::new(), reasons: crl::ALL_REASONS, crl_issuer: Vec::new() }];
+    let points: &[crl::DistributionPoint] = if dps.is_empty() { &implicit } else { &dps };
+    // §6.3.3(f): the issuer's own key may sign CRLs only with cRLSign.
+    let issuer_may_sign = issuer_cert.is_none_or(|ic| key_usage(ic).ok().flatten().is_none_or(|ku| ku & KU_CRL_SIGN != 0));
+    let mut reasons_mask = 0u16;
+    for dp in points {
+        for crl in input.crls.iter().copied().filter(|c| c.delta_base.is_none()) {
+            if reasons_mask == crl::ALL_REASONS {
+                break;
+            }
+            let idp = crl.idp.clone().unwrap_or(crl::IssuingDistributionPoint { reasons: crl::ALL_REASONS, ..Default::default() });
+            // (b)(1): the CRL issuer — the cRLIssuer of the point (indirect
+            // CRLs only) or the certificate issuer.
+            let issuer_ok = if dp.crl_issuer.is_empty() {
+                crl.issuer.matches(issuer_name)
+            } else {
+                idp.indirect && dp.crl_issuer.iter().any(|n| n.matches(&crl.issuer))
+            };
+            if !issuer_ok || !scope_ok(crl, &idp, dp, cert, is_ca) {
                 continue;
             }
-        }
-        if crl.revoked.iter().any(|e| e.unknown_critical) {
-            continue;
-        }
-        budget.spend_signature()?;
-        let by_issuer = check_signature(issuer_key, issuer_spki, &Signed::crl(crl), input.policy).is_ok();
-        if !by_issuer && !other_crl_signer(crl, cert, anchor_index, input, budget)? {
-            continue;
-        }
-        covered = true;
-        if crl.revoked.iter().any(|e| same_serial(&e.serial, &cert.serial) && e.reason != Some(8)) {
-            return Ok(Status::Revoked);
+            // (c),(d): reasons this CRL adds.
+            let interim = idp.reasons & dp.reasons;
+            if interim & !reasons_mask == 0 {
+                continue;
+            }
+            if !usable(crl, input)
+                || !crl_signature_ok(crl, cert, issuer_name, issuer_key, issuer_spki, issuer_may_sign, anchor_index, input, budget)?
+            {
+                continue;
+            }
+            // (h): a current delta CRL for this complete CRL, checked first.
+            let delta = input.crls.iter().copied().find(|d| {
+                d.delta_base.as_deref().is_some_and(|base| crl.number.as_deref().is_some_and(|n| integer_le(base, n)))
+                    && d.issuer.matches(&crl.issuer)
+                    && d.idp == crl.idp
+                    && usable(d, input)
+            });
+            if let Some(d) = delta {
+                if crl_signature_ok(d, cert, issuer_name, issuer_key, issuer_spki, issuer_may_sign, anchor_index, input, budget)? {
+                    if let Some(entry) = entry_for(d, cert) {
+                        // removeFromCRL (8) in a delta unrevokes.
+                        if entry.reason == Some(8) {
+                            reasons_mask |= interim;
+                            continue;
+                        }
+                        return Ok(Status::Revoked);
+                    }
+                }
+            }
+            // (i),(j)
+            reasons_mask |= interim;
+            if entry_for(crl, cert).is_some_and(|e| e.reason != Some(8)) {
+                return Ok(Status::Revoked);
+            }
         }
     }
-    Ok(if covered { Status::Good } else { Status::Unknown })
+    Ok(if reasons_mask == crl::ALL_REASONS { Status::Good } else { Status::Unknown })
+}
+
+/// §6.3.3(b)(2): the CRL's scope covers this certificate and point.
+fn scope_ok(crl: &Crl, idp: &crl::IssuingDistributionPoint, dp: &crl::DistributionPoint, cert: &Certificate, is_ca: bool) -> bool {
+    if idp.only_attribute || (idp.only_user && is_ca) || (idp.only_ca && !is_ca) {
+        return false;
+    }
+    // An indirect CRL is only for points that name its issuer as cRLIssuer.
+    if idp.indirect && dp.crl_issuer.is_empty() && !crl.issuer.matches(&cert.issuer) {
+        return false;
+    }
+    if idp.names.is_empty() {
+        return true;
+    }
+    // (b)(2)(i): a name of the IDP matches a name of the point, or, when the
+    // point has none, one of its cRLIssuer names (or the implicit issuer).
+    if !dp.names.is_empty() {
+        return idp.names.iter().any(|a| dp.names.iter().any(|b| a.same(b)));
+    }
+    let issuers: Vec<crl::DpName> = if dp.crl_issuer.is_empty() {
+        vec![crl::DpName::Dir(cert.issuer.clone())]
+    } else {
+        dp.crl_issuer.iter().cloned().map(crl::DpName::Dir).collect()
+    };
+    idp.names.iter().any(|a| issuers.iter().any(|b| a.same(b)))
+}
+
+/// Current at T and free of unknown critical extensions (§5.2, §5.3, §6.3.3(a)).
+fn usable(crl: &Crl, input: &PathInput<'_>) -> bool {
+    !crl.unknown_critical
+        && !crl.revoked.iter().any(|e| e.unknown_critical)
+        && crl.this_update <= input.time
+        && crl.next_update.is_none_or(|nu| nu >= input.time)
+}
+
+/// §6.3.3(f),(g): signed by the issuer's key (when it may sign CRLs and the
+/// CRL is the issuer's), or by another key of the CRL issuer that chains to
+/// the same anchor.
+#[allow(clippy::too_many_arguments)]
+fn crl_signature_ok(
+    crl: &Crl,
+    cert: &Certificate,
+    issuer_name: &Name,
+    issuer_key: &PublicKey,
+    issuer_spki: &PublicKeyInfo,
+    issuer_may_sign: bool,
+    anchor_index: usize,
+    input: &PathInput<'_>,
+    budget: &mut Budget,
+) -> Result<bool> {
+    if issuer_may_sign && crl.issuer.matches(issuer_name) {
+        budget.spend_signature()?;
+        if check_signature(issuer_key, issuer_spki, &Signed::crl(crl), input.policy).is_ok() {
+            return Ok(true);
+        }
+    }
+    other_crl_signer(crl, cert, anchor_index, input, budget)
+}
+
+/// The entry for `cert` (same serial, and same issuer: the CRL issuer, or the
+/// certificateIssuer of indirect CRLs, which carries over to later entries).
+fn entry_for<'c>(crl: &'c Crl, cert: &Certificate) -> Option<&'c crl::Revoked> {
+    let mut current: &Name = &crl.issuer;
+    for e in &crl.revoked {
+        if let Some(n) = &e.certificate_issuer {
+            current = n;
+        }
+        if same_serial(&e.serial, &cert.serial) && current.matches(&cert.issuer) {
+            return Some(e);
+        }
+    }
+    None
+}
+
+/// a <= b for non-negative INTEGER contents.
+fn integer_le(a: &[u8], b: &[u8]) -> bool {
+    let trim = |x: &[u8]| -> Vec<u8> { x.iter().copied().skip_while(|v| *v == 0).collect() };
+    let (a, b) = (trim(a), trim(b));
+    (a.len(), &a) <= (b.len(), &b)
 }
 
 /// INTEGER equality by value: BER may pad with redundant sign octets
