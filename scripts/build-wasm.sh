@@ -6,7 +6,9 @@
 # Prints the raw and gzip size of the shipped .wasm.
 # The bundled trust anchors (assets/roots/email-roots.der, see
 # scripts/gen-bundled-roots.sh) ship next to the module as their own file, so
-# the core stays small and loads them only when asked; their size is printed too.
+# the core stays small and loads them only when asked (TrustStore.bundled(),
+# through the JS snippet src/wasm/bundled.js, which wasm-bindgen copies under
+# pkg/snippets/); their size is printed too.
 #
 #   bash scripts/build-wasm.sh
 set -euo pipefail
@@ -45,6 +47,15 @@ mv "$out/${name}_bg.opt.wasm" "$out/${name}_bg.wasm"
 
 cp assets/roots/email-roots.der "$out/email-roots.der"
 
+# The exported classes (TrustStore, Verifier) declare [Symbol.dispose]() for
+# `using`; that symbol's type is in TypeScript's esnext.disposable lib (TS >=
+# 5.2). Reference it from the types so consumers need no tsconfig change.
+d_ts="$out/$name.d.ts"
+if grep -q 'Symbol.dispose' "$d_ts"; then
+    { echo '/// <reference lib="esnext.disposable" />'; cat "$d_ts"; } > "$d_ts.tmp"
+    mv "$d_ts.tmp" "$d_ts"
+fi
+
 # package.json of the published package: the crate's version, ES module only.
 cat > "$out/package.json" <<JSON
 {
@@ -70,7 +81,8 @@ cat > "$out/package.json" <<JSON
     "$name.d.ts",
     "${name}_bg.wasm",
     "${name}_bg.wasm.d.ts",
-    "email-roots.der"
+    "email-roots.der",
+    "snippets/"
   ],
   "sideEffects": false
 }
@@ -82,7 +94,8 @@ node --input-type=module -e "
 import { readFileSync } from 'node:fs';
 const api = await import('./$out/$name.js');
 await api.default({ module_or_path: readFileSync('$wasm') });
-console.log('build-wasm: loads in Node ' + process.version + ', version() = ' + api.version());
+const roots = await api.TrustStore.bundled();
+console.log('build-wasm: loads in Node ' + process.version + ', version() = ' + api.version() + ', TrustStore.bundled(): ' + roots.size + ' anchors');
 "
 size=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)

@@ -1,5 +1,12 @@
 //! The wasm boundary: decode JS arguments, call the core, encode the result.
-//! Nothing else lives here.
+//! Nothing else lives here. The one piece of I/O, loading the bundled
+//! anchor file, is JS (`bundled.js`), and the clock is read only here.
+
+mod trust;
+mod verifier;
+
+pub use trust::{AnchorInfo, TrustStore};
+pub use verifier::{RevocationMode, Verifier, VerifierOptions, VerifyTimes};
 
 use wasm_bindgen::prelude::*;
 
@@ -12,6 +19,22 @@ fn js_error(e: &Error) -> JsValue {
     // Setting a property on a fresh Error object cannot fail.
     let _ = js_sys::Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(e.code()));
     err.into()
+}
+
+/// An `invalid-argument` error.
+fn invalid(message: &str) -> JsValue {
+    js_error(&Error::new(Code::InvalidArgument, message))
+}
+
+/// A certificate argument: a string (PEM) or a Uint8Array (PEM or DER).
+fn pem_or_der_bytes(data: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    if let Some(s) = data.as_string() {
+        return Ok(s.into_bytes());
+    }
+    match data.dyn_ref::<js_sys::Uint8Array>() {
+        Some(a) => Ok(a.to_vec()),
+        None => Err(invalid(&format!("{what}: expected a PEM string or a Uint8Array"))),
+    }
 }
 
 fn policy_from(options: Option<JsValue>) -> Result<Policy, JsValue> {

@@ -8,16 +8,19 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { PKG_DIR, requirePkg, assertSmoke } from './support.js';
+import { PKG_DIR, requirePkg, assertSmoke, assertTrust } from './support.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const HERE = fileURLToPath(new URL('./', import.meta.url));
 const PKG = path.resolve(fileURLToPath(PKG_DIR));
+const FIXTURES = path.resolve(HERE, '..', 'fixtures');
 
 // URL path -> file. Only these roots are served; nothing outside them.
 const ROUTES = [
   ['/pkg/', PKG],
+  ['/fixtures/', FIXTURES],
   ['/smoke.js', path.join(HERE, 'smoke.js')],
+  ['/trust.js', path.join(HERE, 'trust.js')],
   ['/worker.js', path.join(HERE, 'browser', 'worker.js')],
   ['/', path.join(HERE, 'browser', 'index.html')],
 ];
@@ -94,15 +97,19 @@ test('the package runs in a page and in a module Web Worker', { timeout: 60_000 
   const result = await page.evaluate(() => window.smoke);
   assert.deepEqual(problems, []);
 
-  assertSmoke(result.main);
-  assertSmoke(result.worker);
+  assertSmoke(result.main.smoke);
+  assertSmoke(result.worker.smoke);
+  // TrustStore.bundled() fetched email-roots.der next to the module, on the
+  // page and in the worker, and a Verifier verdict on a trust fixture.
+  assertTrust(result.main.trust);
+  assertTrust(result.worker.trust);
   assert.equal(result.workerScope, 'DedicatedWorkerGlobalScope');
   assert.deepEqual(result.worker, result.main, 'the worker sees what the page sees');
   await page.close();
 });
 
 test('the server refuses paths outside its roots', async () => {
-  for (const p of ['/pkg/../Cargo.toml', '/pkg/%2e%2e/Cargo.toml', '/Cargo.toml']) {
+  for (const p of ['/pkg/../Cargo.toml', '/pkg/%2e%2e/Cargo.toml', '/Cargo.toml', '/fixtures/../../Cargo.toml', '/fixtures/%2e%2e/%2e%2e/Cargo.toml']) {
     const res = await fetch(origin + p);
     assert.equal(res.status, 404, p);
   }

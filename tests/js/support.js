@@ -44,3 +44,40 @@ export function assertSmoke(summary) {
   assert.equal(summary.invalid.code, 'invalid-argument');
   assert.match(summary.invalid.message, /allowLegacy|options/);
 }
+
+/** The TrustStore/Verifier assertions every environment must satisfy (trust.js). */
+export function assertTrust(t) {
+  assert.ok(t.bundledSize > 90, `bundled roots: ${t.bundledSize} anchors`);
+  assert.equal(t.anchorCount, t.bundledSize);
+  assert.match(t.firstAnchor.id, /^[0-9a-f]{64}$/);
+  assert.ok(t.firstAnchor.label.length > 0);
+  assert.ok(t.firstAnchor.subject.length > 0);
+  assert.match(t.bundledFingerprint, /^[0-9a-f]{64}$/);
+  assert.equal(t.added, 1);
+  assert.equal(t.addedAgain, 0);
+  assert.equal(t.trustSize, 1);
+  assert.ok(t.verifierFingerprintMatches);
+  assert.deepEqual(t.verdict, {
+    status: 'signed/verified',
+    statusAtDelivery: 'signed/verified',
+    codes: [],
+    fromMatches: true,
+    senderMatches: null,
+    anchor: t.verdict.anchor,
+    revocation: 'good',
+    chainLength: 2,
+  });
+  assert.ok(t.verdict.anchor, 'the verdict names its anchor');
+  assert.ok(t.verdictIsPlain, 'the verdict survives JSON');
+  assert.equal(t.noCrl.status, 'signed/failed');
+  assert.deepEqual(t.noCrl.codes, ['revocation-unknown']);
+  assert.equal(t.noCrl.statusAtDelivery, undefined);
+  assert.equal(t.bundledOnly.status, 'signed/failed');
+  assert.deepEqual(t.bundledOnly.codes, ['untrusted-root']);
+  for (const [name, e] of Object.entries({ badRevocation: t.badRevocation, badTime: t.badTime, badPem: t.badPem })) {
+    assert.ok(e, `${name} must throw`);
+    assert.equal(e.isError, true, name);
+    assert.equal(e.code, 'invalid-argument', name);
+  }
+  assert.match(t.badRevocation.message, /revocation|sometimes|variant/);
+}

@@ -1,0 +1,211 @@
+//! `Verifier` for JS: decodes the options and times, calls
+//! `crate::Verifier::verify`, encodes the `Verdict`. The clock is read here
+//! (`Date.now()`) and nowhere in the core.
+
+use serde::Deserialize;
+use tsify::Tsify;
+use wasm_bindgen::prelude::*;
+
+use super::trust::TrustStore;
+use super::{invalid, js_error, to_js};
+use crate::asn1::time::{parse_rfc3339, UnixTime};
+use crate::pki::crl::Crl;
+use crate::pki::path::RevocationMode as CoreRevocation;
+use crate::pki::trust::certificates_from_pem_or_der;
+use crate::policy::Policy;
+use crate::verifier::{Verifier as CoreVerifier, VerifyOptions};
+
+/// Revocation checking: "require" (no CRL covering the chain fails it),
+/// "prefer" (a warning, the default) or "off".
+#[derive(Clone, Copy, Debug, Default, Deserialize, Tsify)]
+#[serde(rename_all = "lowercase")]
+pub enum RevocationMode {
+    /// Undetermined revocation status fails the path.
+    Require,
+    /// Undetermined revocation status is a `revocation-unknown` warning.
+    #[default]
+    Prefer,
+    /// No revocation checking.
+    Off,
+}
+
+impl From<RevocationMode> for CoreRevocation {
+    fn from(m: RevocationMode) -> CoreRevocation {
+        match m {
+            RevocationMode::Require => CoreRevocation::Require,
+            RevocationMode::Prefer => CoreRevocation::Prefer,
+            RevocationMode::Off => CoreRevocation::Off,
+        }
+    }
+}
+
+/// PEM text or DER bytes, as JS passes them.
+pub struct PemOrDer(Vec<u8>);
+
+impl<'de> Deserialize<'de> for PemOrDer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<PemOrDer, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = PemOrDer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PEM string or a Uint8Array")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<PemOrDer, E> {
+                Ok(PemOrDer(v.as_bytes().to_vec()))
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<PemOrDer, E> {
+                Ok(PemOrDer(v.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<PemOrDer, E> {
+                Ok(PemOrDer(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// What a `Verifier` checks besides the anchors. Every field is optional.
+#[derive(Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VerifierOptions {
+    /// Accept SHA-1, MD5, DSA and RSA keys of 1024–2047 bits.
+    #[tsify(optional)]
+    pub allow_legacy: bool,
+    /// Revocation checking (default "prefer").
+    #[tsify(optional)]
+    pub revocation: RevocationMode,
+    /// Leave the From/Sender binding out of `status` (path-only suites).
+    #[tsify(optional)]
+    pub skip_address_check: bool,
+    /// Extra intermediate certificates (never anchors): PEM text or DER.
+    #[tsify(optional, type = "(string | Uint8Array)[]")]
+    pub intermediates: Vec<PemOrDer>,
+    /// Extra CRLs: PEM text (`X509 CRL` blocks) or DER.
+    #[tsify(optional, type = "(string | Uint8Array)[]")]
+    pub crls: Vec<PemOrDer>,
+}
+
+/// When to validate. Each time is a `Date`, epoch milliseconds or an RFC 3339
+/// string.
+#[derive(Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VerifyTimes {
+    /// The validation time for `status` (default: `Date.now()`).
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "Date | number | string")]
+    pub now: JsValue,
+    /// When the server received the message: adds `statusAtDelivery`.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "Date | number | string")]
+    pub received_at: JsValue,
+}
+
+/// Decode `options`-like arguments: undefined and null mean the defaults.
+fn decode<T: Default + serde::de::DeserializeOwned>(value: Option<JsValue>, what: &str) -> Result<T, JsValue> {
+    match value.filter(|v| !v.is_undefined() && !v.is_null()) {
+        None => Ok(T::default()),
+        Some(v) => serde_wasm_bindgen::from_value(v).map_err(|e| invalid(&format!("{what}: {e}"))),
+    }
+}
+
+/// Epoch milliseconds to whole seconds (rounded down), refusing NaN, ±∞ and
+/// times outside ±10^15 ms.
+fn millis_to_unix(ms: f64, what: &str) -> Result<UnixTime, JsValue> {
+    if !ms.is_finite() || ms.abs() > 1e15 {
+        return Err(invalid(&format!("{what}: not a valid time ({ms})")));
+    }
+    // In range, so the conversion is exact and cannot saturate.
+    Ok((ms / 1000.0).floor() as i64)
+}
+
+/// A time argument: Date, epoch milliseconds, RFC 3339 text; None when absent.
+fn time_arg(v: &JsValue, what: &str) -> Result<Option<UnixTime>, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    if let Some(d) = v.dyn_ref::<js_sys::Date>() {
+        return millis_to_unix(d.get_time(), what).map(Some);
+    }
+    if let Some(ms) = v.as_f64() {
+        return millis_to_unix(ms, what).map(Some);
+    }
+    if let Some(s) = v.as_string() {
+        return parse_rfc3339(&s).map(Some).map_err(|e| invalid(&format!("{what}: {}", e.detail)));
+    }
+    Err(invalid(&format!("{what}: expected a Date, epoch milliseconds or an RFC 3339 string")))
+}
+
+/// CRLs from PEM (`X509 CRL` blocks) or DER, as the CLI reads `--crl` files.
+fn crls_from(data: &[u8]) -> Result<Vec<Crl>, JsValue> {
+    let text = String::from_utf8_lossy(data);
+    let mut out = Vec::new();
+    for block in text.split("-----BEGIN X509 CRL-----").skip(1) {
+        let body = block.split("-----END X509 CRL-----").next().unwrap_or("");
+        let der = crate::mime::decode::base64(body.as_bytes()).map_err(|e| invalid(&format!("crls: {}", e.detail)))?;
+        out.push(Crl::from_der(&der).map_err(|e| invalid(&format!("crls: {}", e.detail)))?);
+    }
+    if out.is_empty() {
+        out.push(Crl::from_der(data).map_err(|e| invalid(&format!("crls: {}", e.detail)))?);
+    }
+    Ok(out)
+}
+
+/// A trust store, a policy and options: verifies messages. The store is
+/// copied when the Verifier is made; later changes to it do not apply.
+#[wasm_bindgen]
+pub struct Verifier {
+    inner: CoreVerifier,
+}
+
+#[wasm_bindgen]
+impl Verifier {
+    /// A verifier over a copy of `trust`. Throws `invalid-argument` on bad
+    /// options, or on intermediates or CRLs that do not parse.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        trust: &TrustStore,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifierOptions")] options: Option<JsValue>,
+    ) -> Result<Verifier, JsValue> {
+        let o: VerifierOptions = decode(options, "options")?;
+        let mut intermediates = Vec::new();
+        for PemOrDer(bytes) in &o.intermediates {
+            intermediates.extend(certificates_from_pem_or_der(bytes).map_err(|e| js_error(&e))?);
+        }
+        let mut crls = Vec::new();
+        for PemOrDer(bytes) in &o.crls {
+            crls.extend(crls_from(bytes)?);
+        }
+        Ok(Verifier {
+            inner: CoreVerifier {
+                trust: trust.inner.clone(),
+                policy: Policy { allow_legacy: o.allow_legacy },
+                options: VerifyOptions { revocation: o.revocation.into(), skip_address_check: o.skip_address_check, intermediates, crls },
+            },
+        })
+    }
+
+    /// Verify a raw RFC 5322 message at `at.now` (default: `Date.now()`), and
+    /// also at `at.receivedAt` when given. A malformed or unsigned message is a
+    /// verdict, not an exception; only bad arguments throw.
+    #[wasm_bindgen(unchecked_return_type = "Verdict")]
+    pub fn verify(
+        &self,
+        message: &[u8],
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyTimes")] at: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let times: VerifyTimes = decode(at, "at")?;
+        let now = match time_arg(&times.now, "at.now")? {
+            Some(t) => t,
+            None => millis_to_unix(js_sys::Date::now(), "Date.now()")?,
+        };
+        let received_at = time_arg(&times.received_at, "at.receivedAt")?;
+        to_js(&self.inner.verify(message, now, received_at))
+    }
+
+    /// The fingerprint of the verifier's trust store (see
+    /// `TrustStore.fingerprint()`).
+    #[wasm_bindgen(js_name = trustFingerprint)]
+    pub fn trust_fingerprint(&self) -> String {
+        self.inner.trust.fingerprint()
+    }
+}
