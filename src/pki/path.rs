@@ -373,7 +373,7 @@ fn validate_path<'a>(chain: &[&'a Certificate], anchor_index: usize, input: &Pat
         }
         // §6.1.3(a)(3): revocation (§6.3), against the issuer's key.
         if input.revocation != RevocationMode::Off {
-            match revocation_status(cert, working_name, &key, &working_spki, issuer_cert, anchor_index, input, budget)? {
+            match revocation_status(cert, working_name, &key, &working_spki, issuer_cert, anchor_index, &path, input, budget)? {
                 Status::Good => {}
                 Status::Revoked => return Err(Error::new(Code::CertRevoked, format!("{} is revoked", cert.subject.to_display()))),
                 Status::Unknown if input.revocation == RevocationMode::Require => {
@@ -453,15 +453,33 @@ fn validate_path<'a>(chain: &[&'a Certificate], anchor_index: usize, input: &Pat
 /// key's certificate has a valid path to the same anchor. Searched one level
 /// deep only (a CRL signer's own CRLs must be signed by its issuer), within the
 /// same budget.
-fn other_crl_signer(crl: &Crl, subject: &Certificate, anchor_index: usize, input: &PathInput<'_>, budget: &mut Budget) -> Result<bool> {
+fn other_crl_signer(crl: &Crl, anchor_index: usize, path: &[&Certificate], input: &PathInput<'_>, budget: &mut Budget) -> Result<bool> {
+    let may_sign = |c: &Certificate| key_usage(c).ok().flatten().is_none_or(|ku| ku & KU_CRL_SIGN != 0);
+    let signed_by = |c: &Certificate, budget: &mut Budget| -> Result<bool> {
+        let Ok(key) = alg::decode_key(&c.spki, None) else { return Ok(false) };
+        budget.spend_signature()?;
+        Ok(check_signature(&key, &c.spki, &Signed::crl(crl), input.policy).is_ok())
+    };
+    // A signer on the path being validated (a CA's other key in a rollover,
+    // or a CRL issuer checking its own status) is validated by this very
+    // pass: its signature suffices.
+    for c in path.iter().copied().filter(|c| c.subject.matches(&crl.issuer) && may_sign(c)) {
+        if signed_by(c, budget)? {
+            return Ok(true);
+        }
+    }
     if input.crl_signer {
+        // One level of separate CRL signers only.
         return Ok(false);
     }
     let anchors = input.anchors.get(anchor_index..=anchor_index).unwrap_or(&[]);
-    for signer in input.intermediates.iter().copied().filter(|c| c.subject.matches(&crl.issuer) && c.raw != subject.raw) {
-        let Ok(key) = alg::decode_key(&signer.spki, None) else { continue };
-        budget.spend_signature()?;
-        if check_signature(&key, &signer.spki, &Signed::crl(crl), input.policy).is_err() {
+    for signer in input
+        .intermediates
+        .iter()
+        .copied()
+        .filter(|c| c.subject.matches(&crl.issuer) && may_sign(c) && !path.iter().any(|p| p.raw == c.raw))
+    {
+        if !signed_by(signer, budget)? {
             continue;
         }
         let sub = PathInput { anchors, crl_signer: true, ..*input };
@@ -497,6 +515,7 @@ fn revocation_status(
     issuer_spki: &PublicKeyInfo,
     issuer_cert: Option<&Certificate>,
     anchor_index: usize,
+    path: &[&Certificate],
     input: &PathInput<'_>,
     budget: &mut Budget,
 ) -> Result<Status> {
@@ -513,7 +532,7 @@ fn revocation_status(
     let mut reasons_mask = 0u16;
     for dp in points {
         for crl in input.crls.iter().copied().filter(|c| c.delta_base.is_none()) {
-            if reasons_mask == crl::ALL_REASONS {
+            if reasons_mask & crl::ALL_REASONS == crl::ALL_REASONS {
                 break;
             }
             let idp = crl.idp.clone().unwrap_or(crl::IssuingDistributionPoint { reasons: crl::ALL_REASONS, ..Default::default() });
@@ -528,12 +547,13 @@ fn revocation_status(
                 continue;
             }
             // (c),(d): reasons this CRL adds.
-            let interim = idp.reasons & dp.reasons;
+            // Bit 0 of ReasonFlags is `unused`, not a reason.
+            let interim = idp.reasons & dp.reasons & crl::ALL_REASONS;
             if interim & !reasons_mask == 0 {
                 continue;
             }
             if !usable(crl, input)
-                || !crl_signature_ok(crl, cert, issuer_name, issuer_key, issuer_spki, issuer_may_sign, anchor_index, input, budget)?
+                || !crl_signature_ok(crl, issuer_name, issuer_key, issuer_spki, issuer_may_sign, anchor_index, path, input, budget)?
             {
                 continue;
             }
@@ -545,7 +565,7 @@ fn revocation_status(
                     && usable(d, input)
             });
             if let Some(d) = delta {
-                if crl_signature_ok(d, cert, issuer_name, issuer_key, issuer_spki, issuer_may_sign, anchor_index, input, budget)? {
+                if crl_signature_ok(d, issuer_name, issuer_key, issuer_spki, issuer_may_sign, anchor_index, path, input, budget)? {
                     if let Some(entry) = entry_for(d, cert) {
                         // removeFromCRL (8) in a delta unrevokes.
                         if entry.reason == Some(8) {
@@ -563,7 +583,7 @@ fn revocation_status(
             }
         }
     }
-    Ok(if reasons_mask == crl::ALL_REASONS { Status::Good } else { Status::Unknown })
+    Ok(if reasons_mask & crl::ALL_REASONS == crl::ALL_REASONS { Status::Good } else { Status::Unknown })
 }
 
 /// §6.3.3(b)(2): the CRL's scope covers this certificate and point.
@@ -605,12 +625,12 @@ fn usable(crl: &Crl, input: &PathInput<'_>) -> bool {
 #[allow(clippy::too_many_arguments)]
 fn crl_signature_ok(
     crl: &Crl,
-    cert: &Certificate,
     issuer_name: &Name,
     issuer_key: &PublicKey,
     issuer_spki: &PublicKeyInfo,
     issuer_may_sign: bool,
     anchor_index: usize,
+    path: &[&Certificate],
     input: &PathInput<'_>,
     budget: &mut Budget,
 ) -> Result<bool> {
@@ -620,7 +640,7 @@ fn crl_signature_ok(
             return Ok(true);
         }
     }
-    other_crl_signer(crl, cert, anchor_index, input, budget)
+    other_crl_signer(crl, anchor_index, path, input, budget)
 }
 
 /// The entry for `cert` (same serial, and same issuer: the CRL issuer, or the
