@@ -304,3 +304,117 @@ fn dsa_key_size() {
     let spki = PublicKeyInfo { algorithm: oid::DSA.to_vec(), params: Some(params), key: int(&[5]) };
     assert_eq!(alg::decode_key(&spki, None).unwrap_err().code, Code::LimitExceeded);
 }
+
+// ---- path validation bounds ----
+
+use jmap_smime::asn1::time::parse_rfc3339;
+use jmap_smime::pki::anchor::Anchor;
+use jmap_smime::pki::cert::Certificate;
+use jmap_smime::pki::crl::Crl;
+use jmap_smime::pki::path::{self as pkipath, PathInput, RevocationMode};
+use jmap_smime::pki::trust::TrustStore;
+
+fn name(cn: &str) -> Vec<u8> {
+    seq(&[set(&[seq(&[oid_tlv(&[0x55, 0x04, 0x03]), der(0x0c, cn.as_bytes())])])])
+}
+
+/// A v3 certificate `issuer` → `subject` with alice's key and a junk signature.
+fn fake_cert(issuer: &str, subject: &str) -> Certificate {
+    let alice = Certificate::from_der(&alice_cert()).unwrap();
+    let alg = seq(&[oid_tlv(oid::SHA256_WITH_RSA), der(0x05, &[])]);
+    let validity = seq(&[der(0x17, b"200101000000Z"), der(0x17, b"491231235959Z")]);
+    let tbs = seq(&[der(0xa0, &int(&[2])), int(&[1]), alg.clone(), name(issuer), validity, name(subject), alice.spki_raw.clone()]);
+    Certificate::from_der(&seq(&[tbs, alg, der(0x03, &[&[0u8][..], &[0x55; 256]].concat())])).unwrap()
+}
+
+fn input<'a>(anchors: &'a [Anchor], inter: &'a [&'a Certificate], crls: &'a [&'a Crl], policy: &'a Policy) -> PathInput<'a> {
+    PathInput {
+        time: parse_rfc3339("2026-01-01T00:00:00Z").unwrap(),
+        anchors,
+        intermediates: inter,
+        crls,
+        revocation: RevocationMode::Require,
+        policy,
+        crl_signer: false,
+    }
+}
+
+#[test]
+fn path_length() {
+    // A chain of fake certificates c0 (issued by the anchor "top") ... cN (EE).
+    let policy = Policy::default();
+    let mut anchor = Anchor::from_certificate(fake_cert("top", "top"));
+    anchor.label = "top".into();
+    let anchors = [anchor];
+    for (len, reaches_anchor) in [(MAX_PATH_LENGTH, true), (MAX_PATH_LENGTH + 1, false)] {
+        let mut certs = vec![fake_cert("top", "c0")];
+        for i in 1..len {
+            certs.push(fake_cert(&format!("c{}", i - 1), &format!("c{i}")));
+        }
+        let ee = certs.pop().unwrap();
+        let inter: Vec<&Certificate> = certs.iter().collect();
+        let err = pkipath::validate(&ee, &input(&anchors, &inter, &[], &policy)).unwrap_err();
+        // Reaching the anchor, the junk signatures fail; beyond the bound the
+        // builder stops before it.
+        let want = if reaches_anchor { Code::BadCertSignature } else { Code::UntrustedRoot };
+        assert_eq!(err.code, want, "chain of {len}");
+    }
+}
+
+#[test]
+fn path_signature_checks() {
+    // Alice's real chain under --revocation require, plus more junk CRLs
+    // claiming the intermediate's name than the signature budget allows.
+    let root =
+        Certificate::from_der(&std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pki/root.cert.der")).unwrap()).unwrap();
+    let inter =
+        Certificate::from_der(&std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pki/intermediate.cert.der")).unwrap())
+            .unwrap();
+    let ee = Certificate::from_der(&alice_cert()).unwrap();
+    let alg = seq(&[oid_tlv(oid::SHA256_WITH_RSA), der(0x05, &[])]);
+    let crls: Vec<Crl> = (0..=MAX_PATH_SIGNATURE_CHECKS)
+        .map(|i| {
+            let tbs = seq(&[
+                int(&[1]),
+                alg.clone(),
+                inter.subject.raw.clone(),
+                der(0x17, b"200101000000Z"),
+                der(0x17, b"491231235959Z"),
+                seq(&[seq(&[int(&[(i % 100) as u8 + 1]), der(0x17, b"200101000000Z")])]),
+            ]);
+            Crl::from_der(&seq(&[tbs, alg.clone(), der(0x03, &[&[0u8][..], &[0x66; 256]].concat())])).unwrap()
+        })
+        .collect();
+    let crl_refs: Vec<&Crl> = crls.iter().collect();
+    let anchors = [Anchor::from_certificate(root)];
+    let policy = Policy::default();
+    let inters = [&inter];
+    // Prefer: the root has no CRL, so validation goes on to the end entity,
+    // whose issuer's name the junk CRLs claim.
+    let prefer = |crls: &[&Crl]| -> Result<pkipath::Revocation, Code> {
+        let i = PathInput { revocation: RevocationMode::Prefer, ..input(&anchors, &inters, crls, &policy) };
+        pkipath::validate(&ee, &i).map(|p| p.revocation).map_err(|e| e.code)
+    };
+    assert_eq!(prefer(&crl_refs), Err(Code::PathBudgetExceeded));
+    // With a handful of junk CRLs the budget holds: valid, status unknown.
+    let few: Vec<&Crl> = crls.iter().take(3).collect();
+    assert_eq!(prefer(&few), Ok(pkipath::Revocation::Unknown));
+}
+
+#[test]
+fn trust_anchors() {
+    let base = Anchor::from_certificate(Certificate::from_der(&alice_cert()).unwrap());
+    let mut store = TrustStore::empty();
+    for i in 0..MAX_TRUST_ANCHORS {
+        let mut a = base.clone();
+        a.spki.key = (i as u32).to_be_bytes().to_vec();
+        assert!(store.add(a).unwrap());
+    }
+    let mut one_more = base.clone();
+    one_more.spki.key = b"extra".to_vec();
+    assert_eq!(store.add(one_more).unwrap_err().code, Code::LimitExceeded);
+    // Adding one already present is not an error and adds nothing.
+    let mut dup = base.clone();
+    dup.spki.key = 0u32.to_be_bytes().to_vec();
+    assert!(!store.add(dup).unwrap());
+}
