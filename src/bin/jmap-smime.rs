@@ -167,17 +167,7 @@ fn read_all(paths: &[String]) -> Result<Vec<(String, Vec<u8>)>, String> {
 
 /// CRLs from a PEM (`X509 CRL` blocks) or DER file.
 fn crls_from(path: &str, data: &[u8]) -> Result<Vec<Crl>, String> {
-    let text = String::from_utf8_lossy(data);
-    let mut out = Vec::new();
-    for block in text.split("-----BEGIN X509 CRL-----").skip(1) {
-        let body = block.split("-----END X509 CRL-----").next().unwrap_or("");
-        let der = jmap_smime::mime::decode::base64(body.as_bytes()).map_err(|e| format!("{path}: {e}"))?;
-        out.push(Crl::from_der(&der).map_err(|e| format!("{path}: {e}"))?);
-    }
-    if out.is_empty() {
-        out.push(Crl::from_der(data).map_err(|e| format!("{path}: {e}"))?);
-    }
-    Ok(out)
+    jmap_smime::pki::crl::crls_from_pem_or_der(data).map_err(|e| format!("{path}: {e}"))
 }
 
 fn build_verifier(opts: &VerifyArgs) -> Result<Verifier, String> {

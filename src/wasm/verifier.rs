@@ -135,19 +135,9 @@ fn time_arg(v: &JsValue, what: &str) -> Result<Option<UnixTime>, JsValue> {
     Err(invalid(&format!("{what}: expected a Date, epoch milliseconds or an RFC 3339 string")))
 }
 
-/// CRLs from PEM (`X509 CRL` blocks) or DER, as the CLI reads `--crl` files.
+/// CRLs from PEM (`X509 CRL` blocks) or DER.
 fn crls_from(data: &[u8]) -> Result<Vec<Crl>, JsValue> {
-    let text = String::from_utf8_lossy(data);
-    let mut out = Vec::new();
-    for block in text.split("-----BEGIN X509 CRL-----").skip(1) {
-        let body = block.split("-----END X509 CRL-----").next().unwrap_or("");
-        let der = crate::mime::decode::base64(body.as_bytes()).map_err(|e| invalid(&format!("crls: {}", e.detail)))?;
-        out.push(Crl::from_der(&der).map_err(|e| invalid(&format!("crls: {}", e.detail)))?);
-    }
-    if out.is_empty() {
-        out.push(Crl::from_der(data).map_err(|e| invalid(&format!("crls: {}", e.detail)))?);
-    }
-    Ok(out)
+    crate::pki::crl::crls_from_pem_or_der(data).map_err(|e| invalid(&format!("crls: {}", e.detail)))
 }
 
 /// A trust store, a policy and options: verifies messages. The store is
