@@ -38,6 +38,7 @@ pub mod limits;
 pub mod mime;
 pub mod pki;
 pub mod policy;
+pub mod reconcile;
 pub mod report;
 pub mod verifier;
 pub mod verify;
