@@ -432,6 +432,24 @@ fn server_age_from_verified_at() {
     s.verified_at = Some(NOW + 10);
     let d = reconcile(None, Some(&s), NOW, &config);
     assert_eq!(d.server_age_secs, Some(-10));
+    assert!(d.reasons.iter().any(|r| r.contains("0 seconds ago")), "{d:?}");
+}
+
+#[test]
+fn at_delivery_verdicts_are_compared() {
+    let config = ReconcileConfig::default();
+    let v = expired_since_delivery();
+    // The server agrees at delivery: no extra reason.
+    let agree = ServerReport::from_jmap(Some("signed/failed"), Some("encrypted+signed/verified"), None, None);
+    let d = reconcile(Some(&v), Some(&agree), NOW, &config);
+    assert!(!d.reasons.iter().any(|r| r.starts_with("At delivery")), "{d:?}");
+    // The server disagrees at delivery: said plainly.
+    let differ = ServerReport::from_jmap(Some("signed/failed"), Some("signed/failed"), None, None);
+    let d = reconcile(Some(&v), Some(&differ), NOW, &config);
+    assert!(
+        d.reasons.iter().any(|r| r == "At delivery, this browser finds \"signed/verified\" but the server reports \"signed/failed\"."),
+        "{d:?}"
+    );
 }
 
 #[test]

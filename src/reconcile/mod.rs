@@ -545,6 +545,17 @@ pub fn reconcile(client: Option<&Verdict>, server: Option<&ServerReport>, now: i
         }
     }
 
+    // R37: compare the "at delivery" verdicts when both sides have one.
+    if let (Some(Some(mine)), Some(s)) = (client.and_then(|v| v.status_at_delivery.as_ref()), server) {
+        let theirs = s.status_at_delivery.as_ref().map(|t| t.effective(config.unknown_tokens));
+        if theirs != Some(mine.as_str()) && s.status.is_some() {
+            reasons.push(format!(
+                "At delivery, this browser finds \"{mine}\" but the server reports \"{}\".",
+                s.status_at_delivery.as_ref().map_or("null", |t| t.as_str())
+            ));
+        }
+    }
+
     if !config.local_check {
         label.push_str(SERVER_ONLY_SUFFIX);
         reasons.push("Local verification is switched off; this is the server's verdict alone.".to_owned());
