@@ -34,6 +34,7 @@ pub mod asn1;
 pub mod cms;
 pub mod error;
 pub mod identity;
+pub mod jmap;
 pub mod limits;
 pub mod mime;
 pub mod pki;

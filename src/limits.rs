@@ -111,3 +111,10 @@ pub const MAX_PATH_LENGTH: usize = 16;
 /// Most trust anchors in one store (Mozilla ships ~150 roots; user anchors
 /// add a few).
 pub const MAX_TRUST_ANCHORS: usize = 1_024;
+
+/// Largest JMAP Session object accepted. A session lists capabilities and
+/// accounts; real ones are 1–10 KiB (Cyrus 3.6: ~2 KiB). 1 MiB is abuse.
+pub const MAX_SESSION_BYTES: usize = 1024 * 1024;
+
+/// Most accounts read from one Session (shared mailboxes add a few each).
+pub const MAX_SESSION_ACCOUNTS: usize = 1_000;

@@ -1,0 +1,11 @@
+//! Sans-IO JMAP (RFC 8620, RFC 8621, RFC 9219): parsing and building, no
+//! network. The transport lives at the wasm boundary.
+
+pub mod session;
+
+/// The RFC 8620 core capability.
+pub const CAP_CORE: &str = "urn:ietf:params:jmap:core";
+/// The RFC 8621 mail capability.
+pub const CAP_MAIL: &str = "urn:ietf:params:jmap:mail";
+/// The RFC 9219 S/MIME verification capability.
+pub const CAP_SMIMEVERIFY: &str = "urn:ietf:params:jmap:smimeverify";
