@@ -1,6 +1,7 @@
 //! Sans-IO JMAP (RFC 8620, RFC 8621, RFC 9219): parsing and building, no
 //! network. The transport lives at the wasm boundary.
 
+pub mod request;
 pub mod session;
 
 /// The RFC 8620 core capability.
