@@ -75,7 +75,7 @@ fn verify_within_budget(raw: &[u8], policy: &Policy, extras: &mut Extras) -> Sig
     match mime::smime::classify(&root, raw) {
         Smime::None => nested(&root, raw),
         Smime::Detached { signed, signature } => detached(raw, signed, &signature, policy, extras),
-        Smime::Opaque { cms, declared: _ } => opaque(&root.path, &cms, policy, true, extras),
+        Smime::Opaque { cms, declared: _ } => opaque(&root.path, &cms, policy, extras),
         Smime::Encrypted => {
             with_error(Structure::Encrypted, &Error::new(Code::Encrypted, "the message is S/MIME encrypted (enveloped-data)"))
         }
@@ -153,7 +153,7 @@ fn detached(raw: &[u8], signed: &Entity, signature: &[u8], policy: &Policy, extr
     report
 }
 
-fn opaque(path: &str, cms: &[u8], policy: &Policy, root: bool, extras: &mut Extras) -> SignatureReport {
+fn opaque(path: &str, cms: &[u8], policy: &Policy, extras: &mut Extras) -> SignatureReport {
     let sd = match parse_signed(cms) {
         Ok((ContentKind::SignedData, Some(sd))) => sd,
         Ok((ContentKind::Encrypted, _)) => {
@@ -180,11 +180,6 @@ fn opaque(path: &str, cms: &[u8], policy: &Policy, root: bool, extras: &mut Extr
     if let Some(c) = sd.econtent.as_deref() {
         report.content = Some(inner_content(c));
     }
-    report.coverage = report.coverage.map(|mut c| {
-        c.whole_message = root && c.whole_message;
-        c.canonicalization = None;
-        c
-    });
     report
 }
 

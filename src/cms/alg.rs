@@ -385,9 +385,9 @@ pub fn decode_key(spki: &PublicKeyInfo, inherited_dsa_params: Option<&[u8]>) -> 
             ed25519_dalek::VerifyingKey::from_bytes(&bytes).map(PublicKey::Ed25519).map_err(|_| bad_key("bad Ed25519 key"))
         }
         oid::DSA => {
-            let params = match spki.params.as_deref() {
-                Some(p) if !(p.len() == 2 && p == [0x05, 0x00]) => p,
-                _ => inherited_dsa_params.ok_or_else(|| {
+            let params = match spki.explicit_params() {
+                Some(p) => p,
+                None => inherited_dsa_params.ok_or_else(|| {
                     Error::new(
                         Code::UnsupportedAlgorithm,
                         "DSA key without parameters: they are inherited from the issuing CA, which this check does not have",

@@ -370,7 +370,7 @@ fn judge_inner(
 /// signer's DSA key has none: the nearest certificate up the issuer names in
 /// the message that carries them. The path check verifies the chain itself.
 fn inherited_dsa_params(sd: &SignedData<'_>, cert: &Certificate) -> Option<Vec<u8>> {
-    if cert.spki.algorithm != oid::DSA || cert.spki.params.as_deref().is_some_and(|p| p != [0x05, 0x00]) {
+    if cert.spki.algorithm != oid::DSA || cert.spki.explicit_params().is_some() {
         return None;
     }
     let mut current = cert;
@@ -379,8 +379,8 @@ fn inherited_dsa_params(sd: &SignedData<'_>, cert: &Certificate) -> Option<Vec<u
         if issuer.spki.algorithm != oid::DSA {
             return None;
         }
-        if let Some(p) = issuer.spki.params.as_ref().filter(|p| p.as_slice() != [0x05, 0x00]) {
-            return Some(p.clone());
+        if let Some(p) = issuer.spki.explicit_params() {
+            return Some(p.to_vec());
         }
         current = issuer;
     }

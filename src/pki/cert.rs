@@ -30,6 +30,14 @@ pub struct PublicKeyInfo {
     pub key: Vec<u8>,
 }
 
+impl PublicKeyInfo {
+    /// The algorithm parameters when present and not NULL (DSA keys may omit
+    /// them to inherit the issuer's, RFC 3279 §2.3.2).
+    pub fn explicit_params(&self) -> Option<&[u8]> {
+        self.params.as_deref().filter(|p| *p != [0x05, 0x00])
+    }
+}
+
 /// A parsed certificate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Certificate {

@@ -246,14 +246,11 @@ pub fn validate<'a>(ee: &'a Certificate, input: &PathInput<'a>) -> Result<ValidP
     let mut budget = Budget { candidates: 0, signatures: 0 };
     let mut best: Option<Error> = None;
     let mut chain = vec![ee];
-    match search(&mut chain, input, &mut budget, &mut best) {
-        Ok(Some(v)) => Ok(v),
-        Ok(None) => Err(best.unwrap_or_else(|| Error::new(Code::UntrustedRoot, "no path from the signer's certificate to a trusted root"))),
-        Err(e) => {
-            // A budget error after a specific failure still reports the budget:
-            // the search did not finish.
-            Err(e)
-        }
+    // An error from the search itself (the budget) wins over any specific
+    // failure seen so far: the search did not finish.
+    match search(&mut chain, input, &mut budget, &mut best)? {
+        Some(v) => Ok(v),
+        None => Err(best.unwrap_or_else(|| Error::new(Code::UntrustedRoot, "no path from the signer's certificate to a trusted root"))),
     }
 }
 
@@ -329,7 +326,7 @@ fn dsa_params(spki: &PublicKeyInfo) -> Option<Vec<u8>> {
     if spki.algorithm != oid::DSA {
         return None;
     }
-    spki.params.clone().filter(|p| p.as_slice() != [0x05, 0x00])
+    spki.explicit_params().map(<[u8]>::to_vec)
 }
 
 /// RFC 5280 §6.1 over one complete candidate: `chain` from the end entity up
