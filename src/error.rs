@@ -82,6 +82,54 @@ pub enum Code {
     SignerWithoutAddress,
     /// The claimed signing time differs from the Date header by more than an hour.
     SigningTimeSkew,
+    /// The server does not support a capability the request named (RFC 8620 §3.6.1 unknownCapability).
+    JmapUnknownCapability,
+    /// The server could not parse the request as JSON (notJSON).
+    JmapNotJson,
+    /// The request was JSON but not a valid Request object (notRequest).
+    JmapNotRequest,
+    /// The request exceeded a server limit (limit).
+    JmapLimit,
+    /// Another request-level problem, or an HTTP error status.
+    JmapRequestFailed,
+    /// HTTP 401/403: the credentials were refused.
+    Unauthorized,
+    /// The HTTP request did not complete (DNS, connection, CORS).
+    NetworkError,
+    /// The request took longer than the configured timeout.
+    Timeout,
+    /// The caller aborted the operation (AbortSignal).
+    Aborted,
+    /// The server's answer was not JSON, or not the JMAP object expected.
+    ResponseNotJson,
+    /// Method error serverFail, or a method error type this client does not know (R13).
+    ServerFail,
+    /// Method error serverUnavailable.
+    ServerUnavailable,
+    /// Method error serverPartialFail.
+    ServerPartialFail,
+    /// Method error unknownMethod.
+    UnknownMethod,
+    /// Method error invalidArguments.
+    InvalidArguments,
+    /// Method error invalidResultReference.
+    InvalidResultReference,
+    /// Method error forbidden.
+    Forbidden,
+    /// Method error accountNotFound.
+    AccountNotFound,
+    /// Method error accountNotSupportedByMethod.
+    AccountNotSupported,
+    /// Method error accountReadOnly.
+    AccountReadOnly,
+    /// Email/query anchorNotFound.
+    AnchorNotFound,
+    /// Email/query unsupportedSort.
+    UnsupportedSort,
+    /// Email/query unsupportedFilter (R10).
+    UnsupportedFilter,
+    /// Email/changes cannotCalculateChanges.
+    CannotCalculateChanges,
 }
 
 impl Code {
@@ -123,6 +171,30 @@ impl Code {
         Code::AddressMismatch,
         Code::SignerWithoutAddress,
         Code::SigningTimeSkew,
+        Code::JmapUnknownCapability,
+        Code::JmapNotJson,
+        Code::JmapNotRequest,
+        Code::JmapLimit,
+        Code::JmapRequestFailed,
+        Code::Unauthorized,
+        Code::NetworkError,
+        Code::Timeout,
+        Code::Aborted,
+        Code::ResponseNotJson,
+        Code::ServerFail,
+        Code::ServerUnavailable,
+        Code::ServerPartialFail,
+        Code::UnknownMethod,
+        Code::InvalidArguments,
+        Code::InvalidResultReference,
+        Code::Forbidden,
+        Code::AccountNotFound,
+        Code::AccountNotSupported,
+        Code::AccountReadOnly,
+        Code::AnchorNotFound,
+        Code::UnsupportedSort,
+        Code::UnsupportedFilter,
+        Code::CannotCalculateChanges,
     ];
 
     /// The stable identifier.
@@ -164,6 +236,30 @@ impl Code {
             Code::AddressMismatch => "address-mismatch",
             Code::SignerWithoutAddress => "signer-without-address",
             Code::SigningTimeSkew => "signing-time-skew",
+            Code::JmapUnknownCapability => "jmap-unknown-capability",
+            Code::JmapNotJson => "jmap-not-json",
+            Code::JmapNotRequest => "jmap-not-request",
+            Code::JmapLimit => "jmap-limit",
+            Code::JmapRequestFailed => "jmap-request-failed",
+            Code::Unauthorized => "unauthorized",
+            Code::NetworkError => "network-error",
+            Code::Timeout => "timeout",
+            Code::Aborted => "aborted",
+            Code::ResponseNotJson => "response-not-json",
+            Code::ServerFail => "server-fail",
+            Code::ServerUnavailable => "server-unavailable",
+            Code::ServerPartialFail => "server-partial-fail",
+            Code::UnknownMethod => "unknown-method",
+            Code::InvalidArguments => "invalid-arguments",
+            Code::InvalidResultReference => "invalid-result-reference",
+            Code::Forbidden => "forbidden",
+            Code::AccountNotFound => "account-not-found",
+            Code::AccountNotSupported => "account-not-supported-by-method",
+            Code::AccountReadOnly => "account-read-only",
+            Code::AnchorNotFound => "anchor-not-found",
+            Code::UnsupportedSort => "unsupported-sort",
+            Code::UnsupportedFilter => "unsupported-filter",
+            Code::CannotCalculateChanges => "cannot-calculate-changes",
         }
     }
 
@@ -206,6 +302,30 @@ impl Code {
             Code::AddressMismatch => "The signature was made by someone whose certificate does not name the sender's address: the message may impersonate the sender.",
             Code::SignerWithoutAddress => "The signer's certificate names no email address, so it cannot vouch for the sender.",
             Code::SigningTimeSkew => "The signer's claimed signing time is far from the message's Date; it is only a claim.",
+            Code::JmapUnknownCapability => "The mail server does not support a capability this client asked for; the request was refused. Reconnect so the client can re-read what the server supports.",
+            Code::JmapNotJson => "The mail server could not read the request as JSON. This is a client bug: report it.",
+            Code::JmapNotRequest => "The mail server did not accept the request's structure. This is a client bug: report it.",
+            Code::JmapLimit => "The request exceeded a limit of the mail server; try a smaller page.",
+            Code::JmapRequestFailed => "The mail server refused the request. Try again later; if it persists, contact the server's administrator.",
+            Code::Unauthorized => "The mail server refused the credentials: sign in again.",
+            Code::NetworkError => "The mail server could not be reached (network, or a cross-origin policy of the server). Check the connection and try again.",
+            Code::Timeout => "The mail server did not answer in time. Try again later.",
+            Code::Aborted => "The operation was cancelled.",
+            Code::ResponseNotJson => "The mail server sent an answer this client cannot read (not JMAP JSON): the URL may point elsewhere, or a proxy interfered.",
+            Code::ServerFail => "The mail server failed to process the request. Try again later.",
+            Code::ServerUnavailable => "The mail server is temporarily unavailable. Try again later.",
+            Code::ServerPartialFail => "The mail server only partly processed the request; reload to see the current state.",
+            Code::UnknownMethod => "The mail server does not know a method this client called.",
+            Code::InvalidArguments => "The mail server rejected the request's arguments.",
+            Code::InvalidResultReference => "The mail server could not resolve a reference between the request's calls.",
+            Code::Forbidden => "This account may not perform the operation.",
+            Code::AccountNotFound => "The account does not exist on the mail server (any more). Reconnect.",
+            Code::AccountNotSupported => "The account does not support this operation.",
+            Code::AccountReadOnly => "The account is read-only.",
+            Code::AnchorNotFound => "The message the page was anchored to is no longer in the list; reload from the top.",
+            Code::UnsupportedSort => "The mail server cannot sort this way; choose another sort order.",
+            Code::UnsupportedFilter => "The mail server cannot filter this way (for example by S/MIME status); remove the filter.",
+            Code::CannotCalculateChanges => "The mail server cannot say what changed since the state given; reload the page.",
         }
     }
 }

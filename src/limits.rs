@@ -118,3 +118,33 @@ pub const MAX_SESSION_BYTES: usize = 1024 * 1024;
 
 /// Most accounts read from one Session (shared mailboxes add a few each).
 pub const MAX_SESSION_ACCOUNTS: usize = 1_000;
+
+/// Largest JMAP API response read (octets). A page of 500 Emails with
+/// bodyStructure and preview is a few MiB; 32 MiB leaves room for large
+/// mailboxes and bounds what a hostile server can make the tab parse.
+pub const MAX_API_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Most raw-message downloads in flight at once. RFC 8620 §2 suggests servers
+/// allow at least 4 concurrent requests, and browsers open about 6
+/// connections per origin over HTTP/1.1; 4 keeps one free for API calls. The
+/// server's own `maxConcurrentRequests` lowers it further.
+pub const MAX_DOWNLOAD_CONCURRENCY: usize = 4;
+
+/// Most Emails in one page. RFC 8620 suggests `maxObjectsInGet` of at least
+/// 500; every one may be downloaded and verified, so the client caps it too.
+pub const MAX_PAGE_EMAILS: u64 = 500;
+
+/// Verdicts kept in the client's cache. A verdict is a few KiB; 2 000 covers
+/// several pages of a large mailbox in a few MiB. The oldest entry goes first.
+pub const MAX_CACHED_VERDICTS: usize = 2_000;
+
+/// Email/changes rounds followed while `hasMoreChanges` is true, each asking
+/// for at most [`MAX_CHANGES_PER_CALL`]. Past that the caller reloads the page.
+pub const MAX_CHANGES_ROUNDS: usize = 16;
+
+/// `maxChanges` asked of Email/changes per round.
+pub const MAX_CHANGES_PER_CALL: u64 = 256;
+
+/// Most Emails re-read after Email/changes
+/// ([`MAX_CHANGES_ROUNDS`] × [`MAX_CHANGES_PER_CALL`]).
+pub const MAX_CHANGED_EMAILS: usize = 4_096;

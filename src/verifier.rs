@@ -164,7 +164,46 @@ struct AtTime {
     has_sender: bool,
 }
 
+impl Verdict {
+    /// The verdict for a message whose structure shows no S/MIME at all (from
+    /// the JMAP bodyStructure, without downloading it): status null.
+    pub fn unsigned() -> Verdict {
+        Verdict {
+            status: None,
+            status_at_delivery: None,
+            errors: Vec::new(),
+            structure: Structure::Unsigned,
+            coverage: None,
+            signers: Vec::new(),
+            from_matches: false,
+            sender_matches: None,
+            content: None,
+        }
+    }
+}
+
 impl Verifier {
+    /// A fingerprint of everything besides the message and the times that
+    /// decides a verdict: the trust store, the policy and the options
+    /// (intermediates and CRLs by content). Two verifiers with equal
+    /// fingerprints give equal verdicts; the verdict cache keys on it.
+    pub fn config_fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(self.trust.fingerprint().as_bytes());
+        h.update([u8::from(self.policy.allow_legacy), u8::from(self.options.skip_address_check)]);
+        h.update(format!("{:?}", self.options.revocation).as_bytes());
+        for c in &self.options.intermediates {
+            h.update(b"c");
+            h.update(Sha256::digest(&c.raw));
+        }
+        for c in &self.options.crls {
+            h.update(b"l");
+            h.update(Sha256::digest(&c.raw));
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// A verifier with this store and the strict defaults.
     pub fn new(trust: TrustStore) -> Verifier {
         Verifier { trust, ..Verifier::default() }

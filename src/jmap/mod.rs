@@ -1,8 +1,13 @@
 //! Sans-IO JMAP (RFC 8620, RFC 8621, RFC 9219): parsing and building, no
 //! network. The transport lives at the wasm boundary.
 
+pub mod cache;
+pub mod client;
+pub mod email;
 pub mod request;
+pub mod response;
 pub mod session;
+pub mod transport;
 
 /// The RFC 8620 core capability.
 pub const CAP_CORE: &str = "urn:ietf:params:jmap:core";

@@ -130,13 +130,16 @@ impl<'de> Deserialize<'de> for ServerToken {
 /// The server's four RFC 9219 properties for one Email, as fetched (the
 /// capability being present). A missing report means the server lacks it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ServerReport {
     /// `smimeStatus`; `None` = JSON null (no S/MIME found by the server).
     #[serde(rename = "smimeStatus")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub status: Option<ServerToken>,
     /// `smimeStatusAtDelivery`; `None` = JSON null.
     #[serde(rename = "smimeStatusAtDelivery")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub status_at_delivery: Option<ServerToken>,
     /// `smimeErrors`: opaque, human-readable text, never parsed (R8).
     #[serde(rename = "smimeErrors")]

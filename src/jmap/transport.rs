@@ -1,0 +1,137 @@
+//! The one seam between the JMAP client and the network (issue 4 §2). The
+//! client builds [`HttpRequest`]s and reads [`HttpResponse`]s; a
+//! [`Transport`] moves them. The browser implementation (`src/wasm/fetch.rs`)
+//! calls `fetch`; tests replay recorded exchanges. Nothing here does I/O.
+
+use core::future::Future;
+
+use crate::error::Result;
+
+/// HTTP method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// GET (session, downloads).
+    Get,
+    /// POST (API requests).
+    Post,
+}
+
+impl Method {
+    /// The method name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// How the client authenticates.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Auth {
+    /// Nothing (or whatever the transport adds itself).
+    #[default]
+    None,
+    /// `Authorization: Bearer <token>`.
+    Bearer(String),
+    /// `Authorization: Basic` (RFC 7617, UTF-8).
+    Basic {
+        /// User name.
+        username: String,
+        /// Password.
+        password: String,
+    },
+    /// Browser cookies: `fetch` with `credentials: 'include'`.
+    Cookies,
+}
+
+/// One HTTP request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// Method.
+    pub method: Method,
+    /// Absolute URL.
+    pub url: String,
+    /// Header fields (names lower-case).
+    pub headers: Vec<(String, String)>,
+    /// Body (POST only).
+    pub body: Option<Vec<u8>>,
+    /// Send cookies to a cross-origin server (`credentials: 'include'`).
+    pub include_credentials: bool,
+    /// Give up after this many milliseconds (`timeout`).
+    pub timeout_ms: u32,
+    /// Refuse a response body larger than this (`limit-exceeded`).
+    pub max_response_bytes: usize,
+}
+
+impl HttpRequest {
+    /// The value of header `name` (lower-case), if set.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// One HTTP response, body read in full.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// Status code.
+    pub status: u16,
+    /// The final URL, after redirects (the base for a session's URLs).
+    pub url: String,
+    /// The Content-Type field, as sent ("" when absent).
+    pub content_type: String,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// Moves requests to a server. Errors are `network-error`, `timeout`,
+/// `aborted` or `limit-exceeded` (body above `max_response_bytes`); an HTTP
+/// error status is a response, not an error.
+pub trait Transport {
+    /// Send one request and read the whole response.
+    fn send(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse>>;
+}
+
+/// RFC 4648 base64 (for the Basic credentials).
+pub fn base64(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let sym = |i: u32| char::from(ALPHABET.get((i & 63) as usize).copied().unwrap_or(b'='));
+    let mut out = String::with_capacity(data.len().div_ceil(3).saturating_mul(4));
+    for chunk in data.chunks(3) {
+        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
+        let n = (b(0) << 16) | (b(1) << 8) | b(2);
+        out.push(sym(n >> 18));
+        out.push(sym(n >> 12));
+        out.push(if chunk.len() > 1 { sym(n >> 6) } else { '=' });
+        out.push(if chunk.len() > 2 { sym(n) } else { '=' });
+    }
+    out
+}
+
+impl Auth {
+    /// The Authorization header value, if any.
+    pub fn header(&self) -> Option<String> {
+        match self {
+            Auth::None | Auth::Cookies => None,
+            Auth::Bearer(t) => Some(format!("Bearer {t}")),
+            Auth::Basic { username, password } => Some(format!("Basic {}", base64(format!("{username}:{password}").as_bytes()))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_rfc4648_vectors() {
+        // RFC 4648 §10.
+        let cases = [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")];
+        for (i, o) in cases {
+            assert_eq!(base64(i.as_bytes()), o);
+        }
+        // RFC 7617 §2 example.
+        let a = Auth::Basic { username: "Aladdin".into(), password: "open sesame".into() };
+        assert_eq!(a.header().unwrap(), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+    }
+}
