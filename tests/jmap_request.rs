@@ -24,8 +24,8 @@ fn request_table() {
         (&rfc, "A13824", 1000, None, true, Ok(100)), // clamped to maxObjectsInGet (R14)
         (&rfc, "A97813", 20, None, false, Ok(20)),   // account without smimeverify (R2)
         (&rfc, "A13824", 20, Some(smime_filter.clone()), true, Ok(20)),
-        (&cyrus, "test", 20, Some(smime_filter.clone()), false, Err(Code::InvalidArgument)), // R10
-        (&rfc, "A97813", 20, Some(json!({"hasSmime": true})), false, Err(Code::InvalidArgument)),
+        (&cyrus, "test", 20, Some(smime_filter.clone()), false, Err(Code::UnsupportedFilter)), // R10
+        (&rfc, "A97813", 20, Some(json!({"hasSmime": true})), false, Err(Code::UnsupportedFilter)),
         (&rfc, "nobody", 20, None, false, Err(Code::InvalidArgument)),
         (&rfc, "A13824", 20, Some(json!(["not", "an", "object"])), true, Err(Code::InvalidArgument)),
     ];

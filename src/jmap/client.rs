@@ -45,7 +45,13 @@ pub struct ClientConfig {
 
 impl Default for ClientConfig {
     fn default() -> Self {
-        ClientConfig { auth: Auth::None, accept_language: None, timeout_ms: DEFAULT_TIMEOUT_MS, reconcile: ReconcileConfig::default(), account_id: None }
+        ClientConfig {
+            auth: Auth::None,
+            accept_language: None,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            reconcile: ReconcileConfig::default(),
+            account_id: None,
+        }
     }
 }
 
@@ -471,7 +477,15 @@ impl<T: Transport> Client<T> {
         for id in &destroyed {
             self.known.remove(id);
         }
-        Ok(Changes { old_state: since_state.to_owned(), new_state: state, has_more_changes: has_more, created: c, updated: u, destroyed, events })
+        Ok(Changes {
+            old_state: since_state.to_owned(),
+            new_state: state,
+            has_more_changes: has_more,
+            created: c,
+            updated: u,
+            destroyed,
+            events,
+        })
     }
 
     /// Email/get of `ids`, split by `maxObjectsInGet` per call and
@@ -536,11 +550,12 @@ impl<T: Transport> Client<T> {
             done = done.saturating_add(1);
             progress(&Progress { done, total, id: email.id.clone() });
         }
-        let concurrency = usize::try_from(self.session.limits.max_concurrent_requests).unwrap_or(1).clamp(1, limits::MAX_DOWNLOAD_CONCURRENCY);
+        let concurrency =
+            usize::try_from(self.session.limits.max_concurrent_requests).unwrap_or(1).clamp(1, limits::MAX_DOWNLOAD_CONCURRENCY);
         let Client { transport, verifier, cache, stats, .. } = self;
         let transport = &*transport;
-        let mut results =
-            stream::iter(jobs.into_iter().map(|(i, key, req)| async move { (i, key, transport.send(req).await) })).buffer_unordered(concurrency);
+        let mut results = stream::iter(jobs.into_iter().map(|(i, key, req)| async move { (i, key, transport.send(req).await) }))
+            .buffer_unordered(concurrency);
         while let Some((i, key, result)) = results.next().await {
             stats.downloads = stats.downloads.saturating_add(1);
             let Some((email, _)) = emails.get(i) else { continue };

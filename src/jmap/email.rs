@@ -198,8 +198,14 @@ mod tests {
             (json!({"type": "application/octet-stream", "name": "data.bin"}), SignatureForm::None),
             (json!({"type": "text/plain"}), SignatureForm::None),
             (json!({"type": "multipart/mixed", "subParts": [{"type": "text/plain"}, {"type": "multipart/signed"}]}), SignatureForm::Nested),
-            (json!({"type": "multipart/mixed", "subParts": [{"type": "application/pkcs7-signature", "name": "smime.p7s"}]}), SignatureForm::Nested),
-            (json!({"type": "multipart/mixed", "subParts": [{"type": "message/rfc822", "subParts": [{"type": "application/pkcs7-mime"}]}]}), SignatureForm::Nested),
+            (
+                json!({"type": "multipart/mixed", "subParts": [{"type": "application/pkcs7-signature", "name": "smime.p7s"}]}),
+                SignatureForm::Nested,
+            ),
+            (
+                json!({"type": "multipart/mixed", "subParts": [{"type": "message/rfc822", "subParts": [{"type": "application/pkcs7-mime"}]}]}),
+                SignatureForm::Nested,
+            ),
             (json!(null), SignatureForm::None),
         ];
         for (body, want) in cases {

@@ -126,7 +126,8 @@ mod tests {
     #[test]
     fn base64_rfc4648_vectors() {
         // RFC 4648 §10.
-        let cases = [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")];
+        let cases =
+            [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")];
         for (i, o) in cases {
             assert_eq!(base64(i.as_bytes()), o);
         }

@@ -106,3 +106,4 @@ pub fn der(tag: u8, content: &[u8]) -> Vec<u8> {
     v.extend_from_slice(content);
     v
 }
+pub mod replay;
