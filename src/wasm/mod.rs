@@ -2,9 +2,12 @@
 //! Nothing else lives here. The one piece of I/O, loading the bundled
 //! anchor file, is JS (`bundled.js`), and the clock is read only here.
 
+mod client;
+mod fetch;
 mod trust;
 mod verifier;
 
+pub use client::{AuthOptions, CallOptions, ConnectOptions, JmapSmimeClient, PageOptions};
 pub use trust::{AnchorInfo, TrustStore};
 pub use verifier::{RevocationMode, Verifier, VerifierOptions, VerifyTimes};
 

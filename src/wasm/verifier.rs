@@ -101,7 +101,7 @@ pub struct VerifyTimes {
 }
 
 /// Decode `options`-like arguments: undefined and null mean the defaults.
-fn decode<T: Default + serde::de::DeserializeOwned>(value: Option<JsValue>, what: &str) -> Result<T, JsValue> {
+pub(super) fn decode<T: Default + serde::de::DeserializeOwned>(value: Option<JsValue>, what: &str) -> Result<T, JsValue> {
     match value.filter(|v| !v.is_undefined() && !v.is_null()) {
         None => Ok(T::default()),
         Some(v) => serde_wasm_bindgen::from_value(v).map_err(|e| invalid(&format!("{what}: {e}"))),
@@ -110,7 +110,7 @@ fn decode<T: Default + serde::de::DeserializeOwned>(value: Option<JsValue>, what
 
 /// Epoch milliseconds to whole seconds (rounded down), refusing NaN, ±∞ and
 /// times outside ±10^15 ms.
-fn millis_to_unix(ms: f64, what: &str) -> Result<UnixTime, JsValue> {
+pub(super) fn millis_to_unix(ms: f64, what: &str) -> Result<UnixTime, JsValue> {
     if !ms.is_finite() || ms.abs() > 1e15 {
         return Err(invalid(&format!("{what}: not a valid time ({ms})")));
     }
@@ -119,7 +119,7 @@ fn millis_to_unix(ms: f64, what: &str) -> Result<UnixTime, JsValue> {
 }
 
 /// A time argument: Date, epoch milliseconds, RFC 3339 text; None when absent.
-fn time_arg(v: &JsValue, what: &str) -> Result<Option<UnixTime>, JsValue> {
+pub(super) fn time_arg(v: &JsValue, what: &str) -> Result<Option<UnixTime>, JsValue> {
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
@@ -145,6 +145,24 @@ fn crls_from(data: &[u8]) -> Result<Vec<Crl>, JsValue> {
 #[wasm_bindgen]
 pub struct Verifier {
     inner: CoreVerifier,
+}
+
+impl Verifier {
+    /// The core verifier.
+    pub(crate) fn core(&self) -> &CoreVerifier {
+        &self.inner
+    }
+
+    /// A copy (tests pass it where JS would pass the object).
+    #[doc(hidden)]
+    pub fn clone_for_test(&self) -> Verifier {
+        Verifier { inner: self.inner.clone() }
+    }
+
+    /// The core verifier, by value.
+    pub(crate) fn into_inner(self) -> CoreVerifier {
+        self.inner
+    }
 }
 
 #[wasm_bindgen]
@@ -190,6 +208,12 @@ impl Verifier {
         };
         let received_at = time_arg(&times.received_at, "at.receivedAt")?;
         to_js(&self.inner.verify(message, now, received_at))
+    }
+
+    /// A copy, for `JmapSmimeClient.connect` (which takes ownership of it).
+    #[wasm_bindgen(js_name = "__copy")]
+    pub fn copy(&self) -> Verifier {
+        Verifier { inner: self.inner.clone() }
     }
 
     /// The fingerprint of the verifier's trust store (see

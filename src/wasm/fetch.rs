@@ -1,0 +1,133 @@
+//! The browser [`Transport`]: `fetch` (the page's, or one the caller passes),
+//! with a per-request timeout and the caller's AbortSignal. Maps failures to
+//! `network-error`, `timeout`, `aborted`; refuses bodies above the request's
+//! bound, first by Content-Length, then by the bytes read.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Response};
+
+use crate::error::{Code, Error, Result};
+use crate::jmap::transport::{HttpRequest, HttpResponse, Transport};
+
+/// `fetch` plus the signal of the operation in progress.
+pub struct FetchTransport {
+    fetch: Function,
+    signal: RefCell<Option<AbortSignal>>,
+}
+
+fn get(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn set(target: &Object, key: &str, value: &JsValue) {
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// `AbortSignal.timeout(ms)`, combined with the caller's signal by
+/// `AbortSignal.any` where the engine has it.
+fn request_signal(timeout_ms: u32, caller: Option<&AbortSignal>) -> Option<JsValue> {
+    let ctor = get(&js_sys::global(), "AbortSignal");
+    let call = |name: &str, arg: &JsValue| -> Option<JsValue> { get(&ctor, name).dyn_into::<Function>().ok()?.call1(&ctor, arg).ok() };
+    let timeout = call("timeout", &JsValue::from(timeout_ms));
+    match (timeout, caller) {
+        (Some(t), Some(c)) => call("any", &Array::of2(&t, c).into()).or_else(|| Some(c.clone().into())),
+        (Some(t), None) => Some(t),
+        (None, Some(c)) => Some(c.clone().into()),
+        (None, None) => None,
+    }
+}
+
+impl FetchTransport {
+    /// Over `fetch` (a function like `globalThis.fetch`), or the global one.
+    pub fn new(fetch: Option<Function>) -> Result<FetchTransport> {
+        let fetch = match fetch {
+            Some(f) => f,
+            None => {
+                let g = js_sys::global();
+                let f = get(&g, "fetch")
+                    .dyn_into::<Function>()
+                    .map_err(|_| Error::new(Code::InvalidArgument, "this environment has no fetch(); pass options.fetch"))?;
+                // Bind to the global object: some engines refuse an unbound fetch.
+                f.bind0(&g)
+            }
+        };
+        Ok(FetchTransport { fetch, signal: RefCell::new(None) })
+    }
+
+    /// The caller's signal for the operation about to run (None clears it).
+    pub fn set_signal(&self, signal: Option<AbortSignal>) {
+        *self.signal.borrow_mut() = signal;
+    }
+
+    fn caller_aborted(&self) -> bool {
+        self.signal.borrow().as_ref().is_some_and(AbortSignal::aborted)
+    }
+
+    fn failure(&self, e: &JsValue, url: &str) -> Error {
+        if self.caller_aborted() {
+            return Error::new(Code::Aborted, format!("aborted while fetching {url}"));
+        }
+        let name = get(e, "name").as_string().unwrap_or_default();
+        let message = get(e, "message").as_string().unwrap_or_default();
+        match name.as_str() {
+            "TimeoutError" => Error::new(Code::Timeout, format!("no answer from {url} in time")),
+            "AbortError" => Error::new(Code::Aborted, format!("aborted while fetching {url}")),
+            _ => Error::new(Code::NetworkError, format!("fetching {url} failed: {name} {message}")),
+        }
+    }
+}
+
+impl Transport for FetchTransport {
+    async fn send(&self, req: HttpRequest) -> Result<HttpResponse> {
+        if self.caller_aborted() {
+            return Err(Error::new(Code::Aborted, "the operation was aborted"));
+        }
+        let init = Object::new();
+        set(&init, "method", &JsValue::from_str(req.method.as_str()));
+        let headers = Object::new();
+        for (n, v) in &req.headers {
+            set(&headers, n, &JsValue::from_str(v));
+        }
+        set(&init, "headers", &headers);
+        if let Some(body) = &req.body {
+            set(&init, "body", &Uint8Array::from(body.as_slice()));
+        }
+        set(&init, "credentials", &JsValue::from_str(if req.include_credentials { "include" } else { "same-origin" }));
+        set(&init, "redirect", &JsValue::from_str("follow"));
+        let caller = self.signal.borrow().clone();
+        if let Some(s) = request_signal(req.timeout_ms, caller.as_ref()) {
+            set(&init, "signal", &s);
+        }
+        let promise = self
+            .fetch
+            .call2(&JsValue::UNDEFINED, &JsValue::from_str(&req.url), &init)
+            .map_err(|e| self.failure(&e, &req.url))?
+            .dyn_into::<Promise>()
+            .map_err(|_| Error::new(Code::InvalidArgument, "options.fetch did not return a Promise"))?;
+        let resp: Response = JsFuture::from(promise)
+            .await
+            .map_err(|e| self.failure(&e, &req.url))?
+            .dyn_into()
+            .map_err(|_| Error::new(Code::InvalidArgument, "options.fetch did not resolve to a Response"))?;
+        let headers = resp.headers();
+        let content_type = headers.get("content-type").ok().flatten().unwrap_or_default();
+        let too_big = || Error::limit(format!("the response from {} is larger than {} bytes", req.url, req.max_response_bytes));
+        if let Some(len) = headers.get("content-length").ok().flatten().and_then(|l| l.trim().parse::<u64>().ok()) {
+            if len > u64::try_from(req.max_response_bytes).unwrap_or(u64::MAX) {
+                return Err(too_big());
+            }
+        }
+        let buffer = resp.array_buffer().map_err(|e| self.failure(&e, &req.url))?;
+        let buffer = JsFuture::from(buffer).await.map_err(|e| self.failure(&e, &req.url))?;
+        let bytes = Uint8Array::new(&buffer);
+        if usize::try_from(bytes.length()).unwrap_or(usize::MAX) > req.max_response_bytes {
+            return Err(too_big());
+        }
+        Ok(HttpResponse { status: resp.status(), url: resp.url(), content_type, body: bytes.to_vec() })
+    }
+}
