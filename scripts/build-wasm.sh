@@ -46,6 +46,8 @@ wasm-opt -Oz \
 mv "$out/${name}_bg.opt.wasm" "$out/${name}_bg.wasm"
 
 cp assets/roots/email-roots.der "$out/email-roots.der"
+# The Web Worker entry and its page-side client (same API as JmapSmimeClient).
+cp js/worker.js js/worker-client.js js/worker-client.d.ts "$out/"
 
 # The exported classes (TrustStore, Verifier) declare [Symbol.dispose]() for
 # `using`; that symbol's type is in TypeScript's esnext.disposable lib (TS >=
@@ -72,6 +74,11 @@ cat > "$out/package.json" <<JSON
       "types": "./$name.d.ts",
       "default": "./$name.js"
     },
+    "./worker-client.js": {
+      "types": "./worker-client.d.ts",
+      "default": "./worker-client.js"
+    },
+    "./worker.js": "./worker.js",
     "./${name}_bg.wasm": "./${name}_bg.wasm",
     "./email-roots.der": "./email-roots.der",
     "./package.json": "./package.json"
@@ -82,6 +89,9 @@ cat > "$out/package.json" <<JSON
     "${name}_bg.wasm",
     "${name}_bg.wasm.d.ts",
     "email-roots.der",
+    "worker.js",
+    "worker-client.js",
+    "worker-client.d.ts",
     "snippets/"
   ],
   "sideEffects": false
