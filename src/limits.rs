@@ -1,7 +1,7 @@
 //! Every bound this crate puts on untrusted input, in one place, each with the
 //! reason for its value. Reaching one yields `limit-exceeded`; the input is
 //! refused, never silently truncated. Each has a test that trips it
-//! (`tests/limits.rs`).
+//! (`tests/limits.rs`; the JMAP client's: `tests/jmap_limits.rs`).
 
 /// Largest raw message accepted: 64 MiB. JMAP servers commonly advertise
 /// `maxSizeUpload` of 50 MB (RFC 8620 §2 suggests it as a minimum), so a
