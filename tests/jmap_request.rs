@@ -63,3 +63,25 @@ fn filter_depth_is_bounded() {
     let q = PageQuery { account_id: "A13824".into(), filter: Some(f), limit: 10, ..Default::default() };
     assert_eq!(page_request(&rfc, &q).unwrap_err().code, Code::InvalidArgument);
 }
+
+#[test]
+fn anchor_replaces_position() {
+    let rfc = load("rfc9219-session.json", "https://jmap.example.com/");
+    let q = PageQuery {
+        account_id: "A13824".into(),
+        anchor: Some("M042".into()),
+        anchor_offset: -5,
+        position: 7,
+        limit: 10,
+        ..Default::default()
+    };
+    let r = page_request(&rfc, &q).unwrap();
+    let args = &r["methodCalls"][0][1];
+    assert_eq!(args["anchor"], json!("M042"));
+    assert_eq!(args["anchorOffset"], json!(-5));
+    assert!(args.get("position").is_none(), "RFC 8620 §5.5: anchor or position, not both");
+    // Filter operators pass through unchanged.
+    let f = json!({"operator": "OR", "conditions": [{"from": "alice"}, {"operator": "NOT", "conditions": [{"hasAttachment": true}]}]});
+    let q = PageQuery { account_id: "A13824".into(), filter: Some(f.clone()), limit: 10, ..Default::default() };
+    assert_eq!(page_request(&rfc, &q).unwrap()["methodCalls"][0][1]["filter"], f);
+}
