@@ -208,7 +208,8 @@ fn local_check_off_shows_the_server_alone() {
     assert_eq!(client.stats().downloads, 0, "R39: nothing downloaded");
     for item in &p.items {
         assert!(item.client.is_none());
-        assert_eq!(item.client_source, ClientSource::Skipped);
+        assert_eq!(item.client_source, ClientSource::Off);
+        assert!(item.client_error.is_none());
     }
     let first = &p.items[0];
     assert_eq!(first.display.level, Level::VerifiedByServer);
@@ -351,6 +352,7 @@ fn a_failed_download_leaves_the_server_verdict() {
     assert_eq!(p.items[0].client_source, ClientSource::Skipped);
     assert_eq!(p.items[0].client_error.as_ref().unwrap().code, "jmap-request-failed");
     assert_eq!(p.items[0].display.level, Level::VerifiedByServer);
+    assert!(p.items[0].display.reasons.iter().any(|r| r.starts_with("Not checked in this browser")), "{:?}", p.items[0].display.reasons);
     assert_eq!(p.items[1].client_error.as_ref().unwrap().code, "timeout");
     // An abort stops the whole load.
     let mut client = connect("page-rfc9219.json", ClientConfig::default(), verifier());

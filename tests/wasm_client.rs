@@ -206,6 +206,15 @@ async fn errors_reach_js_with_a_code() {
     map.set(&"GET https://jmap.example.com/.well-known/jmap".into(), &r);
     let err = connect(&map, "https://jmap.example.com", &Array::new(), &verifier(false)).await.err().unwrap();
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("network-error"));
+    // A session past MAX_SESSION_BYTES, with no Content-Length: cut off while streaming.
+    let map = Map::new();
+    let r = Object::new();
+    set(&r, "status", 200u32);
+    set(&r, "contentType", "application/json");
+    set(&r, "body", "x".repeat(jmap_smime::limits::MAX_SESSION_BYTES + 1));
+    map.set(&"GET https://jmap.example.com/.well-known/jmap".into(), &r);
+    let err = connect(&map, "https://jmap.example.com", &Array::new(), &verifier(false)).await.err().unwrap();
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("limit-exceeded"));
     // Bad options.
     let o = Object::new();
     set(&o, "sessionUrl", "https://x");

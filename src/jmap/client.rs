@@ -88,9 +88,11 @@ pub enum ClientSource {
     /// Not downloaded: the bodyStructure shows no S/MIME and the server does
     /// not say signed, so the verdict is "no signature".
     Structure,
-    /// Not verified: local check off, download failed, or too large
+    /// Not verified: the download failed or the message is too large
     /// (`clientError` says which).
     Skipped,
+    /// Not verified: the local check is switched off (R39).
+    Off,
 }
 
 /// One message of a page.
@@ -451,7 +453,8 @@ impl<T: Transport> Client<T> {
             }
         }
         // An id both created and updated is reported once, as created.
-        updated.retain(|id| !created.contains(id));
+        let created_set: std::collections::HashSet<String> = created.iter().cloned().collect();
+        updated.retain(|id| !created_set.contains(id));
         let mut all = created.clone();
         all.extend(updated.iter().cloned());
         let (emails, _) = self.get_emails(&all).await?;
@@ -473,7 +476,7 @@ impl<T: Transport> Client<T> {
                 }
             }
         }
-        let (c, u): (Vec<PageItem>, Vec<PageItem>) = items.into_iter().partition(|i| created.contains(&i.email.id));
+        let (c, u): (Vec<PageItem>, Vec<PageItem>) = items.into_iter().partition(|i| created_set.contains(&i.email.id));
         for id in &destroyed {
             self.known.remove(id);
         }
@@ -534,7 +537,7 @@ impl<T: Transport> Client<T> {
             let server_says_signed = server.as_ref().is_some_and(|s| s.status.is_some());
             let key = CacheKey::new(&email.blob_id, email.received_at_unix, &self.verifier_config, now);
             let slot = if !local {
-                (None, ClientSource::Skipped, Some(problem(Code::InvalidArgument, "The local check is switched off.")))
+                (None, ClientSource::Off, None)
             } else if email.signature_form == SignatureForm::None && (!smime || !server_says_signed) {
                 (Some(Verdict::unsigned()), ClientSource::Structure, None)
             } else if email.size > u64::try_from(limits::MAX_MESSAGE_BYTES).unwrap_or(u64::MAX) {
@@ -583,7 +586,10 @@ impl<T: Transport> Client<T> {
         }
         let mut items = Vec::with_capacity(emails.len());
         for ((email, server), (client, source, error)) in emails.into_iter().zip(slots) {
-            let display = reconcile(client.as_ref(), server.as_ref(), now, &self.config.reconcile);
+            let mut display = reconcile(client.as_ref(), server.as_ref(), now, &self.config.reconcile);
+            if let Some(e) = &error {
+                display.reasons.push(format!("Not checked in this browser: {}", e.message));
+            }
             self.known.insert(email.id.clone(), server.clone());
             items.push(PageItem { email, server, client, display, client_source: source, client_error: error });
         }

@@ -82,6 +82,47 @@ impl FetchTransport {
     }
 }
 
+impl FetchTransport {
+    /// The body, read chunk by chunk from `response.body` so that a server
+    /// sending more than `max` bytes (with no or a false Content-Length) is
+    /// cut off as soon as it passes the bound; `arrayBuffer()` where the
+    /// response has no stream.
+    async fn read_body(&self, resp: &Response, max: usize, url: &str) -> Result<Vec<u8>> {
+        let too_big = || Error::limit(format!("the response from {url} is larger than {max} bytes"));
+        let method = |target: &JsValue, name: &str| get(target, name).dyn_into::<Function>().ok();
+        let stream = get(resp, "body");
+        let reader = match method(&stream, "getReader").and_then(|f| f.call0(&stream).ok()) {
+            Some(r) => r,
+            None => {
+                let buffer = resp.array_buffer().map_err(|e| self.failure(&e, url))?;
+                let bytes = Uint8Array::new(&JsFuture::from(buffer).await.map_err(|e| self.failure(&e, url))?);
+                if usize::try_from(bytes.length()).unwrap_or(usize::MAX) > max {
+                    return Err(too_big());
+                }
+                return Ok(bytes.to_vec());
+            }
+        };
+        let read = method(&reader, "read").ok_or_else(|| Error::new(Code::NetworkError, "the response body has no reader"))?;
+        let mut out = Vec::new();
+        loop {
+            let next = read.call0(&reader).map_err(|e| self.failure(&e, url))?;
+            let chunk = JsFuture::from(Promise::from(next)).await.map_err(|e| self.failure(&e, url))?;
+            if get(&chunk, "done").is_truthy() {
+                return Ok(out);
+            }
+            let bytes = Uint8Array::new(&get(&chunk, "value"));
+            let len = usize::try_from(bytes.length()).unwrap_or(usize::MAX);
+            if out.len().saturating_add(len) > max {
+                if let Some(cancel) = method(&reader, "cancel") {
+                    let _ = cancel.call0(&reader);
+                }
+                return Err(too_big());
+            }
+            out.extend(bytes.to_vec());
+        }
+    }
+}
+
 impl Transport for FetchTransport {
     async fn send(&self, req: HttpRequest) -> Result<HttpResponse> {
         if self.caller_aborted() {
@@ -122,12 +163,7 @@ impl Transport for FetchTransport {
                 return Err(too_big());
             }
         }
-        let buffer = resp.array_buffer().map_err(|e| self.failure(&e, &req.url))?;
-        let buffer = JsFuture::from(buffer).await.map_err(|e| self.failure(&e, &req.url))?;
-        let bytes = Uint8Array::new(&buffer);
-        if usize::try_from(bytes.length()).unwrap_or(usize::MAX) > req.max_response_bytes {
-            return Err(too_big());
-        }
-        Ok(HttpResponse { status: resp.status(), url: resp.url(), content_type, body: bytes.to_vec() })
+        let body = self.read_body(&resp, req.max_response_bytes, &req.url).await?;
+        Ok(HttpResponse { status: resp.status(), url: resp.url(), content_type, body })
     }
 }
