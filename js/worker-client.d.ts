@@ -10,6 +10,7 @@ import type {
   Progress,
   QueryResult,
   Stats,
+  AnchorInfo,
   Verdict,
   VerifierOptions,
   VerifyTimes,
@@ -36,18 +37,28 @@ export interface WorkerCallOptions {
   now?: Date | number | string;
 }
 
+/** The worker's trust store: its fingerprint and anchors. */
+export interface TrustSummary {
+  fingerprint: string;
+  anchors: AnchorInfo[];
+}
+
 export declare class WorkerClient {
   private constructor(worker: Worker);
   static connect(options: WorkerConnectOptions, where?: { workerUrl?: string | URL }): Promise<WorkerClient>;
   readonly supportsSmime: boolean;
   readonly accountId: string;
+  /** The trust in use after connect(). */
+  readonly trust: TrustSummary | null;
+  /** A worker with no server: verify() and setTrust() only. */
+  static offline(where?: { workerUrl?: string | URL }): WorkerClient;
   mailboxes(): Promise<Mailbox[]>;
   loadPage(query?: PageOptions, options?: WorkerCallOptions): Promise<Page>;
   verifyEmail(id: string, options?: WorkerCallOptions): Promise<PageItem>;
   query(filter?: Record<string, unknown> | null, page?: PageOptions): Promise<QueryResult>;
   changes(sinceState: string, options?: WorkerCallOptions): Promise<Changes>;
   stats(): Promise<Stats>;
-  setTrust(trust: TrustSpec, verifierOptions?: VerifierOptions): Promise<{ fingerprint: string } | null>;
+  setTrust(trust: TrustSpec, verifierOptions?: VerifierOptions): Promise<TrustSummary | null>;
   verify(bytes: Uint8Array, times?: VerifyTimes, trust?: TrustSpec, verifierOptions?: VerifierOptions): Promise<Verdict>;
   terminate(): void;
 }

@@ -34,7 +34,14 @@ export class WorkerClient {
     const info = await client.#call('connect', [options]);
     client.supportsSmime = info.supportsSmime;
     client.accountId = info.accountId;
+    client.trust = info.trust;
     return client;
+  }
+
+  /** A worker that is not connected to a server: verify() and setTrust() only (a dropped .eml). */
+  static offline({ workerUrl } = {}) {
+    const url = workerUrl ?? new URL('./worker.js', import.meta.url);
+    return new WorkerClient(new Worker(url, { type: 'module' }));
   }
 
   #call(op, args, callOptions) {

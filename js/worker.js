@@ -10,11 +10,13 @@ import init, { JmapSmimeClient, TrustStore, Verifier } from './jmap_smime.js';
 
 let client = null;
 let verifier = null;
+let anchors = [];
 const controllers = new Map();
 
 async function makeVerifier(trust = {}, options = undefined) {
   const store = trust.bundled === false ? TrustStore.empty() : await TrustStore.bundled();
   for (const pem of trust.pem ?? []) store.addPem(pem);
+  anchors = store.anchors();
   return new Verifier(store, options);
 }
 
@@ -33,9 +35,10 @@ const ops = {
     const { trust, verifierOptions, ...rest } = options ?? {};
     verifier = await makeVerifier(trust, verifierOptions);
     client = await JmapSmimeClient.connect({ ...rest, verifier });
-    return { supportsSmime: client.supportsSmime, accountId: client.accountId, anchors: (await trustSummary()) };
+    return { supportsSmime: client.supportsSmime, accountId: client.accountId, trust: trustSummary() };
   },
   async setTrust(trust, verifierOptions) {
+    await init();
     verifier = await makeVerifier(trust, verifierOptions);
     if (client) await client.setVerifier(verifier);
     return trustSummary();
@@ -53,8 +56,8 @@ const ops = {
   },
 };
 
-async function trustSummary() {
-  return verifier ? { fingerprint: verifier.trustFingerprint() } : null;
+function trustSummary() {
+  return verifier ? { fingerprint: verifier.trustFingerprint(), anchors } : null;
 }
 
 self.onmessage = async (event) => {
