@@ -41,6 +41,8 @@ pub mod pki;
 pub mod policy;
 pub mod reconcile;
 pub mod report;
+#[cfg(all(feature = "server", not(target_arch = "wasm32")))]
+pub mod server;
 pub mod verifier;
 pub mod verify;
 

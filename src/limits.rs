@@ -148,3 +148,29 @@ pub const MAX_CHANGES_PER_CALL: u64 = 256;
 /// Most Emails re-read after Email/changes
 /// ([`MAX_CHANGES_ROUNDS`] × [`MAX_CHANGES_PER_CALL`]).
 pub const MAX_CHANGED_EMAILS: usize = 4_096;
+
+// ---- The reference JMAP server (src/server, feature "server") ----
+
+/// `maxSizeRequest` the server advertises and enforces (RFC 8620 §2 suggests
+/// at least 10 000 000).
+pub const SERVER_MAX_SIZE_REQUEST: u64 = 10_000_000;
+
+/// `maxCallsInRequest` (RFC 8620 suggests at least 16).
+pub const SERVER_MAX_CALLS_IN_REQUEST: u64 = 16;
+
+/// `maxObjectsInGet` (RFC 8620 suggests at least 500).
+pub const SERVER_MAX_OBJECTS_IN_GET: u64 = 500;
+
+/// `maxConcurrentRequests` (RFC 8620 suggests at least 4); more at once get
+/// the `limit` problem.
+pub const SERVER_MAX_CONCURRENT_REQUESTS: u64 = 4;
+
+/// Most messages the server loads from its mail directory: the store is in
+/// memory and every message is verified at load.
+pub const SERVER_MAX_MESSAGES: usize = 10_000;
+
+/// Deepest FilterOperator nesting the server evaluates.
+pub const SERVER_MAX_FILTER_DEPTH: usize = 16;
+
+/// Most `maxChanges`-less Email/changes entries returned at once.
+pub const SERVER_MAX_CHANGES: usize = 1_000;

@@ -127,7 +127,7 @@ fn header_values<'h>(headers: &'h [(String, String)], name: &str) -> Vec<&'h str
 
 /// RFC 5322 §3.3 date-time, as far as the skew check needs it:
 /// `[Day, ]DD Mon YYYY HH:MM[:SS] ±HHMM`.
-fn parse_rfc5322_date(v: &str) -> Option<UnixTime> {
+pub(crate) fn parse_rfc5322_date(v: &str) -> Option<UnixTime> {
     let v = v.split('(').next()?.trim();
     let v = v.split_once(',').map_or(v, |(_, r)| r).trim();
     let parts: Vec<&str> = v.split_whitespace().collect();

@@ -1,0 +1,143 @@
+//! `jmap-smime-server`: the reference JMAP server with RFC 9219 (issue 5).
+//!
+//! ```text
+//! jmap-smime-server --mail DIR [--listen 127.0.0.1:8025] [--user NAME:PASSWORD]... [--token TOKEN]...
+//!     [--cors-origin ORIGIN]... [--static PREFIX=DIR]... [--no-smime]
+//!     [--trust FILE]... [--bundled-roots] [--intermediate FILE]... [--crl FILE]...
+//!     [--revocation require|prefer|off] [--now RFC3339]
+//! ```
+//! Prints `listening on http://ADDR` once ready (port 0 picks a free port).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use jmap_smime::asn1::time::parse_rfc3339;
+use jmap_smime::pki::crl::crls_from_pem_or_der;
+use jmap_smime::pki::path::RevocationMode;
+use jmap_smime::pki::trust::{certificates_from_pem_or_der, TrustStore};
+use jmap_smime::server::{self, store::Store, Config, Server};
+use jmap_smime::verifier::VerifyOptions;
+
+const USAGE: &str = "usage: jmap-smime-server --mail DIR [--listen 127.0.0.1:8025] [--user NAME:PASSWORD]... [--token TOKEN]...
+    [--cors-origin ORIGIN]... [--static PREFIX=DIR]... [--no-smime]
+    [--trust FILE]... [--bundled-roots] [--intermediate FILE]... [--crl FILE]...
+    [--revocation require|prefer|off] [--now RFC3339]
+
+  --mail DIR        messages: *.eml, listed with mailbox and receivedAt in DIR/index.tsv
+  --user, --token   accepted Basic credentials and Bearer tokens (default: --user demo:demo)
+  --cors-origin     origins allowed to call from another origin (\"*\" for any)
+  --static P=DIR    serve DIR under URL prefix P (default: /pkg/=pkg and /=www)
+  --no-smime        run without RFC 9219 (the client verifies alone)
+  --trust FILE      the server's trust anchors (PEM or DER); --bundled-roots adds Mozilla's
+  --now RFC3339     a fixed clock (tests)";
+
+const BUNDLED: &[u8] = include_bytes!("../../assets/roots/email-roots.der");
+
+fn fail(msg: &str) -> ExitCode {
+    eprintln!("jmap-smime-server: {msg}");
+    ExitCode::from(2)
+}
+
+fn read(path: &str) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{path}: {e}"))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut config = Config { listen: SocketAddr::from(([127, 0, 0, 1], 8025)), ..Config::default() };
+    let mut mail: Option<PathBuf> = None;
+    let mut trust = TrustStore::empty();
+    let mut options = VerifyOptions::default();
+    let mut statics = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
+        let r: Result<(), String> = (|| {
+            match a.as_str() {
+                "--mail" => mail = Some(PathBuf::from(value(a)?)),
+                "--listen" => config.listen = value(a)?.parse().map_err(|e| format!("--listen: {e}"))?,
+                "--user" => {
+                    let v = value(a)?;
+                    let (u, p) = v.split_once(':').ok_or("--user takes NAME:PASSWORD")?;
+                    config.users.push((u.to_owned(), p.to_owned()));
+                }
+                "--token" => config.tokens.push(value(a)?),
+                "--cors-origin" => config.cors_origins.push(value(a)?),
+                "--static" => {
+                    let v = value(a)?;
+                    let (p, d) = v.split_once('=').ok_or("--static takes PREFIX=DIR")?;
+                    statics.push((p.to_owned(), PathBuf::from(d)));
+                }
+                "--no-smime" => config.smime = false,
+                "--trust" => {
+                    let f = value(a)?;
+                    trust.add_pem_or_der(&read(&f)?).map_err(|e| format!("{f}: {e}"))?;
+                }
+                "--bundled-roots" => {
+                    for anchor in jmap_smime::pki::bundled::parse(BUNDLED).map_err(|e| e.to_string())? {
+                        trust.add(anchor).map_err(|e| e.to_string())?;
+                    }
+                }
+                "--intermediate" => {
+                    let f = value(a)?;
+                    options.intermediates.extend(certificates_from_pem_or_der(&read(&f)?).map_err(|e| format!("{f}: {e}"))?);
+                }
+                "--crl" => {
+                    let f = value(a)?;
+                    options.crls.extend(crls_from_pem_or_der(&read(&f)?).map_err(|e| format!("{f}: {e}"))?);
+                }
+                "--revocation" => {
+                    options.revocation = match value(a)?.as_str() {
+                        "require" => RevocationMode::Require,
+                        "prefer" => RevocationMode::Prefer,
+                        "off" => RevocationMode::Off,
+                        other => return Err(format!("--revocation: unknown mode {other:?}")),
+                    }
+                }
+                "--now" => config.now = Some(parse_rfc3339(&value(a)?).map_err(|e| format!("--now: {e}"))?),
+                "-h" | "--help" => return Err(String::new()),
+                other => return Err(format!("unknown argument {other:?}")),
+            }
+            Ok(())
+        })();
+        if let Err(e) = r {
+            if e.is_empty() {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            return fail(&format!("{e}\n{USAGE}"));
+        }
+    }
+    let Some(mail) = mail else { return fail(&format!("--mail is required\n{USAGE}")) };
+    if config.users.is_empty() && config.tokens.is_empty() {
+        config.users.push(("demo".into(), "demo".into()));
+    }
+    config.static_dirs =
+        if statics.is_empty() { server::default_static_dirs(&std::env::current_dir().unwrap_or_default()) } else { statics };
+    let store = match Store::load_dir(&mail) {
+        Ok(s) => s,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let count = store.emails.len();
+    let smime = config.smime;
+    let listen = config.listen;
+    let srv = Arc::new(Server::new(config, store, server::smime::verifier(trust, options)));
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(r) => r,
+        Err(e) => return fail(&e.to_string()),
+    };
+    runtime.block_on(async move {
+        let listener = match tokio::net::TcpListener::bind(listen).await {
+            Ok(l) => l,
+            Err(e) => return fail(&format!("{listen}: {e}")),
+        };
+        let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+        println!("jmap-smime-server: listening on http://{addr} ({count} messages, RFC 9219 {})", if smime { "on" } else { "off" });
+        if let Err(e) = server::http::serve(srv, listener).await {
+            return fail(&e.to_string());
+        }
+        ExitCode::SUCCESS
+    })
+}

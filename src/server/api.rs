@@ -1,0 +1,605 @@
+//! JMAP request processing for the reference server, sans-IO: bytes in,
+//! Response object (or request-level problem) out (RFC 8620 §3). Methods:
+//! Core/echo, Mailbox/get, Mailbox/query, Email/get, Email/query,
+//! Email/changes, Thread/get; RFC 9219 properties and filters only when the
+//! extension is on and the request names it in `using`.
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Map, Value};
+
+use super::store::{ChangeKind, Email, Store};
+use crate::asn1::time::{parse_rfc3339, to_rfc3339, UnixTime};
+use crate::jmap::{CAP_CORE, CAP_MAIL, CAP_SMIMEVERIFY};
+use crate::limits;
+use crate::verifier::SIGNED_VERIFIED;
+
+/// A request-level problem (RFC 8620 §3.6.1), sent as problem details.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// HTTP status.
+    pub status: u16,
+    /// The JMAP problem type (without the URN prefix).
+    pub kind: &'static str,
+    /// Detail text.
+    pub detail: String,
+    /// For `limit`: which limit.
+    pub limit: Option<&'static str>,
+}
+
+impl Problem {
+    fn new(kind: &'static str, detail: impl Into<String>) -> Problem {
+        Problem { status: 400, kind, detail: detail.into(), limit: None }
+    }
+
+    /// A `limit` problem naming the limit.
+    pub fn limit(which: &'static str, detail: impl Into<String>) -> Problem {
+        Problem { status: 400, kind: "limit", detail: detail.into(), limit: Some(which) }
+    }
+
+    /// RFC 7807 problem details.
+    pub fn json(&self) -> Value {
+        let mut v = json!({"type": format!("urn:ietf:params:jmap:error:{}", self.kind), "status": self.status, "detail": self.detail});
+        if let (Some(l), Some(o)) = (self.limit, v.as_object_mut()) {
+            o.insert("limit".into(), json!(l));
+        }
+        v
+    }
+}
+
+/// A method-level error (RFC 8620 §3.6.2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MethodError {
+    /// The error type.
+    pub kind: &'static str,
+    /// Description.
+    pub description: String,
+}
+
+fn merr(kind: &'static str, description: impl Into<String>) -> MethodError {
+    MethodError { kind, description: description.into() }
+}
+
+type MResult<T> = Result<T, MethodError>;
+
+/// What one request may see and do.
+pub struct Context<'a> {
+    /// The store.
+    pub store: &'a Store,
+    /// The server runs with RFC 9219.
+    pub smime_enabled: bool,
+    /// The one account.
+    pub account_id: &'a str,
+    /// The time (for nothing but echoing; verification happened before).
+    pub now: UnixTime,
+}
+
+/// The properties Email/get returns when `properties` is null (RFC 8621
+/// §4.2). The RFC 9219 ones are not among them.
+const EMAIL_DEFAULT: &[&str] = &[
+    "id",
+    "blobId",
+    "threadId",
+    "mailboxIds",
+    "keywords",
+    "size",
+    "receivedAt",
+    "messageId",
+    "inReplyTo",
+    "references",
+    "sender",
+    "from",
+    "to",
+    "cc",
+    "bcc",
+    "replyTo",
+    "subject",
+    "sentAt",
+    "hasAttachment",
+    "preview",
+    "bodyValues",
+    "textBody",
+    "htmlBody",
+    "attachments",
+];
+const EMAIL_EXTRA: &[&str] = &["bodyStructure"];
+const SMIME_PROPS: &[&str] = &["smimeStatus", "smimeStatusAtDelivery", "smimeErrors", "smimeVerifiedAt"];
+const SMIME_FILTERS: &[&str] = &["hasSmime", "hasVerifiedSmime", "hasVerifiedSmimeAtDelivery"];
+
+/// Process one API request body.
+pub fn process(ctx: &Context<'_>, body: &[u8]) -> Result<Value, Problem> {
+    if u64::try_from(body.len()).unwrap_or(u64::MAX) > limits::SERVER_MAX_SIZE_REQUEST {
+        return Err(Problem::limit("maxSizeRequest", format!("the request is larger than {} bytes", limits::SERVER_MAX_SIZE_REQUEST)));
+    }
+    let v: Value = serde_json::from_slice(body).map_err(|e| Problem::new("notJSON", format!("the request is not JSON: {e}")))?;
+    let obj = v.as_object().ok_or_else(|| Problem::new("notRequest", "the request is not an object"))?;
+    let using: Vec<&str> = obj
+        .get("using")
+        .and_then(Value::as_array)
+        .ok_or_else(|| Problem::new("notRequest", "`using` is missing or not a list"))?
+        .iter()
+        .map(|u| u.as_str().ok_or_else(|| Problem::new("notRequest", "`using` holds a non-string")))
+        .collect::<Result<_, _>>()?;
+    let calls = obj
+        .get("methodCalls")
+        .and_then(Value::as_array)
+        .ok_or_else(|| Problem::new("notRequest", "`methodCalls` is missing or not a list"))?;
+    let mut parsed = Vec::with_capacity(calls.len());
+    for c in calls {
+        match c.as_array().map(Vec::as_slice) {
+            Some([Value::String(n), Value::Object(a), Value::String(id)]) => parsed.push((n.as_str(), a, id.as_str())),
+            _ => return Err(Problem::new("notRequest", "a method call is not [name, arguments, callId]")),
+        }
+    }
+    for u in &using {
+        let known = *u == CAP_CORE || *u == CAP_MAIL || (*u == CAP_SMIMEVERIFY && ctx.smime_enabled);
+        if !known {
+            return Err(Problem::new("unknownCapability", format!("this server does not support {u:?}")));
+        }
+    }
+    if u64::try_from(parsed.len()).unwrap_or(u64::MAX) > limits::SERVER_MAX_CALLS_IN_REQUEST {
+        return Err(Problem::limit("maxCallsInRequest", format!("more than {} method calls", limits::SERVER_MAX_CALLS_IN_REQUEST)));
+    }
+    let using: BTreeSet<&str> = using.into_iter().collect();
+    let mut responses: Vec<Value> = Vec::new();
+    for (name, args, call_id) in parsed {
+        let out = resolve_references(args, &responses).and_then(|args| dispatch(ctx, &using, name, &args));
+        match out {
+            Ok(args) => responses.push(json!([name, args, call_id])),
+            Err(e) => responses.push(json!(["error", {"type": e.kind, "description": e.description}, call_id])),
+        }
+    }
+    Ok(json!({"methodResponses": responses, "sessionState": session_state(ctx.smime_enabled)}))
+}
+
+/// The Session's `state`: it changes only with the capabilities.
+pub fn session_state(smime: bool) -> String {
+    if smime { "session-smime-1" } else { "session-plain-1" }.to_owned()
+}
+
+/// RFC 6901 JSON pointer with the RFC 8620 §3.7 `*` extension.
+fn pointer(v: &Value, tokens: &[String]) -> Option<Value> {
+    let Some((first, rest)) = tokens.split_first() else { return Some(v.clone()) };
+    match v {
+        Value::Array(a) if first == "*" => {
+            let mut out = Vec::new();
+            for item in a {
+                match pointer(item, rest)? {
+                    Value::Array(inner) => out.extend(inner),
+                    other => out.push(other),
+                }
+            }
+            Some(Value::Array(out))
+        }
+        Value::Array(a) => pointer(a.get(first.parse::<usize>().ok()?)?, rest),
+        Value::Object(o) => pointer(o.get(first)?, rest),
+        _ => None,
+    }
+}
+
+fn resolve_references(args: &Map<String, Value>, responses: &[Value]) -> MResult<Map<String, Value>> {
+    let mut out = Map::new();
+    for (k, v) in args {
+        let Some(key) = k.strip_prefix('#') else {
+            out.insert(k.clone(), v.clone());
+            continue;
+        };
+        if args.contains_key(key) {
+            return Err(merr("invalidArguments", format!("both {key:?} and {k:?} given")));
+        }
+        let bad = |d: &str| merr("invalidResultReference", d.to_owned());
+        let result_of = v.get("resultOf").and_then(Value::as_str).ok_or_else(|| bad("resultOf missing"))?;
+        let name = v.get("name").and_then(Value::as_str).ok_or_else(|| bad("name missing"))?;
+        let path = v.get("path").and_then(Value::as_str).ok_or_else(|| bad("path missing"))?;
+        let response = responses
+            .iter()
+            .find(|r| r.get(2).and_then(Value::as_str) == Some(result_of))
+            .ok_or_else(|| bad(&format!("no response for call {result_of:?}")))?;
+        if response.get(0).and_then(Value::as_str) != Some(name) {
+            return Err(bad(&format!("call {result_of:?} did not answer with {name:?}")));
+        }
+        let tokens: Vec<String> = path.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect();
+        if !path.starts_with('/') && !path.is_empty() {
+            return Err(bad("the path is not a JSON pointer"));
+        }
+        let value = response.get(1).and_then(|a| pointer(a, &tokens)).ok_or_else(|| bad(&format!("path {path:?} does not resolve")))?;
+        out.insert(key.to_owned(), value);
+    }
+    Ok(out)
+}
+
+fn dispatch(ctx: &Context<'_>, using: &BTreeSet<&str>, name: &str, args: &Map<String, Value>) -> MResult<Value> {
+    let need = |cap: &str| if using.contains(cap) { Ok(()) } else { Err(merr("unknownMethod", format!("{name} needs {cap} in using"))) };
+    let smime = ctx.smime_enabled && using.contains(CAP_SMIMEVERIFY);
+    match name {
+        "Core/echo" => {
+            need(CAP_CORE)?;
+            Ok(Value::Object(args.clone()))
+        }
+        "Mailbox/get" | "Mailbox/query" | "Email/get" | "Email/query" | "Email/changes" | "Thread/get" => {
+            need(CAP_MAIL)?;
+            match args.get("accountId").and_then(Value::as_str) {
+                Some(a) if a == ctx.account_id => {}
+                Some(a) => return Err(merr("accountNotFound", format!("no account {a:?}"))),
+                None => return Err(merr("invalidArguments", "accountId is required")),
+            }
+            match name {
+                "Mailbox/get" => mailbox_get(ctx, args),
+                "Mailbox/query" => mailbox_query(ctx),
+                "Email/get" => email_get(ctx, args, smime),
+                "Email/query" => email_query(ctx, args, smime),
+                "Email/changes" => email_changes(ctx, args),
+                _ => thread_get(ctx, args),
+            }
+        }
+        _ => Err(merr("unknownMethod", format!("{name} is not supported"))),
+    }
+}
+
+fn ids_arg(args: &Map<String, Value>) -> MResult<Option<Vec<String>>> {
+    match args.get("ids") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(a)) => {
+            if u64::try_from(a.len()).unwrap_or(u64::MAX) > limits::SERVER_MAX_OBJECTS_IN_GET {
+                return Err(merr("requestTooLarge", format!("more than {} ids", limits::SERVER_MAX_OBJECTS_IN_GET)));
+            }
+            a.iter()
+                .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| merr("invalidArguments", "ids must be strings")))
+                .collect::<MResult<Vec<_>>>()
+                .map(Some)
+        }
+        Some(_) => Err(merr("invalidArguments", "ids must be a list or null")),
+    }
+}
+
+fn mailbox_get(ctx: &Context<'_>, args: &Map<String, Value>) -> MResult<Value> {
+    let ids = ids_arg(args)?;
+    let mut list = Vec::new();
+    let mut not_found = Vec::new();
+    let wanted: Vec<String> = ids.clone().unwrap_or_else(|| ctx.store.mailboxes.iter().map(|m| m.id.clone()).collect());
+    for id in wanted {
+        let Some(m) = ctx.store.mailboxes.iter().find(|m| m.id == id) else {
+            not_found.push(id);
+            continue;
+        };
+        let total = ctx.store.emails.values().filter(|e| e.mailbox_id == m.id).count();
+        list.push(json!({
+            "id": m.id, "name": m.name, "parentId": null, "role": m.role, "sortOrder": m.sort_order,
+            "totalEmails": total, "unreadEmails": total, "totalThreads": total, "unreadThreads": total,
+            "myRights": {"mayReadItems": true, "mayAddItems": false, "mayRemoveItems": false, "maySetSeen": false, "maySetKeywords": false,
+                          "mayCreateChild": false, "mayRename": false, "mayDelete": false, "maySubmit": false},
+            "isSubscribed": true,
+        }));
+    }
+    Ok(json!({"accountId": ctx.account_id, "state": ctx.store.state_string(), "list": list, "notFound": not_found}))
+}
+
+fn mailbox_query(ctx: &Context<'_>) -> MResult<Value> {
+    let mut boxes: Vec<_> = ctx.store.mailboxes.iter().collect();
+    boxes.sort_by(|a, b| a.sort_order.cmp(&b.sort_order).then(a.name.cmp(&b.name)));
+    let ids: Vec<&str> = boxes.iter().map(|m| m.id.as_str()).collect();
+    Ok(json!({"accountId": ctx.account_id, "queryState": ctx.store.state_string(), "canCalculateChanges": false,
+              "position": 0, "ids": ids, "total": ids.len()}))
+}
+
+fn thread_get(ctx: &Context<'_>, args: &Map<String, Value>) -> MResult<Value> {
+    let ids = ids_arg(args)?.ok_or_else(|| merr("requestTooLarge", "Thread/get needs ids"))?;
+    let mut list = Vec::new();
+    let mut not_found = Vec::new();
+    for id in ids {
+        match ctx.store.emails.values().find(|e| e.thread_id == id) {
+            Some(e) => list.push(json!({"id": id, "emailIds": [e.id]})),
+            None => not_found.push(id),
+        }
+    }
+    Ok(json!({"accountId": ctx.account_id, "state": ctx.store.state_string(), "list": list, "notFound": not_found}))
+}
+
+fn smime_value(e: &Email, prop: &str) -> Value {
+    let Some(s) = &e.smime else { return Value::Null };
+    match prop {
+        "smimeStatus" => s.status.clone().map_or(Value::Null, Value::String),
+        "smimeStatusAtDelivery" => s.at_delivery.clone().map_or(Value::Null, Value::String),
+        "smimeErrors" => s.errors.clone().map_or(Value::Null, |v| json!(v)),
+        // Only meaningful when there is a status to date.
+        _ => {
+            if s.status.is_some() {
+                json!(to_rfc3339(s.verified_at))
+            } else {
+                Value::Null
+            }
+        }
+    }
+}
+
+fn email_json(e: &Email, props: &[String], body_values: (bool, bool, bool)) -> Value {
+    let mut m = Map::new();
+    for p in props {
+        let v = match p.as_str() {
+            "id" => json!(e.id),
+            "blobId" => json!(e.blob_id),
+            "threadId" => json!(e.thread_id),
+            "mailboxIds" => json!({ e.mailbox_id.clone(): true }),
+            "keywords" => json!({}),
+            "size" => json!(e.raw.len()),
+            "receivedAt" => json!(to_rfc3339(e.received_at)),
+            "inReplyTo" | "references" => Value::Null,
+            "hasAttachment" => json!(!e.parsed.attachments.is_empty()),
+            "preview" => json!(e.parsed.preview),
+            "bodyStructure" => e.parsed.body_structure.clone(),
+            "textBody" => json!(e.parsed.text_body),
+            "htmlBody" => json!(if e.parsed.html_body.is_empty() { &e.parsed.text_body } else { &e.parsed.html_body }),
+            "attachments" => json!(e.parsed.attachments),
+            "bodyValues" => {
+                let (text, html, all) = body_values;
+                let wanted = |part: &Value| {
+                    let id = part.get("partId");
+                    (text || all) && e.parsed.text_body.iter().any(|p| p.get("partId") == id)
+                        || (html || all) && e.parsed.html_body.iter().any(|p| p.get("partId") == id)
+                };
+                let mut vals = Map::new();
+                for part in e.parsed.text_body.iter().chain(e.parsed.html_body.iter()) {
+                    if wanted(part) {
+                        if let Some(id) = part.get("partId").and_then(Value::as_str) {
+                            if let Some(v) = e.parsed.body_values.get(id) {
+                                vals.insert(id.to_owned(), v.clone());
+                            }
+                        }
+                    }
+                }
+                Value::Object(vals)
+            }
+            p if SMIME_PROPS.contains(&p) => smime_value(e, p),
+            p => e.parsed.headers.get(p).cloned().unwrap_or(Value::Null),
+        };
+        m.insert(p.clone(), v);
+    }
+    Value::Object(m)
+}
+
+fn flag(args: &Map<String, Value>, key: &str) -> bool {
+    args.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+fn email_get(ctx: &Context<'_>, args: &Map<String, Value>, smime: bool) -> MResult<Value> {
+    let props: Vec<String> = match args.get("properties") {
+        None | Some(Value::Null) => EMAIL_DEFAULT.iter().map(|s| (*s).to_owned()).collect(),
+        Some(Value::Array(a)) => {
+            let mut out = Vec::new();
+            for p in a {
+                let p = p.as_str().ok_or_else(|| merr("invalidArguments", "properties must be strings"))?;
+                let known = EMAIL_DEFAULT.contains(&p) || EMAIL_EXTRA.contains(&p) || (smime && SMIME_PROPS.contains(&p));
+                if !known {
+                    // RFC 9219 §3: without the capability in `using` these do not exist.
+                    return Err(merr("invalidArguments", format!("unknown property {p:?}")));
+                }
+                out.push(p.to_owned());
+            }
+            if !out.iter().any(|p| p == "id") {
+                out.insert(0, "id".to_owned());
+            }
+            out
+        }
+        Some(_) => return Err(merr("invalidArguments", "properties must be a list or null")),
+    };
+    let ids = match ids_arg(args)? {
+        Some(ids) => ids,
+        None => {
+            if u64::try_from(ctx.store.emails.len()).unwrap_or(u64::MAX) > limits::SERVER_MAX_OBJECTS_IN_GET {
+                return Err(merr("requestTooLarge", "too many Emails to return them all; give ids"));
+            }
+            ctx.store.emails.keys().cloned().collect()
+        }
+    };
+    let body_values = (flag(args, "fetchTextBodyValues"), flag(args, "fetchHTMLBodyValues"), flag(args, "fetchAllBodyValues"));
+    let mut list = Vec::new();
+    let mut not_found = Vec::new();
+    for id in ids {
+        match ctx.store.emails.get(&id) {
+            Some(e) => list.push(email_json(e, &props, body_values)),
+            None => not_found.push(id),
+        }
+    }
+    Ok(json!({"accountId": ctx.account_id, "state": ctx.store.state_string(), "list": list, "notFound": not_found}))
+}
+
+fn address_matches(e: &Email, prop: &str, needle: &str) -> bool {
+    let needle = needle.to_lowercase();
+    e.parsed.headers.get(prop).and_then(Value::as_array).is_some_and(|list| {
+        list.iter().any(|a| {
+            ["email", "name"].iter().any(|k| a.get(*k).and_then(Value::as_str).is_some_and(|s| s.to_lowercase().contains(&needle)))
+        })
+    })
+}
+
+fn is_verified(token: Option<&str>) -> bool {
+    matches!(token, Some(t) if t == SIGNED_VERIFIED || t == "encrypted+signed/verified")
+}
+
+fn matches(e: &Email, filter: &Value, smime: bool, depth: usize) -> MResult<bool> {
+    if depth > limits::SERVER_MAX_FILTER_DEPTH {
+        return Err(merr("unsupportedFilter", format!("filters nested deeper than {}", limits::SERVER_MAX_FILTER_DEPTH)));
+    }
+    let obj = filter.as_object().ok_or_else(|| merr("invalidArguments", "a filter must be an object"))?;
+    if let Some(op) = obj.get("operator") {
+        let conditions =
+            obj.get("conditions").and_then(Value::as_array).ok_or_else(|| merr("invalidArguments", "conditions must be a list"))?;
+        let results = conditions.iter().map(|c| matches(e, c, smime, depth.saturating_add(1))).collect::<MResult<Vec<bool>>>()?;
+        return match op.as_str() {
+            Some("AND") => Ok(results.iter().all(|r| *r)),
+            Some("OR") => Ok(results.iter().any(|r| *r)),
+            Some("NOT") => Ok(!results.iter().any(|r| *r)),
+            _ => Err(merr("unsupportedFilter", "operator must be AND, OR or NOT")),
+        };
+    }
+    for (k, v) in obj {
+        let str_arg = || v.as_str().ok_or_else(|| merr("invalidArguments", format!("{k} must be a string")));
+        let time_arg = || str_arg().and_then(|s| parse_rfc3339(s).map_err(|_| merr("invalidArguments", format!("{k} must be a UTCDate"))));
+        let num_arg = || v.as_u64().ok_or_else(|| merr("invalidArguments", format!("{k} must be a number")));
+        let bool_arg = || v.as_bool().ok_or_else(|| merr("invalidArguments", format!("{k} must be a boolean")));
+        let status = e.smime.as_ref().and_then(|s| s.status.as_deref());
+        let ok = match k.as_str() {
+            "inMailbox" => e.mailbox_id == str_arg()?,
+            "inMailboxOtherThan" => {
+                let list = v.as_array().ok_or_else(|| merr("invalidArguments", "inMailboxOtherThan must be a list"))?;
+                !list.iter().any(|m| m.as_str() == Some(e.mailbox_id.as_str()))
+            }
+            "before" => e.received_at < time_arg()?,
+            "after" => e.received_at >= time_arg()?,
+            "minSize" => u64::try_from(e.raw.len()).unwrap_or(u64::MAX) >= num_arg()?,
+            "maxSize" => u64::try_from(e.raw.len()).unwrap_or(u64::MAX) < num_arg()?,
+            "hasAttachment" => bool_arg()? != e.parsed.attachments.is_empty(),
+            "hasKeyword" | "allInThreadHaveKeyword" | "someInThreadHaveKeyword" => {
+                str_arg()?;
+                false
+            }
+            "notKeyword" | "noneInThreadHaveKeyword" => {
+                str_arg()?;
+                true
+            }
+            "text" => e.parsed.search_text.contains(&str_arg()?.to_lowercase()),
+            "subject" => {
+                e.parsed.headers.get("subject").and_then(Value::as_str).unwrap_or("").to_lowercase().contains(&str_arg()?.to_lowercase())
+            }
+            "from" | "to" | "cc" | "bcc" => address_matches(e, k, str_arg()?),
+            // RFC 9219 §4.2, only with the capability.
+            "hasSmime" if smime => bool_arg()? == status.is_some(),
+            "hasVerifiedSmime" if smime => bool_arg()? == is_verified(status),
+            "hasVerifiedSmimeAtDelivery" if smime => bool_arg()? == is_verified(e.smime.as_ref().and_then(|s| s.at_delivery.as_deref())),
+            other if SMIME_FILTERS.contains(&other) => {
+                return Err(merr("unsupportedFilter", format!("{other} needs {CAP_SMIMEVERIFY} in using")))
+            }
+            other => return Err(merr("unsupportedFilter", format!("unsupported filter condition {other:?}"))),
+        };
+        if !ok {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn sort_emails(list: &mut [&Email], sort: Option<&Value>) -> MResult<()> {
+    let comparators: Vec<(String, bool)> = match sort {
+        None | Some(Value::Null) => vec![("receivedAt".into(), false)],
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|c| {
+                let p =
+                    c.get("property").and_then(Value::as_str).ok_or_else(|| merr("invalidArguments", "a comparator needs a property"))?;
+                if !["receivedAt", "sentAt", "size", "subject", "from", "id"].contains(&p) {
+                    return Err(merr("unsupportedSort", format!("cannot sort by {p:?}")));
+                }
+                Ok((p.to_owned(), c.get("isAscending").and_then(Value::as_bool).unwrap_or(true)))
+            })
+            .collect::<MResult<_>>()?,
+        Some(_) => return Err(merr("invalidArguments", "sort must be a list")),
+    };
+    let key = |e: &Email, p: &str| -> (i64, String) {
+        match p {
+            "receivedAt" => (e.received_at, String::new()),
+            "sentAt" => (e.parsed.sent_at.unwrap_or(0), String::new()),
+            "size" => (i64::try_from(e.raw.len()).unwrap_or(i64::MAX), String::new()),
+            "subject" => (0, e.parsed.headers.get("subject").and_then(Value::as_str).unwrap_or("").to_lowercase()),
+            "from" => {
+                (0, e.parsed.headers.get("from").and_then(|f| f.pointer("/0/email")).and_then(Value::as_str).unwrap_or("").to_lowercase())
+            }
+            _ => (0, e.id.clone()),
+        }
+    };
+    list.sort_by(|a, b| {
+        for (p, asc) in &comparators {
+            let o = key(a, p).cmp(&key(b, p));
+            let o = if *asc { o } else { o.reverse() };
+            if o != std::cmp::Ordering::Equal {
+                return o;
+            }
+        }
+        a.id.cmp(&b.id)
+    });
+    Ok(())
+}
+
+fn email_query(ctx: &Context<'_>, args: &Map<String, Value>, smime: bool) -> MResult<Value> {
+    let filter = args.get("filter").filter(|f| !f.is_null());
+    let mut list: Vec<&Email> = Vec::new();
+    for e in ctx.store.emails.values() {
+        if match filter {
+            Some(f) => matches(e, f, smime, 0)?,
+            None => true,
+        } {
+            list.push(e);
+        }
+    }
+    sort_emails(&mut list, args.get("sort"))?;
+    let total = list.len();
+    let limit = match args.get("limit") {
+        None | Some(Value::Null) => limits::SERVER_MAX_OBJECTS_IN_GET,
+        Some(v) => v.as_u64().ok_or_else(|| merr("invalidArguments", "limit must be a non-negative integer"))?,
+    };
+    let clamped = limit.min(limits::SERVER_MAX_OBJECTS_IN_GET);
+    let start: usize = match args.get("anchor").and_then(Value::as_str) {
+        Some(anchor) => {
+            let idx = list
+                .iter()
+                .position(|e| e.id == anchor)
+                .ok_or_else(|| merr("anchorNotFound", format!("{anchor:?} is not in the results")))?;
+            let offset = args.get("anchorOffset").and_then(Value::as_i64).unwrap_or(0);
+            let i = i64::try_from(idx).unwrap_or(i64::MAX).saturating_add(offset).max(0);
+            usize::try_from(i).unwrap_or(usize::MAX)
+        }
+        None => {
+            let pos = args.get("position").and_then(Value::as_i64).unwrap_or(0);
+            let total_i = i64::try_from(total).unwrap_or(i64::MAX);
+            let p = if pos < 0 { total_i.saturating_add(pos).max(0) } else { pos };
+            usize::try_from(p).unwrap_or(usize::MAX)
+        }
+    };
+    let ids: Vec<&str> = list.iter().skip(start).take(usize::try_from(clamped).unwrap_or(usize::MAX)).map(|e| e.id.as_str()).collect();
+    let mut out = json!({"accountId": ctx.account_id, "queryState": ctx.store.state_string(), "canCalculateChanges": false,
+                         "position": start.min(total), "ids": ids});
+    if let Some(o) = out.as_object_mut() {
+        if flag(args, "calculateTotal") {
+            o.insert("total".into(), json!(total));
+        }
+        if clamped < limit {
+            o.insert("limit".into(), json!(clamped));
+        }
+    }
+    Ok(out)
+}
+
+fn email_changes(ctx: &Context<'_>, args: &Map<String, Value>) -> MResult<Value> {
+    let since = args.get("sinceState").and_then(Value::as_str).ok_or_else(|| merr("invalidArguments", "sinceState is required"))?;
+    let since_n = Store::parse_state(since)
+        .filter(|n| *n <= ctx.store.state)
+        .ok_or_else(|| merr("cannotCalculateChanges", format!("unknown state {since:?}")))?;
+    let max = match args.get("maxChanges") {
+        None | Some(Value::Null) => limits::SERVER_MAX_CHANGES,
+        Some(v) => match v.as_u64() {
+            Some(n) if n > 0 => usize::try_from(n).unwrap_or(usize::MAX).min(limits::SERVER_MAX_CHANGES),
+            _ => return Err(merr("invalidArguments", "maxChanges must be a positive integer")),
+        },
+    };
+    let mut created: Vec<String> = Vec::new();
+    let mut updated: Vec<String> = Vec::new();
+    let mut new_state = since_n;
+    let mut more = false;
+    for (state, id, kind) in ctx.store.changes.iter().filter(|(s, _, _)| *s > since_n) {
+        let seen = created.contains(id) || updated.contains(id);
+        if !seen && created.len().saturating_add(updated.len()) >= max {
+            more = true;
+            break;
+        }
+        match kind {
+            ChangeKind::Created if !seen => created.push(id.clone()),
+            ChangeKind::Updated if !seen => updated.push(id.clone()),
+            _ => {}
+        }
+        new_state = *state;
+    }
+    if !more {
+        new_state = ctx.store.state;
+    }
+    Ok(json!({"accountId": ctx.account_id, "oldState": since, "newState": format!("s{new_state}"), "hasMoreChanges": more,
+              "created": created, "updated": updated, "destroyed": []}))
+}

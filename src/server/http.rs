@@ -1,0 +1,240 @@
+//! HTTP for the reference server (axum on tokio): `/.well-known/jmap`
+//! redirect, session, API, downloads, Basic and Bearer auth, CORS with an
+//! unauthenticated preflight, and static files. Handlers stay thin: JMAP
+//! processing is `api::process`, verification is `smime`.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use serde_json::{json, Value};
+
+use super::api::{self, Problem};
+use super::{smime, Server, ACCOUNT_ID};
+use crate::limits;
+
+/// The app: every request goes through [`handle`].
+pub fn router(server: Arc<Server>) -> Router {
+    Router::new().fallback(handle).with_state(server)
+}
+
+/// Serve until the listener fails.
+pub async fn serve(server: Arc<Server>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router(server)).await
+}
+
+fn json_response(status: StatusCode, content_type: &'static str, v: &Value) -> Response {
+    let mut r = (status, v.to_string()).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r
+}
+
+fn problem(p: &Problem) -> Response {
+    json_response(StatusCode::from_u16(p.status).unwrap_or(StatusCode::BAD_REQUEST), "application/problem+json", &p.json())
+}
+
+fn plain(status: StatusCode, text: &str) -> Response {
+    (status, text.to_owned()).into_response()
+}
+
+/// The CORS headers for `origin`, when it is allowed.
+fn cors(server: &Server, origin: Option<&str>) -> Vec<(header::HeaderName, HeaderValue)> {
+    let Some(origin) = origin else { return Vec::new() };
+    let allowed = server.config.cors_origins.iter().any(|o| o == "*" || o == origin);
+    if !allowed {
+        return Vec::new();
+    }
+    let mut h = vec![(header::VARY, HeaderValue::from_static("Origin"))];
+    if let Ok(v) = HeaderValue::from_str(origin) {
+        h.push((header::ACCESS_CONTROL_ALLOW_ORIGIN, v));
+    }
+    h.push((header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true")));
+    h.push((header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("Content-Type, Content-Length, WWW-Authenticate")));
+    h
+}
+
+/// Who is calling, if the credentials are good.
+fn authenticate(server: &Server, headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, cred) = value.split_once(' ')?;
+    if scheme.eq_ignore_ascii_case("basic") {
+        let decoded = crate::mime::decode::base64(cred.trim().as_bytes()).ok()?;
+        let text = String::from_utf8(decoded).ok()?;
+        let (user, pass) = text.split_once(':')?;
+        server.config.users.iter().any(|(u, p)| u == user && p == pass).then(|| user.to_owned())
+    } else if scheme.eq_ignore_ascii_case("bearer") {
+        server.config.tokens.iter().any(|t| t == cred.trim()).then(|| "token".to_owned())
+    } else {
+        None
+    }
+}
+
+fn unauthorized() -> Response {
+    let mut r = json_response(
+        StatusCode::UNAUTHORIZED,
+        "application/problem+json",
+        &json!({"type": "about:blank", "status": 401, "detail": "authentication required (Basic or Bearer)"}),
+    );
+    r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"jmap-smime\", Bearer"));
+    r
+}
+
+async fn handle(State(server): State<Arc<Server>>, req: Request) -> Response {
+    let origin = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_owned);
+    let cors_headers = cors(&server, origin.as_deref());
+    let mut resp = route(&server, req).await;
+    for (k, v) in cors_headers {
+        resp.headers_mut().insert(k, v);
+    }
+    resp
+}
+
+/// Decrements the in-flight counter when a request ends.
+struct InFlight<'a>(&'a std::sync::atomic::AtomicU64);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+async fn route(server: &Server, req: Request) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let query = req.uri().query().unwrap_or("").to_owned();
+    if method == Method::OPTIONS {
+        // The CORS preflight carries no credentials: answer it without auth
+        // (Cyrus 3.6 answers 401 here, which breaks cross-origin clients).
+        let mut r = StatusCode::NO_CONTENT.into_response();
+        let h = r.headers_mut();
+        h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, OPTIONS"));
+        h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("Authorization, Content-Type, Accept, Accept-Language"));
+        h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+        return r;
+    }
+    if path == "/.well-known/jmap" {
+        let mut r = StatusCode::TEMPORARY_REDIRECT.into_response();
+        r.headers_mut().insert(header::LOCATION, HeaderValue::from_static("/jmap/session"));
+        return r;
+    }
+    if let Some(rest) = path.strip_prefix("/jmap/") {
+        let Some(user) = authenticate(server, req.headers()) else { return unauthorized() };
+        let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1").to_owned();
+        return match (method, rest) {
+            (Method::GET, "session") => {
+                json_response(StatusCode::OK, "application/json", &server.session(&format!("http://{host}"), &user))
+            }
+            (Method::POST, "api" | "api/") => api_call(server, req).await,
+            (Method::GET, r) if r.starts_with("download/") => download(server, r, &query),
+            _ => plain(StatusCode::NOT_FOUND, "not found"),
+        };
+    }
+    if method != Method::GET && method != Method::HEAD {
+        return plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
+    }
+    serve_static(server, &path).await
+}
+
+async fn api_call(server: &Server, req: Request) -> Response {
+    let limit = usize::try_from(limits::SERVER_MAX_SIZE_REQUEST).unwrap_or(usize::MAX);
+    let body: Body = req.into_body();
+    let Ok(bytes) = to_bytes(body, limit.saturating_add(1)).await else {
+        return problem(&Problem::limit("maxSizeRequest", format!("the request is larger than {limit} bytes")));
+    };
+    let n = server.in_flight.fetch_add(1, Ordering::SeqCst).saturating_add(1);
+    let _guard = InFlight(&server.in_flight);
+    if n > limits::SERVER_MAX_CONCURRENT_REQUESTS {
+        return problem(&Problem::limit("maxConcurrentRequests", "too many concurrent requests"));
+    }
+    let now = server.now();
+    let mut state = server.state.lock().unwrap_or_else(|e| e.into_inner());
+    let super::State { store, verifier } = &mut *state;
+    // Results older than the 24 h ceiling are recomputed before answering.
+    smime::refresh(store, verifier, now);
+    let ctx = api::Context { store, smime_enabled: server.config.smime, account_id: ACCOUNT_ID, now };
+    match api::process(&ctx, &bytes) {
+        Ok(v) => json_response(StatusCode::OK, "application/json", &v),
+        Err(p) => problem(&p),
+    }
+}
+
+/// A media type from the `type` query parameter, if it is a plain token/token.
+fn type_param(query: &str) -> Option<String> {
+    let v = query.split('&').find_map(|kv| kv.strip_prefix("type="))?;
+    let v = v.replace("%2F", "/").replace("%2f", "/");
+    let ok = v.split_once('/').is_some_and(|(a, b)| {
+        let tok = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&c));
+        tok(a) && tok(b)
+    });
+    ok.then_some(v)
+}
+
+fn download(server: &Server, rest: &str, query: &str) -> Response {
+    // download/{accountId}/{blobId}/{name}
+    let mut it = rest.splitn(4, '/').skip(1);
+    let (Some(account), Some(blob)) = (it.next(), it.next()) else { return plain(StatusCode::NOT_FOUND, "not found") };
+    if account != ACCOUNT_ID {
+        return plain(StatusCode::NOT_FOUND, "no such account");
+    }
+    let state = server.state.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((media_type, bytes)) = state.store.blob(blob) else { return plain(StatusCode::NOT_FOUND, "no such blob") };
+    let ct = type_param(query).unwrap_or(media_type);
+    let mut r = (StatusCode::OK, bytes).into_response();
+    if let Ok(v) = HeaderValue::from_str(&ct) {
+        r.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, immutable, max-age=31536000"));
+    r
+}
+
+fn content_type(p: &Path) -> &'static str {
+    match p.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "wasm" => "application/wasm",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "pem" | "txt" | "ts" => "text/plain; charset=utf-8",
+        "eml" => "message/rfc822",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Map a URL path to a file under a configured tree, refusing anything that
+/// could leave it (dot segments, encoded characters, backslashes).
+fn static_file(server: &Server, path: &str) -> Option<PathBuf> {
+    if path.contains('%') || path.contains('\\') {
+        return None;
+    }
+    let (prefix, dir) = server.config.static_dirs.iter().filter(|(p, _)| path.starts_with(p.as_str())).max_by_key(|(p, _)| p.len())?;
+    let rel = path.get(prefix.len()..).unwrap_or("");
+    let rel = Path::new(rel);
+    if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    let mut file = dir.join(rel);
+    if path.ends_with('/') {
+        file = file.join("index.html");
+    }
+    Some(file)
+}
+
+async fn serve_static(server: &Server, path: &str) -> Response {
+    let Some(file) = static_file(server, path) else { return plain(StatusCode::NOT_FOUND, "not found") };
+    match tokio::fs::read(&file).await {
+        Ok(bytes) => {
+            let mut r = (StatusCode::OK, bytes).into_response();
+            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&file)));
+            r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            r
+        }
+        Err(_) => plain(StatusCode::NOT_FOUND, "not found"),
+    }
+}

@@ -1,0 +1,99 @@
+//! RFC 9219 on the server side: the four properties of each Email, computed
+//! with the crate's Verifier and the server's own trust store.
+//!
+//! - At delivery (here: when the store is loaded or a message added) the
+//!   message is verified at its receivedAt and now: `smimeStatusAtDelivery`
+//!   is fixed then, and only recomputed when trust anchors are added
+//!   (RFC 9219 §4.1: it can change only in that case).
+//! - `smimeStatus` and `smimeErrors` are cached for at most 24 hours
+//!   (RFC 9219 §4.1, §6: a server may cache the verification result up to a
+//!   day); `smimeVerifiedAt` says when they were computed.
+//! - A change of status or errors is an Email update (Email/changes reports
+//!   it); a new `smimeVerifiedAt` alone is not.
+
+use crate::asn1::time::UnixTime;
+use crate::pki::trust::TrustStore;
+use crate::verifier::{Verdict, Verifier, SIGNED_FAILED};
+
+use super::store::{ChangeKind, Store};
+
+/// RFC 9219 §4.1: the longest a verification result is served from cache.
+pub const CACHE_CEILING_SECS: i64 = 24 * 3600;
+
+/// The RFC 9219 data of one Email.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SmimeRecord {
+    /// smimeStatus.
+    pub status: Option<String>,
+    /// smimeStatusAtDelivery.
+    pub at_delivery: Option<String>,
+    /// smimeErrors (only when the status is signed/failed).
+    pub errors: Option<Vec<String>>,
+    /// smimeVerifiedAt (unix seconds).
+    pub verified_at: UnixTime,
+}
+
+fn errors_of(v: &Verdict) -> Option<Vec<String>> {
+    if v.status.as_deref() != Some(SIGNED_FAILED) {
+        return None;
+    }
+    Some(v.errors.iter().filter(|p| !p.warning).map(|p| p.message.clone()).collect())
+}
+
+/// Verify one message at `now` and at its receivedAt.
+pub fn verify(verifier: &Verifier, raw: &[u8], received_at: UnixTime, now: UnixTime) -> SmimeRecord {
+    let v = verifier.verify(raw, now, Some(received_at));
+    SmimeRecord { at_delivery: v.status_at_delivery.clone().flatten(), errors: errors_of(&v), status: v.status, verified_at: now }
+}
+
+/// Bring every Email's RFC 9219 data up to date at `now`: first verification
+/// for new messages, re-verification of results older than the ceiling.
+/// Returns how many Emails changed (status or errors).
+pub fn refresh(store: &mut Store, verifier: &Verifier, now: UnixTime) -> usize {
+    let mut changed = Vec::new();
+    for e in store.emails.values_mut() {
+        match &mut e.smime {
+            None => e.smime = Some(verify(verifier, &e.raw, e.received_at, now)),
+            Some(rec) if now.saturating_sub(rec.verified_at) >= CACHE_CEILING_SECS => {
+                let v = verifier.verify(&e.raw, now, None);
+                let (status, errors) = (v.status.clone(), errors_of(&v));
+                if status != rec.status || errors != rec.errors {
+                    changed.push(e.id.clone());
+                }
+                rec.status = status;
+                rec.errors = errors;
+                rec.verified_at = now;
+            }
+            Some(_) => {}
+        }
+    }
+    for id in &changed {
+        store.touch(id, ChangeKind::Updated);
+    }
+    changed.len()
+}
+
+/// Anchors were added to the server's trust store: the at-delivery status is
+/// recomputed (the one legitimate reason for it to change, R12) and so is the
+/// current one. Returns how many Emails changed.
+pub fn anchors_added(store: &mut Store, verifier: &Verifier, now: UnixTime) -> usize {
+    let mut changed = Vec::new();
+    for e in store.emails.values_mut() {
+        let fresh = verify(verifier, &e.raw, e.received_at, now);
+        if let Some(old) = &e.smime {
+            if old.status != fresh.status || old.at_delivery != fresh.at_delivery || old.errors != fresh.errors {
+                changed.push(e.id.clone());
+            }
+        }
+        e.smime = Some(fresh);
+    }
+    for id in &changed {
+        store.touch(id, ChangeKind::Updated);
+    }
+    changed.len()
+}
+
+/// A verifier over `trust` with the server's options.
+pub fn verifier(trust: TrustStore, options: crate::verifier::VerifyOptions) -> Verifier {
+    Verifier { trust, policy: crate::policy::Policy::default(), options }
+}
