@@ -1,37 +1,38 @@
 #!/usr/bin/env bash
-# The main job, for now: build the native CLI and verify every generated
-# fixture message with it, printing one report per message.
+# The main job: the demo. Builds what is missing (the npm package in pkg/, the
+# reference server), seeds a mailbox from the fixtures (scripts/demo-mailbox.tsv),
+# and runs the RFC 9219 JMAP server on 127.0.0.1 with the demo page, until Ctrl-C.
 #
-#   bash scripts/demo.sh              # human-readable reports
-#   bash scripts/demo.sh --json       # JSON Lines (any `jmap-smime verify` option passes through)
+#   bash scripts/demo.sh              # http://127.0.0.1:8025/, user demo, password demo
+#   PORT=9000 bash scripts/demo.sh
+#   bash scripts/demo.sh --no-smime   # the server without RFC 9219: the client verifies alone
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-# The native build needs only the Rust toolchain; browser and npm set-up is
-# left to scripts/test.sh.
-bash scripts/setup.sh --native
+bash scripts/setup.sh
 
-echo "demo: cargo build --release --bin jmap-smime"
-cargo build --release --bin jmap-smime
-cli="${CARGO_TARGET_DIR:-target}/release/jmap-smime"
-
-shopt -s nullglob
-messages=(tests/fixtures/messages/*.eml)
-if [ ${#messages[@]} -eq 0 ]; then
-    echo "demo: no messages in tests/fixtures/messages/ (the generated S/MIME fixtures); nothing to verify" >&2
-    exit 1
+# The package: rebuilt only when a source is newer than the built module.
+wasm=pkg/jmap_smime_bg.wasm
+if [ ! -f "$wasm" ] || [ -n "$(find src js Cargo.toml Cargo.lock assets -newer "$wasm" -type f -print -quit)" ]; then
+    bash scripts/build-wasm.sh
+else
+    echo "demo: pkg/ is up to date"
 fi
 
-# The fixtures' own test root is the trust anchor, checked at a fixed time;
-# revocation off (the main fixtures carry no CRLs). Extra arguments pass through.
-trust=(--trust tests/fixtures/pki/root.cert.pem --no-bundled-roots --at 2026-01-01T00:00:00Z --revocation off)
-echo "demo: $cli verify ${trust[*]} $* tests/fixtures/messages/*.eml (${#messages[@]} messages)"
+echo "demo: cargo build --release --features server --bin jmap-smime-server"
+cargo build --release --features server --bin jmap-smime-server
+server="${CARGO_TARGET_DIR:-target}/release/jmap-smime-server"
+
+state=.cache/demo
+server_args=$(bash scripts/demo-seed.sh "$state")
+port=${PORT:-8025}
+
 echo
-status=0
-"$cli" verify "${trust[@]}" "$@" "${messages[@]}" || status=$?
+echo "demo: open http://127.0.0.1:$port/  (user: demo, password: demo)"
+echo "demo: the server trusts the test root and the other root, and holds a CRL the browser lacks;"
+echo "demo: the page trusts the test root and offers to import the other one. Ctrl-C stops it."
 echo
-case $status in
-    0) echo "demo: ${#messages[@]} messages, every one signed/verified" ;;
-    1) echo "demo: ${#messages[@]} messages checked; some are not signed/verified, as intended (the fixtures include tampered, broken, unsigned, weak and encrypted messages)" ;;
-    *) echo "demo: jmap-smime failed (exit status $status)" >&2; exit "$status" ;;
-esac
+# shellcheck disable=SC2086
+exec "$server" --mail "$state/mail" --listen "127.0.0.1:$port" --user demo:demo \
+    --static /demo/="$state/site" --static /pkg/=pkg --static /=www \
+    $server_args "$@"

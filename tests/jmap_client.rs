@@ -151,6 +151,11 @@ fn rfc9219_page_details() {
     assert!(tampered.display.reasons.iter().any(|r| r.contains("Message digest mismatch")));
     // R9: age from smimeVerifiedAt (2025-12-31T23:00:00Z, one hour before now).
     assert_eq!(tampered.display.server_age_secs, Some(3600));
+    // A signed part inside an unsigned container: unsigned, and said so.
+    let partial = by_subject("M012");
+    assert_eq!(partial.display.level, Level::Unsigned);
+    assert_eq!(partial.display.label, jmap_smime::reconcile::LABEL_PARTIAL);
+    assert!(partial.display.reasons.iter().any(|r| r.contains("Only part of this message is signed")), "{:?}", partial.display.reasons);
     // R16: sentAt is read.
     assert!(tampered.email.sent_at.is_some());
 }

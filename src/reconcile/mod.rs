@@ -47,6 +47,9 @@ pub const ALERT_SIGNATURE_MISSING: &str = "Security alert: the mail server says 
      downloaded by this browser carries no signature. The copy you see may not be the one the server checked.";
 /// The label of a verdict valid at delivery whose certificate expired since.
 pub const LABEL_EXPIRED_SINCE_DELIVERY: &str = "Valid at delivery, certificate expired since";
+/// The label of a message whose only signature covers a part inside an
+/// unsigned container.
+pub const LABEL_PARTIAL: &str = "Only a part is signed";
 /// Suffix of labels shown when local verification is switched off (R39).
 pub const SERVER_ONLY_SUFFIX: &str = " (server only, local check off)";
 /// RFC 9219 §4.1.1: a server verdict may be this many seconds old (R9).
@@ -519,6 +522,13 @@ pub fn reconcile(client: Option<&Verdict>, server: Option<&ServerReport>, now: i
     }
 
     if let Some(v) = client {
+        if row == ClientRow::NoSignature && v.structure == crate::report::Structure::Partial && level == Level::Unsigned {
+            // DESIGN: a signed sub-part is reported as such, never as verified.
+            label = LABEL_PARTIAL.to_owned();
+            reasons = vec![
+                "The message as a whole carries no signature; a part inside it is signed, which vouches for that part only.".to_owned()
+            ];
+        }
         if row == ClientRow::Broken && expired_since_delivery(v) {
             label = LABEL_EXPIRED_SINCE_DELIVERY.to_owned();
             reasons
