@@ -9,7 +9,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+JMAP_SMIME_NO_CYRUS=1 bash scripts/setup.sh
 
 # The package: rebuilt only when a source is newer than the built module.
 wasm=pkg/jmap_smime_bg.wasm

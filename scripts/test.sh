@@ -41,10 +41,11 @@ step setup bash scripts/setup.sh || {
 }
 
 step fmt cargo fmt --all --check || true
-step clippy cargo clippy --all-targets -- -D warnings || true
+# --features server: the reference JMAP server (src/server) and its tests too.
+step clippy cargo clippy --all-targets --features server -- -D warnings || true
 # src/wasm/ and the browser tests only exist for wasm32: lint them there too.
 step clippy-wasm cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings || true
-step cargo-test cargo test || true
+step cargo-test cargo test --features server || true
 
 # Browser tests: wasm-bindgen-test-runner (.cargo/config.toml) drives headless
 # Chromium through chromedriver with the flags in webdriver.json.
@@ -53,8 +54,12 @@ step wasm-test env CHROMEDRIVER=/usr/bin/chromedriver \
 
 if step build-wasm bash scripts/build-wasm.sh; then
     step node-test node --test tests/js/ || true
+    # End to end in headless Chromium: the demo page on the reference server
+    # (target/debug/jmap-smime-server, built by cargo-test) and Cyrus interop.
+    step e2e node --test --test-concurrency=1 tests/e2e/ || true
 else
     skip node-test "needs pkg/ from build-wasm"
+    skip e2e "needs pkg/ from build-wasm"
 fi
 
 echo
