@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value};
 
-use super::store::{ChangeKind, Email, Store};
+use super::store::{ChangeKind, Email, Mailbox, Store};
 use crate::asn1::time::{parse_rfc3339, to_rfc3339, UnixTime};
 use crate::jmap::{CAP_CORE, CAP_MAIL, CAP_SMIMEVERIFY};
 use crate::limits;
@@ -30,6 +30,11 @@ pub struct Problem {
 impl Problem {
     fn new(kind: &'static str, detail: impl Into<String>) -> Problem {
         Problem { status: 400, kind, detail: detail.into(), limit: None }
+    }
+
+    /// A `notJSON` problem.
+    pub fn not_json(detail: impl Into<String>) -> Problem {
+        Problem::new("notJSON", detail)
     }
 
     /// A `limit` problem naming the limit.
@@ -106,12 +111,73 @@ const EMAIL_EXTRA: &[&str] = &["bodyStructure"];
 const SMIME_PROPS: &[&str] = &["smimeStatus", "smimeStatusAtDelivery", "smimeErrors", "smimeVerifiedAt"];
 const SMIME_FILTERS: &[&str] = &["hasSmime", "hasVerifiedSmime", "hasVerifiedSmimeAtDelivery"];
 
+/// A JSON value parsed as I-JSON (RFC 7493 §2.3): an object with a
+/// duplicate member name is an error, not "the last one wins".
+struct IJson(Value);
+
+impl<'de> serde::Deserialize<'de> for IJson {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(IJsonVisitor).map(IJson)
+    }
+}
+
+struct IJsonVisitor;
+
+impl<'de> serde::de::Visitor<'de> for IJsonVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(IJson(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            if out.contains_key(&k) {
+                return Err(serde::de::Error::custom(format!("duplicate member name {k:?}")));
+            }
+            let IJson(v) = map.next_value()?;
+            out.insert(k, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
 /// Process one API request body.
 pub fn process(ctx: &Context<'_>, body: &[u8]) -> Result<Value, Problem> {
     if u64::try_from(body.len()).unwrap_or(u64::MAX) > limits::SERVER_MAX_SIZE_REQUEST {
         return Err(Problem::limit("maxSizeRequest", format!("the request is larger than {} bytes", limits::SERVER_MAX_SIZE_REQUEST)));
     }
-    let v: Value = serde_json::from_slice(body).map_err(|e| Problem::new("notJSON", format!("the request is not JSON: {e}")))?;
+    // RFC 8620 §3.6.1: the request must parse as I-JSON (RFC 7493: among
+    // others, no duplicate member names).
+    let IJson(v) = serde_json::from_slice(body).map_err(|e| Problem::new("notJSON", format!("the request is not I-JSON: {e}")))?;
     let obj = v.as_object().ok_or_else(|| Problem::new("notRequest", "the request is not an object"))?;
     let using: Vec<&str> = obj
         .get("using")
@@ -120,6 +186,9 @@ pub fn process(ctx: &Context<'_>, body: &[u8]) -> Result<Value, Problem> {
         .iter()
         .map(|u| u.as_str().ok_or_else(|| Problem::new("notRequest", "`using` holds a non-string")))
         .collect::<Result<_, _>>()?;
+    if obj.get("createdIds").is_some_and(|c| !c.is_object() || c.as_object().is_some_and(|m| m.values().any(|v| !v.is_string()))) {
+        return Err(Problem::new("notRequest", "`createdIds` is not a map of ids"));
+    }
     let calls = obj
         .get("methodCalls")
         .and_then(Value::as_array)
@@ -149,7 +218,13 @@ pub fn process(ctx: &Context<'_>, body: &[u8]) -> Result<Value, Problem> {
             Err(e) => responses.push(json!(["error", {"type": e.kind, "description": e.description}, call_id])),
         }
     }
-    Ok(json!({"methodResponses": responses, "sessionState": session_state(ctx.smime_enabled)}))
+    let mut out = json!({"methodResponses": responses, "sessionState": session_state(ctx.smime_enabled)});
+    // RFC 8620 §3.4: createdIds is in the response only if it was in the
+    // request (nothing is created here, so it comes back as sent).
+    if let (Some(created), Some(o)) = (obj.get("createdIds"), out.as_object_mut()) {
+        o.insert("createdIds".into(), created.clone());
+    }
+    Ok(out)
 }
 
 /// The Session's `state`: it changes only with the capabilities.
@@ -225,7 +300,7 @@ fn dispatch(ctx: &Context<'_>, using: &BTreeSet<&str>, name: &str, args: &Map<St
             }
             match name {
                 "Mailbox/get" => mailbox_get(ctx, args),
-                "Mailbox/query" => mailbox_query(ctx),
+                "Mailbox/query" => mailbox_query(ctx, args),
                 "Email/get" => email_get(ctx, args, smime),
                 "Email/query" => email_query(ctx, args, smime),
                 "Email/changes" => email_changes(ctx, args),
@@ -252,34 +327,249 @@ fn ids_arg(args: &Map<String, Value>) -> MResult<Option<Vec<String>>> {
     }
 }
 
+const MAILBOX_PROPS: &[&str] = &[
+    "id",
+    "name",
+    "parentId",
+    "role",
+    "sortOrder",
+    "totalEmails",
+    "unreadEmails",
+    "totalThreads",
+    "unreadThreads",
+    "myRights",
+    "isSubscribed",
+];
+
+/// The `properties` argument of a /get: None for all (RFC 8620 §5.1).
+fn properties_arg(args: &Map<String, Value>, known: impl Fn(&str) -> bool) -> MResult<Option<Vec<String>>> {
+    match args.get("properties") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(a)) => {
+            let mut out = Vec::with_capacity(a.len().saturating_add(1));
+            for p in a {
+                let p = p.as_str().ok_or_else(|| merr("invalidArguments", "properties must be strings"))?;
+                if !known(p) {
+                    return Err(merr("invalidArguments", format!("unknown property {p:?}")));
+                }
+                out.push(p.to_owned());
+            }
+            // RFC 8620 §5.1: the id is always returned.
+            if !out.iter().any(|p| p == "id") {
+                out.insert(0, "id".to_owned());
+            }
+            Ok(Some(out))
+        }
+        Some(_) => Err(merr("invalidArguments", "properties must be a list or null")),
+    }
+}
+
+fn mailbox_json(ctx: &Context<'_>, m: &Mailbox) -> Value {
+    let total = ctx.store.emails.values().filter(|e| e.mailbox_id == m.id).count();
+    json!({
+        "id": m.id, "name": m.name, "parentId": null, "role": m.role, "sortOrder": m.sort_order,
+        "totalEmails": total, "unreadEmails": total, "totalThreads": total, "unreadThreads": total,
+        "myRights": {"mayReadItems": true, "mayAddItems": false, "mayRemoveItems": false, "maySetSeen": false, "maySetKeywords": false,
+                      "mayCreateChild": false, "mayRename": false, "mayDelete": false, "maySubmit": false},
+        "isSubscribed": true,
+    })
+}
+
 fn mailbox_get(ctx: &Context<'_>, args: &Map<String, Value>) -> MResult<Value> {
     let ids = ids_arg(args)?;
+    // RFC 8620 §5.1: only the requested properties; an unknown one is invalidArguments.
+    let props = properties_arg(args, |p| MAILBOX_PROPS.contains(&p))?;
     let mut list = Vec::new();
     let mut not_found = Vec::new();
-    let wanted: Vec<String> = ids.clone().unwrap_or_else(|| ctx.store.mailboxes.iter().map(|m| m.id.clone()).collect());
+    let wanted: Vec<String> = ids.unwrap_or_else(|| ctx.store.mailboxes.iter().map(|m| m.id.clone()).collect());
     for id in wanted {
         let Some(m) = ctx.store.mailboxes.iter().find(|m| m.id == id) else {
             not_found.push(id);
             continue;
         };
-        let total = ctx.store.emails.values().filter(|e| e.mailbox_id == m.id).count();
-        list.push(json!({
-            "id": m.id, "name": m.name, "parentId": null, "role": m.role, "sortOrder": m.sort_order,
-            "totalEmails": total, "unreadEmails": total, "totalThreads": total, "unreadThreads": total,
-            "myRights": {"mayReadItems": true, "mayAddItems": false, "mayRemoveItems": false, "maySetSeen": false, "maySetKeywords": false,
-                          "mayCreateChild": false, "mayRename": false, "mayDelete": false, "maySubmit": false},
-            "isSubscribed": true,
-        }));
+        let mut v = mailbox_json(ctx, m);
+        if let (Some(props), Some(o)) = (&props, v.as_object_mut()) {
+            o.retain(|k, _| props.contains(k));
+        }
+        list.push(v);
     }
     Ok(json!({"accountId": ctx.account_id, "state": ctx.store.state_string(), "list": list, "notFound": not_found}))
 }
 
-fn mailbox_query(ctx: &Context<'_>) -> MResult<Value> {
-    let mut boxes: Vec<_> = ctx.store.mailboxes.iter().collect();
-    boxes.sort_by(|a, b| a.sort_order.cmp(&b.sort_order).then(a.name.cmp(&b.name)));
+/// A Mailbox/query FilterCondition (RFC 8621 §2.3).
+enum MailboxCond {
+    ParentId(Option<String>),
+    Name(String),
+    Role(Option<String>),
+    HasAnyRole(bool),
+    IsSubscribed(bool),
+}
+
+fn mailbox_cond(k: &str, v: &Value) -> MResult<MailboxCond> {
+    let opt_str = || match v {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s.clone())),
+        _ => Err(merr("invalidArguments", format!("{k} must be a string or null"))),
+    };
+    let bool_arg = || v.as_bool().ok_or_else(|| merr("invalidArguments", format!("{k} must be a boolean")));
+    Ok(match k {
+        "parentId" => MailboxCond::ParentId(opt_str()?),
+        "name" => MailboxCond::Name(v.as_str().ok_or_else(|| merr("invalidArguments", "name must be a string"))?.to_lowercase()),
+        "role" => MailboxCond::Role(opt_str()?),
+        "hasAnyRole" => MailboxCond::HasAnyRole(bool_arg()?),
+        "isSubscribed" => MailboxCond::IsSubscribed(bool_arg()?),
+        other => return Err(merr("unsupportedFilter", format!("unsupported Mailbox filter condition {other:?}"))),
+    })
+}
+
+fn mailbox_matches(m: &Mailbox, c: &MailboxCond) -> bool {
+    match c {
+        // No mailbox has a parent.
+        MailboxCond::ParentId(p) => p.is_none(),
+        MailboxCond::Name(n) => m.name.to_lowercase().contains(n.as_str()),
+        MailboxCond::Role(r) => m.role == *r,
+        MailboxCond::HasAnyRole(b) => m.role.is_some() == *b,
+        MailboxCond::IsSubscribed(b) => *b,
+    }
+}
+
+/// The window of a /query (RFC 8620 §5.5): position or anchor + anchorOffset,
+/// and limit (clamped to the server's). Returns (start, count, clamped limit
+/// to report).
+fn window(args: &Map<String, Value>, ids: &[&str]) -> MResult<(usize, usize, Option<u64>)> {
+    let int = |k: &str| match args.get(k) {
+        None | Some(Value::Null) => Ok(0),
+        Some(v) => v.as_i64().ok_or_else(|| merr("invalidArguments", format!("{k} must be an integer"))),
+    };
+    let total = ids.len();
+    let start: usize = match args.get("anchor") {
+        None | Some(Value::Null) => {
+            let pos = int("position")?;
+            let total_i = i64::try_from(total).unwrap_or(i64::MAX);
+            // A negative position counts from the end, clamped to 0.
+            let p = if pos < 0 { total_i.saturating_add(pos).max(0) } else { pos };
+            usize::try_from(p).unwrap_or(usize::MAX)
+        }
+        Some(Value::String(anchor)) => {
+            let idx = ids
+                .iter()
+                .position(|id| id == anchor)
+                .ok_or_else(|| merr("anchorNotFound", format!("{anchor:?} is not in the results")))?;
+            let i = i64::try_from(idx).unwrap_or(i64::MAX).saturating_add(int("anchorOffset")?).max(0);
+            usize::try_from(i).unwrap_or(usize::MAX)
+        }
+        Some(_) => return Err(merr("invalidArguments", "anchor must be an id")),
+    };
+    let limit = match args.get("limit") {
+        None | Some(Value::Null) => limits::SERVER_MAX_OBJECTS_IN_GET,
+        Some(v) => v.as_u64().ok_or_else(|| merr("invalidArguments", "limit must be a non-negative integer"))?,
+    };
+    let clamped = limit.min(limits::SERVER_MAX_OBJECTS_IN_GET);
+    Ok((start, usize::try_from(clamped).unwrap_or(usize::MAX), (clamped < limit).then_some(clamped)))
+}
+
+fn query_response(ctx: &Context<'_>, args: &Map<String, Value>, ids: &[&str]) -> MResult<Value> {
+    let (start, count, clamped) = window(args, ids)?;
+    let page: Vec<&str> = ids.iter().skip(start).take(count).copied().collect();
+    let mut out = json!({"accountId": ctx.account_id, "queryState": ctx.store.state_string(), "canCalculateChanges": false,
+                         "position": start.min(ids.len()), "ids": page});
+    if let Some(o) = out.as_object_mut() {
+        if flag(args, "calculateTotal") {
+            o.insert("total".into(), json!(ids.len()));
+        }
+        if let Some(l) = clamped {
+            o.insert("limit".into(), json!(l));
+        }
+    }
+    Ok(out)
+}
+
+fn mailbox_query(ctx: &Context<'_>, args: &Map<String, Value>) -> MResult<Value> {
+    // RFC 8620 §5.5: the filter and sort are applied, never ignored.
+    let filter = match args.get("filter") {
+        None | Some(Value::Null) => None,
+        Some(f) => Some(compile_filter(f, 0, &mailbox_cond)?),
+    };
+    let comparators = comparators(args.get("sort"), &["sortOrder", "name"], ("sortOrder", true))?;
+    let mut boxes: Vec<&Mailbox> =
+        ctx.store.mailboxes.iter().filter(|m| filter.as_ref().is_none_or(|f| f.eval(&|c| mailbox_matches(m, c)))).collect();
+    boxes.sort_by(|a, b| {
+        for (p, asc) in &comparators {
+            let o = if p == "name" { a.name.cmp(&b.name) } else { a.sort_order.cmp(&b.sort_order).then(a.name.cmp(&b.name)) };
+            let o = if *asc { o } else { o.reverse() };
+            if o != std::cmp::Ordering::Equal {
+                return o;
+            }
+        }
+        a.id.cmp(&b.id)
+    });
     let ids: Vec<&str> = boxes.iter().map(|m| m.id.as_str()).collect();
-    Ok(json!({"accountId": ctx.account_id, "queryState": ctx.store.state_string(), "canCalculateChanges": false,
-              "position": 0, "ids": ids, "total": ids.len()}))
+    query_response(ctx, args, &ids)
+}
+
+/// A FilterOperator tree over conditions of type C (RFC 8620 §5.5),
+/// checked in full before any object is looked at, so an error never
+/// depends on the data.
+enum Filter<C> {
+    And(Vec<Filter<C>>),
+    Or(Vec<Filter<C>>),
+    Not(Vec<Filter<C>>),
+    /// A FilterCondition: all of these hold.
+    All(Vec<C>),
+}
+
+impl<C> Filter<C> {
+    fn eval(&self, test: &dyn Fn(&C) -> bool) -> bool {
+        match self {
+            Filter::And(f) => f.iter().all(|x| x.eval(test)),
+            Filter::Or(f) => f.iter().any(|x| x.eval(test)),
+            Filter::Not(f) => !f.iter().any(|x| x.eval(test)),
+            Filter::All(c) => c.iter().all(test),
+        }
+    }
+}
+
+fn compile_filter<C>(filter: &Value, depth: usize, cond: &dyn Fn(&str, &Value) -> MResult<C>) -> MResult<Filter<C>> {
+    if depth > limits::SERVER_MAX_FILTER_DEPTH {
+        return Err(merr("unsupportedFilter", format!("filters nested deeper than {}", limits::SERVER_MAX_FILTER_DEPTH)));
+    }
+    let obj = filter.as_object().ok_or_else(|| merr("invalidArguments", "a filter must be an object"))?;
+    if let Some(op) = obj.get("operator") {
+        let conditions =
+            obj.get("conditions").and_then(Value::as_array).ok_or_else(|| merr("invalidArguments", "conditions must be a list"))?;
+        let subs = conditions.iter().map(|c| compile_filter(c, depth.saturating_add(1), cond)).collect::<MResult<Vec<_>>>()?;
+        return match op.as_str() {
+            Some("AND") => Ok(Filter::And(subs)),
+            Some("OR") => Ok(Filter::Or(subs)),
+            Some("NOT") => Ok(Filter::Not(subs)),
+            // RFC 8620 §5.5: operator MUST be one of these: anything else is an invalid argument.
+            _ => Err(merr("invalidArguments", "operator must be AND, OR or NOT")),
+        };
+    }
+    obj.iter().map(|(k, v)| cond(k, v)).collect::<MResult<Vec<_>>>().map(Filter::All)
+}
+
+/// Sort comparators (RFC 8620 §5.5): (property, isAscending).
+fn comparators(sort: Option<&Value>, supported: &[&str], default: (&str, bool)) -> MResult<Vec<(String, bool)>> {
+    match sort {
+        None | Some(Value::Null) => Ok(vec![(default.0.to_owned(), default.1)]),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|c| {
+                let p =
+                    c.get("property").and_then(Value::as_str).ok_or_else(|| merr("invalidArguments", "a comparator needs a property"))?;
+                if !supported.contains(&p) {
+                    return Err(merr("unsupportedSort", format!("cannot sort by {p:?}")));
+                }
+                let asc = match c.get("isAscending") {
+                    None | Some(Value::Null) => true,
+                    Some(v) => v.as_bool().ok_or_else(|| merr("invalidArguments", "isAscending must be a boolean"))?,
+                };
+                Ok((p.to_owned(), asc))
+            })
+            .collect(),
+        Some(_) => Err(merr("invalidArguments", "sort must be a list")),
+    }
 }
 
 fn thread_get(ctx: &Context<'_>, args: &Map<String, Value>) -> MResult<Value> {
@@ -362,26 +652,9 @@ fn flag(args: &Map<String, Value>, key: &str) -> bool {
 }
 
 fn email_get(ctx: &Context<'_>, args: &Map<String, Value>, smime: bool) -> MResult<Value> {
-    let props: Vec<String> = match args.get("properties") {
-        None | Some(Value::Null) => EMAIL_DEFAULT.iter().map(|s| (*s).to_owned()).collect(),
-        Some(Value::Array(a)) => {
-            let mut out = Vec::new();
-            for p in a {
-                let p = p.as_str().ok_or_else(|| merr("invalidArguments", "properties must be strings"))?;
-                let known = EMAIL_DEFAULT.contains(&p) || EMAIL_EXTRA.contains(&p) || (smime && SMIME_PROPS.contains(&p));
-                if !known {
-                    // RFC 9219 §3: without the capability in `using` these do not exist.
-                    return Err(merr("invalidArguments", format!("unknown property {p:?}")));
-                }
-                out.push(p.to_owned());
-            }
-            if !out.iter().any(|p| p == "id") {
-                out.insert(0, "id".to_owned());
-            }
-            out
-        }
-        Some(_) => return Err(merr("invalidArguments", "properties must be a list or null")),
-    };
+    // RFC 9219 §3: without the capability in `using` the S/MIME properties do not exist.
+    let props = properties_arg(args, |p| EMAIL_DEFAULT.contains(&p) || EMAIL_EXTRA.contains(&p) || (smime && SMIME_PROPS.contains(&p)))?
+        .unwrap_or_else(|| EMAIL_DEFAULT.iter().map(|s| (*s).to_owned()).collect());
     let ids = match ids_arg(args)? {
         Some(ids) => ids,
         None => {
@@ -403,97 +676,101 @@ fn email_get(ctx: &Context<'_>, args: &Map<String, Value>, smime: bool) -> MResu
     Ok(json!({"accountId": ctx.account_id, "state": ctx.store.state_string(), "list": list, "notFound": not_found}))
 }
 
-fn address_matches(e: &Email, prop: &str, needle: &str) -> bool {
-    let needle = needle.to_lowercase();
-    e.parsed.headers.get(prop).and_then(Value::as_array).is_some_and(|list| {
-        list.iter().any(|a| {
-            ["email", "name"].iter().any(|k| a.get(*k).and_then(Value::as_str).is_some_and(|s| s.to_lowercase().contains(&needle)))
-        })
-    })
-}
-
 fn is_verified(token: Option<&str>) -> bool {
     matches!(token, Some(t) if t == SIGNED_VERIFIED || t == "encrypted+signed/verified")
 }
 
-fn matches(e: &Email, filter: &Value, smime: bool, depth: usize) -> MResult<bool> {
-    if depth > limits::SERVER_MAX_FILTER_DEPTH {
-        return Err(merr("unsupportedFilter", format!("filters nested deeper than {}", limits::SERVER_MAX_FILTER_DEPTH)));
-    }
-    let obj = filter.as_object().ok_or_else(|| merr("invalidArguments", "a filter must be an object"))?;
-    if let Some(op) = obj.get("operator") {
-        let conditions =
-            obj.get("conditions").and_then(Value::as_array).ok_or_else(|| merr("invalidArguments", "conditions must be a list"))?;
-        let results = conditions.iter().map(|c| matches(e, c, smime, depth.saturating_add(1))).collect::<MResult<Vec<bool>>>()?;
-        return match op.as_str() {
-            Some("AND") => Ok(results.iter().all(|r| *r)),
-            Some("OR") => Ok(results.iter().any(|r| *r)),
-            Some("NOT") => Ok(!results.iter().any(|r| *r)),
-            _ => Err(merr("unsupportedFilter", "operator must be AND, OR or NOT")),
-        };
-    }
-    for (k, v) in obj {
-        let str_arg = || v.as_str().ok_or_else(|| merr("invalidArguments", format!("{k} must be a string")));
-        let time_arg = || str_arg().and_then(|s| parse_rfc3339(s).map_err(|_| merr("invalidArguments", format!("{k} must be a UTCDate"))));
-        let num_arg = || v.as_u64().ok_or_else(|| merr("invalidArguments", format!("{k} must be a number")));
-        let bool_arg = || v.as_bool().ok_or_else(|| merr("invalidArguments", format!("{k} must be a boolean")));
-        let status = e.smime.as_ref().and_then(|s| s.status.as_deref());
-        let ok = match k.as_str() {
-            "inMailbox" => e.mailbox_id == str_arg()?,
-            "inMailboxOtherThan" => {
-                let list = v.as_array().ok_or_else(|| merr("invalidArguments", "inMailboxOtherThan must be a list"))?;
-                !list.iter().any(|m| m.as_str() == Some(e.mailbox_id.as_str()))
-            }
-            "before" => e.received_at < time_arg()?,
-            "after" => e.received_at >= time_arg()?,
-            "minSize" => u64::try_from(e.raw.len()).unwrap_or(u64::MAX) >= num_arg()?,
-            "maxSize" => u64::try_from(e.raw.len()).unwrap_or(u64::MAX) < num_arg()?,
-            "hasAttachment" => bool_arg()? != e.parsed.attachments.is_empty(),
-            "hasKeyword" | "allInThreadHaveKeyword" | "someInThreadHaveKeyword" => {
-                str_arg()?;
-                false
-            }
-            "notKeyword" | "noneInThreadHaveKeyword" => {
-                str_arg()?;
-                true
-            }
-            "text" => e.parsed.search_text.contains(&str_arg()?.to_lowercase()),
-            "subject" => {
-                e.parsed.headers.get("subject").and_then(Value::as_str).unwrap_or("").to_lowercase().contains(&str_arg()?.to_lowercase())
-            }
-            "from" | "to" | "cc" | "bcc" => address_matches(e, k, str_arg()?),
-            // RFC 9219 §4.2, only with the capability.
-            "hasSmime" if smime => bool_arg()? == status.is_some(),
-            "hasVerifiedSmime" if smime => bool_arg()? == is_verified(status),
-            "hasVerifiedSmimeAtDelivery" if smime => bool_arg()? == is_verified(e.smime.as_ref().and_then(|s| s.at_delivery.as_deref())),
-            other if SMIME_FILTERS.contains(&other) => {
-                return Err(merr("unsupportedFilter", format!("{other} needs {CAP_SMIMEVERIFY} in using")))
-            }
-            other => return Err(merr("unsupportedFilter", format!("unsupported filter condition {other:?}"))),
-        };
-        if !ok {
-            return Ok(false);
+/// An Email/query FilterCondition (RFC 8621 §4.4.1, RFC 9219 §4.2).
+enum EmailCond {
+    InMailbox(String),
+    InMailboxOtherThan(Vec<String>),
+    Before(UnixTime),
+    After(UnixTime),
+    MinSize(u64),
+    MaxSize(u64),
+    HasAttachment(bool),
+    /// Keyword conditions: no Email here has keywords.
+    Constant(bool),
+    Text(String),
+    Subject(String),
+    Address(&'static str, String),
+    HasSmime(bool),
+    HasVerifiedSmime(bool),
+    HasVerifiedSmimeAtDelivery(bool),
+}
+
+fn email_cond(k: &str, v: &Value, smime: bool) -> MResult<EmailCond> {
+    let str_arg = || v.as_str().ok_or_else(|| merr("invalidArguments", format!("{k} must be a string")));
+    let time_arg = || str_arg().and_then(|s| parse_rfc3339(s).map_err(|_| merr("invalidArguments", format!("{k} must be a UTCDate"))));
+    let num_arg = || v.as_u64().ok_or_else(|| merr("invalidArguments", format!("{k} must be a number")));
+    let bool_arg = || v.as_bool().ok_or_else(|| merr("invalidArguments", format!("{k} must be a boolean")));
+    Ok(match k {
+        "inMailbox" => EmailCond::InMailbox(str_arg()?.to_owned()),
+        "inMailboxOtherThan" => EmailCond::InMailboxOtherThan(
+            v.as_array()
+                .and_then(|l| l.iter().map(|m| m.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>())
+                .ok_or_else(|| merr("invalidArguments", "inMailboxOtherThan must be a list of ids"))?,
+        ),
+        "before" => EmailCond::Before(time_arg()?),
+        "after" => EmailCond::After(time_arg()?),
+        "minSize" => EmailCond::MinSize(num_arg()?),
+        "maxSize" => EmailCond::MaxSize(num_arg()?),
+        "hasAttachment" => EmailCond::HasAttachment(bool_arg()?),
+        "hasKeyword" | "allInThreadHaveKeyword" | "someInThreadHaveKeyword" => {
+            str_arg()?;
+            EmailCond::Constant(false)
         }
+        "notKeyword" | "noneInThreadHaveKeyword" => {
+            str_arg()?;
+            EmailCond::Constant(true)
+        }
+        "text" => EmailCond::Text(str_arg()?.to_lowercase()),
+        "subject" => EmailCond::Subject(str_arg()?.to_lowercase()),
+        "from" => EmailCond::Address("from", str_arg()?.to_lowercase()),
+        "to" => EmailCond::Address("to", str_arg()?.to_lowercase()),
+        "cc" => EmailCond::Address("cc", str_arg()?.to_lowercase()),
+        "bcc" => EmailCond::Address("bcc", str_arg()?.to_lowercase()),
+        // RFC 9219 §4.2, only with the capability.
+        "hasSmime" if smime => EmailCond::HasSmime(bool_arg()?),
+        "hasVerifiedSmime" if smime => EmailCond::HasVerifiedSmime(bool_arg()?),
+        "hasVerifiedSmimeAtDelivery" if smime => EmailCond::HasVerifiedSmimeAtDelivery(bool_arg()?),
+        other if SMIME_FILTERS.contains(&other) => {
+            return Err(merr("unsupportedFilter", format!("{other} needs {CAP_SMIMEVERIFY} in using")))
+        }
+        other => return Err(merr("unsupportedFilter", format!("unsupported filter condition {other:?}"))),
+    })
+}
+
+fn address_matches(e: &Email, prop: &str, needle: &str) -> bool {
+    e.parsed.headers.get(prop).and_then(Value::as_array).is_some_and(|list| {
+        list.iter()
+            .any(|a| ["email", "name"].iter().any(|k| a.get(*k).and_then(Value::as_str).is_some_and(|s| s.to_lowercase().contains(needle))))
+    })
+}
+
+fn email_matches(e: &Email, c: &EmailCond) -> bool {
+    let size = u64::try_from(e.raw.len()).unwrap_or(u64::MAX);
+    let status = e.smime.as_ref().and_then(|s| s.status.as_deref());
+    match c {
+        EmailCond::InMailbox(m) => e.mailbox_id == *m,
+        EmailCond::InMailboxOtherThan(list) => !list.contains(&e.mailbox_id),
+        EmailCond::Before(t) => e.received_at < *t,
+        EmailCond::After(t) => e.received_at >= *t,
+        EmailCond::MinSize(n) => size >= *n,
+        EmailCond::MaxSize(n) => size < *n,
+        EmailCond::HasAttachment(b) => *b != e.parsed.attachments.is_empty(),
+        EmailCond::Constant(b) => *b,
+        EmailCond::Text(t) => e.parsed.search_text.contains(t.as_str()),
+        EmailCond::Subject(t) => e.parsed.headers.get("subject").and_then(Value::as_str).unwrap_or("").to_lowercase().contains(t.as_str()),
+        EmailCond::Address(prop, t) => address_matches(e, prop, t),
+        EmailCond::HasSmime(b) => *b == status.is_some(),
+        EmailCond::HasVerifiedSmime(b) => *b == is_verified(status),
+        EmailCond::HasVerifiedSmimeAtDelivery(b) => *b == is_verified(e.smime.as_ref().and_then(|s| s.at_delivery.as_deref())),
     }
-    Ok(true)
 }
 
 fn sort_emails(list: &mut [&Email], sort: Option<&Value>) -> MResult<()> {
-    let comparators: Vec<(String, bool)> = match sort {
-        None | Some(Value::Null) => vec![("receivedAt".into(), false)],
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|c| {
-                let p =
-                    c.get("property").and_then(Value::as_str).ok_or_else(|| merr("invalidArguments", "a comparator needs a property"))?;
-                if !["receivedAt", "sentAt", "size", "subject", "from", "id"].contains(&p) {
-                    return Err(merr("unsupportedSort", format!("cannot sort by {p:?}")));
-                }
-                Ok((p.to_owned(), c.get("isAscending").and_then(Value::as_bool).unwrap_or(true)))
-            })
-            .collect::<MResult<_>>()?,
-        Some(_) => return Err(merr("invalidArguments", "sort must be a list")),
-    };
+    let comparators = comparators(sort, &["receivedAt", "sentAt", "size", "subject", "from", "id"], ("receivedAt", false))?;
     let key = |e: &Email, p: &str| -> (i64, String) {
         match p {
             "receivedAt" => (e.received_at, String::new()),
@@ -520,52 +797,17 @@ fn sort_emails(list: &mut [&Email], sort: Option<&Value>) -> MResult<()> {
 }
 
 fn email_query(ctx: &Context<'_>, args: &Map<String, Value>, smime: bool) -> MResult<Value> {
-    let filter = args.get("filter").filter(|f| !f.is_null());
-    let mut list: Vec<&Email> = Vec::new();
-    for e in ctx.store.emails.values() {
-        if match filter {
-            Some(f) => matches(e, f, smime, 0)?,
-            None => true,
-        } {
-            list.push(e);
-        }
-    }
+    // RFC 8620 §5.5: the whole filter is checked first, so unsupportedFilter
+    // and invalidArguments never depend on which Emails exist or match.
+    let filter = match args.get("filter") {
+        None | Some(Value::Null) => None,
+        Some(f) => Some(compile_filter(f, 0, &|k, v| email_cond(k, v, smime))?),
+    };
+    let mut list: Vec<&Email> =
+        ctx.store.emails.values().filter(|e| filter.as_ref().is_none_or(|f| f.eval(&|c| email_matches(e, c)))).collect();
     sort_emails(&mut list, args.get("sort"))?;
-    let total = list.len();
-    let limit = match args.get("limit") {
-        None | Some(Value::Null) => limits::SERVER_MAX_OBJECTS_IN_GET,
-        Some(v) => v.as_u64().ok_or_else(|| merr("invalidArguments", "limit must be a non-negative integer"))?,
-    };
-    let clamped = limit.min(limits::SERVER_MAX_OBJECTS_IN_GET);
-    let start: usize = match args.get("anchor").and_then(Value::as_str) {
-        Some(anchor) => {
-            let idx = list
-                .iter()
-                .position(|e| e.id == anchor)
-                .ok_or_else(|| merr("anchorNotFound", format!("{anchor:?} is not in the results")))?;
-            let offset = args.get("anchorOffset").and_then(Value::as_i64).unwrap_or(0);
-            let i = i64::try_from(idx).unwrap_or(i64::MAX).saturating_add(offset).max(0);
-            usize::try_from(i).unwrap_or(usize::MAX)
-        }
-        None => {
-            let pos = args.get("position").and_then(Value::as_i64).unwrap_or(0);
-            let total_i = i64::try_from(total).unwrap_or(i64::MAX);
-            let p = if pos < 0 { total_i.saturating_add(pos).max(0) } else { pos };
-            usize::try_from(p).unwrap_or(usize::MAX)
-        }
-    };
-    let ids: Vec<&str> = list.iter().skip(start).take(usize::try_from(clamped).unwrap_or(usize::MAX)).map(|e| e.id.as_str()).collect();
-    let mut out = json!({"accountId": ctx.account_id, "queryState": ctx.store.state_string(), "canCalculateChanges": false,
-                         "position": start.min(total), "ids": ids});
-    if let Some(o) = out.as_object_mut() {
-        if flag(args, "calculateTotal") {
-            o.insert("total".into(), json!(total));
-        }
-        if clamped < limit {
-            o.insert("limit".into(), json!(clamped));
-        }
-    }
-    Ok(out)
+    let ids: Vec<&str> = list.iter().map(|e| e.id.as_str()).collect();
+    query_response(ctx, args, &ids)
 }
 
 fn email_changes(ctx: &Context<'_>, args: &Map<String, Value>) -> MResult<Value> {

@@ -87,7 +87,8 @@ fn unauthorized() -> Response {
 async fn handle(State(server): State<Arc<Server>>, req: Request) -> Response {
     let origin = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_owned);
     let cors_headers = cors(&server, origin.as_deref());
-    let mut resp = route(&server, req).await;
+    let allowed = !cors_headers.is_empty();
+    let mut resp = route(&server, req, allowed).await;
     for (k, v) in cors_headers {
         resp.headers_mut().insert(k, v);
     }
@@ -103,7 +104,7 @@ impl Drop for InFlight<'_> {
     }
 }
 
-async fn route(server: &Server, req: Request) -> Response {
+async fn route(server: &Server, req: Request, cors_allowed: bool) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let query = req.uri().query().unwrap_or("").to_owned();
@@ -111,6 +112,11 @@ async fn route(server: &Server, req: Request) -> Response {
         // The CORS preflight carries no credentials: answer it without auth
         // (Cyrus 3.6 answers 401 here, which breaks cross-origin clients).
         let mut r = StatusCode::NO_CONTENT.into_response();
+        if !cors_allowed {
+            // Fetch standard, CORS protocol: an origin that is not allowed
+            // gets no CORS headers at all, the preflight's included.
+            return r;
+        }
         let h = r.headers_mut();
         h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, OPTIONS"));
         h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("Authorization, Content-Type, Accept, Accept-Language"));
@@ -142,10 +148,19 @@ async fn route(server: &Server, req: Request) -> Response {
 
 async fn api_call(server: &Server, req: Request) -> Response {
     let limit = usize::try_from(limits::SERVER_MAX_SIZE_REQUEST).unwrap_or(usize::MAX);
+    let json_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")));
     let body: Body = req.into_body();
     let Ok(bytes) = to_bytes(body, limit.saturating_add(1)).await else {
         return problem(&Problem::limit("maxSizeRequest", format!("the request is larger than {limit} bytes")));
     };
+    if !json_type {
+        // RFC 8620 §3.6.1: notJSON also covers a content type other than application/json.
+        return problem(&Problem::not_json("the request's Content-Type is not application/json"));
+    }
     let n = server.in_flight.fetch_add(1, Ordering::SeqCst).saturating_add(1);
     let _guard = InFlight(&server.in_flight);
     if n > limits::SERVER_MAX_CONCURRENT_REQUESTS {

@@ -111,15 +111,19 @@ impl Server {
             json!({"maxMailboxesPerEmail": 1, "maxMailboxDepth": 1, "maxSizeMailboxName": 255, "maxSizeAttachmentsPerEmail": 0,
                    "emailQuerySortOptions": ["receivedAt", "sentAt", "size", "subject", "from"], "mayCreateTopLevelMailbox": false}),
         );
+        let mut primary = serde_json::Map::new();
+        primary.insert(CAP_MAIL.into(), json!(ACCOUNT_ID));
         if self.config.smime {
             // RFC 9219 §2: the capability in the session and in the account.
             caps.insert(CAP_SMIMEVERIFY.into(), json!({}));
             account_caps.insert(CAP_SMIMEVERIFY.into(), json!({}));
+            // RFC 8620 §2: primaryAccounts names only capabilities the server has.
+            primary.insert(CAP_SMIMEVERIFY.into(), json!(ACCOUNT_ID));
         }
         json!({
             "capabilities": caps,
             "accounts": { ACCOUNT_ID: {"name": username, "isPersonal": true, "isReadOnly": true, "accountCapabilities": account_caps} },
-            "primaryAccounts": { CAP_MAIL: ACCOUNT_ID, CAP_SMIMEVERIFY: ACCOUNT_ID },
+            "primaryAccounts": primary,
             "username": username,
             "apiUrl": format!("{base}/jmap/api/"),
             "downloadUrl": format!("{base}/jmap/download/{{accountId}}/{{blobId}}/{{name}}?type={{type}}"),
