@@ -31,7 +31,14 @@ export class WorkerClient {
   static async connect(options, { workerUrl } = {}) {
     const url = workerUrl ?? new URL('./worker.js', import.meta.url);
     const client = new WorkerClient(new Worker(url, { type: 'module' }));
-    const info = await client.#call('connect', [options]);
+    let info;
+    try {
+      info = await client.#call('connect', [options]);
+    } catch (e) {
+      // A failed connect leaves nothing running.
+      client.terminate();
+      throw e;
+    }
     client.supportsSmime = info.supportsSmime;
     client.accountId = info.accountId;
     client.trust = info.trust;
@@ -69,5 +76,10 @@ export class WorkerClient {
   setTrust(trust, verifierOptions) { return this.#call('setTrust', [trust, verifierOptions]); }
   /** Verify raw message bytes in the worker (no server): a Verdict. */
   verify(bytes, times, trust, verifierOptions) { return this.#call('verify', [bytes, times, trust, verifierOptions]); }
-  terminate() { this.#worker.terminate(); }
+  /** Stop the worker; calls still pending reject with code "aborted". */
+  terminate() {
+    this.#worker.terminate();
+    for (const p of this.#pending.values()) p.reject(Object.assign(new Error('The worker was terminated'), { code: 'aborted' }));
+    this.#pending.clear();
+  }
 }

@@ -54,6 +54,7 @@ pub enum Canonicalization {
 /// Which MIME entity the signature covers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct Coverage {
     /// MIME part path of the signed entity ("" = message root, "2.1" = second
@@ -72,6 +73,7 @@ pub struct Coverage {
 /// A code and its user-facing message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 pub struct Problem {
     /// Stable identifier (see `Code`).
     pub code: String,
@@ -114,6 +116,7 @@ pub enum SignerId {
 /// Facts about a certificate, for display.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct CertificateInfo {
     /// Subject DN, RFC 4514 style.
@@ -138,6 +141,7 @@ pub struct CertificateInfo {
 /// The cryptographic verdict on one SignerInfo.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct SignerReport {
     /// Position of the SignerInfo in the SignedData, from 0.
@@ -173,6 +177,7 @@ pub struct SignerReport {
 /// verified, which a UI should display instead of the wrapper.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct SignedContent {
     /// Content-Type of the inner entity ("text/plain" when absent).
@@ -186,6 +191,7 @@ pub struct SignedContent {
 /// The result of checking the signatures of one message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct SignatureReport {
     /// What kind of message this is.

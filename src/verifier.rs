@@ -43,6 +43,7 @@ pub struct VerifyOptions {
 /// Per signer: the signature facts plus the trust outcome.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct SignerVerdict {
     /// The cryptographic facts (as in `SignatureReport`).
@@ -69,6 +70,7 @@ pub struct SignerVerdict {
 /// The client verdict on one message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct Verdict {
     /// RFC 9219 status at `now`: null (no signature at the root), "unknown",

@@ -120,6 +120,11 @@ fn rfc9219_page_verdicts() {
     assert_eq!(progress.len(), rows.len());
     assert_eq!(progress.iter().map(|p| p.done).collect::<Vec<_>>(), (1..=rows.len() as u32).collect::<Vec<_>>());
     assert!(progress.iter().all(|p| p.total == rows.len() as u32));
+    // Each progress call carries the finished item, as loadPage returns it.
+    for pr in &progress {
+        assert_eq!(pr.item.email.id, pr.id);
+        assert_eq!(Some(&pr.item), p.items.iter().find(|i| i.email.id == pr.id));
+    }
 }
 
 #[test]

@@ -58,6 +58,7 @@ impl Default for ClientConfig {
 /// A mailbox (RFC 8621 §2).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct Mailbox {
     /// Id.
@@ -98,6 +99,7 @@ pub enum ClientSource {
 /// One message of a page.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct PageItem {
     /// The Email's properties.
@@ -118,6 +120,7 @@ pub struct PageItem {
 /// A loaded page.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct Page {
     /// The account.
@@ -141,6 +144,7 @@ pub struct Page {
 /// Email/query alone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct QueryResult {
     /// queryState.
@@ -155,9 +159,11 @@ pub struct QueryResult {
     pub can_calculate_changes: bool,
 }
 
-/// Progress of a page: `done` of `total` messages have a verdict.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// Progress of a page: `done` of `total` messages have a verdict; `item` is
+/// the one that just got it (so a list can fill in row by row).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct Progress {
     /// Messages with a verdict.
@@ -166,11 +172,14 @@ pub struct Progress {
     pub total: u32,
     /// The Email that just got one.
     pub id: String,
+    /// Its item, as `loadPage` will return it.
+    pub item: PageItem,
 }
 
 /// Something the reader should know after Email/changes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeEvent {
     /// The Email.
@@ -185,6 +194,7 @@ pub struct ChangeEvent {
 /// The result of `changes`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct Changes {
     /// The state asked from.
@@ -206,6 +216,7 @@ pub struct Changes {
 /// Counters, for tests and benchmarks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct Stats {
     /// Session fetches.
@@ -529,10 +540,11 @@ impl<T: Transport> Client<T> {
     ) -> Result<Vec<PageItem>> {
         let total = u32_of(emails.len());
         let mut done = 0u32;
-        let mut slots: Vec<(Option<Verdict>, ClientSource, Option<Problem>)> = Vec::with_capacity(emails.len());
+        let mut items: Vec<Option<PageItem>> = vec![None; emails.len()];
         let mut jobs = Vec::new();
         let local = self.config.reconcile.local_check;
         let smime = self.supports_smime();
+        let reconcile_config = self.config.reconcile;
         for (i, (email, server)) in emails.iter().enumerate() {
             let server_says_signed = server.as_ref().is_some_and(|s| s.status.is_some());
             let key = CacheKey::new(&email.blob_id, email.received_at_unix, &self.verifier_config, now);
@@ -546,12 +558,14 @@ impl<T: Transport> Client<T> {
                 (Some(v), ClientSource::Cache, None)
             } else {
                 jobs.push((i, key, self.download_request(&email.blob_id)));
-                slots.push((None, ClientSource::Skipped, None));
                 continue;
             };
-            slots.push(slot);
+            let item = make_item(email, server, slot, now, &reconcile_config);
             done = done.saturating_add(1);
-            progress(&Progress { done, total, id: email.id.clone() });
+            progress(&Progress { done, total, id: email.id.clone(), item: item.clone() });
+            if let Some(s) = items.get_mut(i) {
+                *s = Some(item);
+            }
         }
         let concurrency =
             usize::try_from(self.session.limits.max_concurrent_requests).unwrap_or(1).clamp(1, limits::MAX_DOWNLOAD_CONCURRENCY);
@@ -561,7 +575,7 @@ impl<T: Transport> Client<T> {
             .buffer_unordered(concurrency);
         while let Some((i, key, result)) = results.next().await {
             stats.downloads = stats.downloads.saturating_add(1);
-            let Some((email, _)) = emails.get(i) else { continue };
+            let Some((email, server)) = emails.get(i) else { continue };
             let outcome = result.and_then(|r: HttpResponse| check_status(&r, "download").map(|()| r));
             let slot = match outcome {
                 // The caller aborted: the whole operation stops.
@@ -574,24 +588,20 @@ impl<T: Transport> Client<T> {
                     (Some(v), ClientSource::Verified, None)
                 }
             };
-            if let Some(s) = slots.get_mut(i) {
-                *s = slot;
-            }
+            let item = make_item(email, server, slot, now, &reconcile_config);
             done = done.saturating_add(1);
-            progress(&Progress { done, total, id: email.id.clone() });
+            progress(&Progress { done, total, id: email.id.clone(), item: item.clone() });
+            if let Some(s) = items.get_mut(i) {
+                *s = Some(item);
+            }
         }
         drop(results);
         if self.known.len() > limits::MAX_CACHED_VERDICTS {
             self.known.clear();
         }
-        let mut items = Vec::with_capacity(emails.len());
-        for ((email, server), (client, source, error)) in emails.into_iter().zip(slots) {
-            let mut display = reconcile(client.as_ref(), server.as_ref(), now, &self.config.reconcile);
-            if let Some(e) = &error {
-                display.reasons.push(format!("Not checked in this browser: {}", e.message));
-            }
-            self.known.insert(email.id.clone(), server.clone());
-            items.push(PageItem { email, server, client, display, client_source: source, client_error: error });
+        let items: Vec<PageItem> = items.into_iter().flatten().collect();
+        for item in &items {
+            self.known.insert(item.email.id.clone(), item.server.clone());
         }
         Ok(items)
     }
@@ -609,6 +619,22 @@ impl<T: Transport> Client<T> {
             max_response_bytes: limits::MAX_MESSAGE_BYTES,
         }
     }
+}
+
+/// One item: the verdict (or why there is none) reconciled with the server's.
+fn make_item(
+    email: &EmailSummary,
+    server: &Option<ServerReport>,
+    slot: (Option<Verdict>, ClientSource, Option<Problem>),
+    now: UnixTime,
+    config: &ReconcileConfig,
+) -> PageItem {
+    let (client, client_source, client_error) = slot;
+    let mut display = reconcile(client.as_ref(), server.as_ref(), now, config);
+    if let Some(e) = &client_error {
+        display.reasons.push(format!("Not checked in this browser: {}", e.message));
+    }
+    PageItem { email: email.clone(), server: server.clone(), client, display, client_source, client_error }
 }
 
 fn problem(code: Code, detail: &str) -> Problem {

@@ -15,6 +15,7 @@ use crate::reconcile::ServerReport;
 /// An address (RFC 8621 §4.1.2.3).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct EmailAddress {
     /// Display name, if any.
@@ -40,6 +41,7 @@ pub enum SignatureForm {
 /// The Email properties a mailbox page shows.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct EmailSummary {
     /// Email id.

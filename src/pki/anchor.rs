@@ -25,7 +25,14 @@ impl Anchor {
     /// name constraints.
     pub fn from_certificate(cert: Certificate) -> Anchor {
         let name_constraints = cert.extension(crate::asn1::oid::NAME_CONSTRAINTS).map(|e| e.value.clone());
-        let label = cert.subject.to_display();
+        // The last common name (the most specific), else the whole DN.
+        let label = cert
+            .subject
+            .values(crate::asn1::oid::AT_CN)
+            .last()
+            .map(super::name::Attribute::text)
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| cert.subject.to_display());
         Anchor { subject: cert.subject.clone(), spki: cert.spki.clone(), name_constraints, certificate: Some(cert), label }
     }
 }

@@ -134,6 +134,7 @@ impl<'de> Deserialize<'de> for ServerToken {
 /// capability being present). A missing report means the server lacks it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct ServerReport {
     /// `smimeStatus`; `None` = JSON null (no S/MIME found by the server).
@@ -184,6 +185,7 @@ pub enum UnknownTokens {
 /// Local configuration of the reconciliation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct ReconcileConfig {
     /// How unrecognised server tokens count (R5).
@@ -361,6 +363,7 @@ pub fn server_column(s: Option<&ServerReport>, config: &ReconcileConfig) -> Serv
 /// The client input, summarised for display.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct ClientSummary {
     /// The matrix row.
@@ -390,6 +393,7 @@ pub struct ClientSummary {
 /// The server input, summarised for display.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct ServerSummary {
     /// The matrix column.
@@ -409,6 +413,7 @@ pub struct ServerSummary {
 /// What to show for one message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
 pub struct DisplayVerdict {
     /// The display level.
@@ -451,6 +456,15 @@ fn summarise_server(s: &ServerReport, column: ServerColumn, config: &ReconcileCo
         status_at_delivery: s.status_at_delivery.as_ref().map(|t| t.as_str().to_owned()),
         errors: s.errors.clone(),
         verified_at: s.verified_at,
+    }
+}
+
+/// A problem message as a sentence: capital first letter.
+fn sentence(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 
@@ -537,7 +551,9 @@ pub fn reconcile(client: Option<&Verdict>, server: Option<&ServerReport>, now: i
         if row == ClientRow::Untrusted {
             let issuer = v.signers.iter().find_map(|s| s.signature.certificate.as_ref()).map(|c| c.issuer.clone());
             hint = Some(match issuer {
-                Some(i) => format!("This browser does not trust the root that issued the signer's certificate (issuer: {i}). Import that root certificate if you trust it."),
+                Some(i) => format!(
+                    "This browser does not trust the root certificate at the top of the signer's chain (the signer's certificate was issued by {i}). Import that root if you trust it."
+                ),
                 None => "This browser does not trust the signer's root. Import that root certificate if you trust it.".to_owned(),
             });
             if column == ServerColumn::Verified {
@@ -554,7 +570,7 @@ pub fn reconcile(client: Option<&Verdict>, server: Option<&ServerReport>, now: i
             }
         }
         for p in v.errors.iter().filter(|p| !p.warning || row == ClientRow::Verified) {
-            reasons.push(p.message.clone());
+            reasons.push(sentence(&p.message));
         }
     }
 
@@ -581,8 +597,15 @@ pub fn reconcile(client: Option<&Verdict>, server: Option<&ServerReport>, now: i
     if let (Some(age), true) =
         (server_age_secs, matches!(column, ServerColumn::Verified | ServerColumn::Failed | ServerColumn::Unrecognized))
     {
-        let stale = if age > MAX_SERVER_AGE_SECS { " (older than the 24 hours a server may wait)" } else { "" };
-        reasons.push(format!("The server checked this {} ago{stale}; its verdict can be up to 24 hours old.", human_age(age)));
+        // R9: a server may serve a verdict up to 24 hours old.
+        reasons.push(if age > MAX_SERVER_AGE_SECS {
+            format!(
+                "The server checked this {} ago, longer than the 24 hours RFC 9219 allows a server to reuse a verdict; it may be out of date.",
+                human_age(age)
+            )
+        } else {
+            format!("The server checked this {} ago (a server may reuse a verdict for up to 24 hours).", human_age(age))
+        });
     }
 
     DisplayVerdict {
