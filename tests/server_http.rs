@@ -129,7 +129,8 @@ fn start_with(config: Config, store: Store, other_root: bool) -> Srv {
     let (tx, rx) = std::sync::mpsc::channel();
     let s = server.clone();
     std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(8).enable_all().build().unwrap();
+        // Two workers, as src/bin/jmap-smime-server.rs runs.
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
@@ -1247,4 +1248,402 @@ fn rule07_bad_input_changes_nothing() {
     assert!(before == after, "the store changed:\nbefore {}\nafter  {}", String::from_utf8_lossy(&before), String::from_utf8_lossy(&after));
     let st = s.server.state.lock().unwrap();
     assert_eq!((st.store.state, st.store.changes.len()), (state_before, changes_before));
+}
+
+fn smime_props(addr: SocketAddr, id: &str) -> Value {
+    let v = email(addr, id, json!({"properties": S}));
+    assert_eq!(
+        keys(&v),
+        ids(&["id", "smimeStatus", "smimeStatusAtDelivery", "smimeErrors", "smimeVerifiedAt"]),
+        "RFC 9219 §4.1: each listed property is returned"
+    );
+    v
+}
+
+/// A failed verdict: signed/failed with at least one error text.
+fn assert_failed(v: &Value, at_delivery: &str, error_word: &str) {
+    assert_eq!(v["smimeStatus"], "signed/failed", "{v}");
+    assert_eq!(v["smimeStatusAtDelivery"], at_delivery, "{v}");
+    let errors = v["smimeErrors"].as_array().unwrap_or_else(|| panic!("failed without smimeErrors: {v}"));
+    assert!(!errors.is_empty() && errors.iter().all(|e| e.as_str().is_some_and(|s| !s.is_empty())), "{v}");
+    let joined = errors.iter().map(|e| e.as_str().unwrap().to_lowercase()).collect::<Vec<_>>().join(" | ");
+    assert!(joined.contains(error_word), "{joined} should mention {error_word}");
+    assert_eq!(v["smimeVerifiedAt"], "2026-01-01T00:00:00Z");
+}
+
+/// Rule 8: RFC 9219 §4.1 values of smimeStatus, smimeStatusAtDelivery,
+/// smimeErrors and smimeVerifiedAt for a verified, a tampered, an unsigned,
+/// an untrusted-root (and the same with other-root trusted by the server), a
+/// revoked and an expired-since-delivery message; the S/MIME properties are
+/// not in the default property list.
+#[test]
+fn rule08_smime_property_values() {
+    let s = start();
+    let a = s.addr;
+    let verified = smime_props(a, VERIFIED);
+    assert_eq!(
+        verified,
+        json!({"id": VERIFIED, "smimeStatus": "signed/verified", "smimeStatusAtDelivery": "signed/verified", "smimeErrors": null, "smimeVerifiedAt": "2026-01-01T00:00:00Z"})
+    );
+    assert_eq!(
+        smime_props(a, UNSIGNED),
+        json!({"id": UNSIGNED, "smimeStatus": null, "smimeStatusAtDelivery": null, "smimeErrors": null, "smimeVerifiedAt": null})
+    );
+    assert_failed(&smime_props(a, TAMPERED), "signed/failed", "digest");
+    assert_failed(&smime_props(a, UNTRUSTED), "signed/failed", "trusted root");
+    assert_failed(&smime_props(a, REVOKED), "signed/failed", "revoked");
+    // Valid on 2021-06-01 (receivedAt), expired on 2022-12-31: failed now, verified at delivery.
+    assert_failed(&smime_props(a, EXPIRED), "signed/verified", "expired");
+    // multipart/signed with the OpenPGP protocol: "unknown" (RFC 9219 §4.1.1), no errors.
+    let pgp = smime_props(a, OPENPGP);
+    assert_eq!((pgp["smimeStatus"].clone(), pgp["smimeErrors"].clone()), (json!("unknown"), json!(null)));
+
+    // Each property alone, when listed, is returned (RFC 9219 §4.1).
+    for p in S {
+        let v = email(a, EXPIRED, json!({"properties": [p]}));
+        assert_eq!(keys(&v), ids(&["id", p]));
+    }
+    // Not in the default list, even with the capability in `using`.
+    let v = ok(a, MS, "Email/get", json!({"accountId": "A1", "ids": all_ids()}));
+    for e in v["list"].as_array().unwrap() {
+        for p in S {
+            assert!(e.get(*p).is_none(), "{p} in the default properties");
+        }
+    }
+    // The server trusting the other root: the untrusted-root message verifies.
+    let other = start_with(config(), store(), true);
+    assert_eq!(
+        smime_props(other.addr, UNTRUSTED),
+        json!({"id": UNTRUSTED, "smimeStatus": "signed/verified", "smimeStatusAtDelivery": "signed/verified", "smimeErrors": null, "smimeVerifiedAt": "2026-01-01T00:00:00Z"})
+    );
+}
+
+/// Rule 8: the three RFC 9219 §4.2 filters, alone and inside AND/OR/NOT.
+#[test]
+fn rule08_smime_filters() {
+    let s = start();
+    let q = |filter: Value| sorted(query_ids(s.addr, MS, json!({"filter": filter})));
+    let all = all_ids();
+    let not = |keep: &[&str]| -> Vec<String> { all.iter().filter(|i| !keep.contains(&i.as_str())).cloned().collect() };
+    let verified_now = [VERIFIED, ATTACHMENT, ALTERNATIVE];
+    let verified_at_delivery = [VERIFIED, ATTACHMENT, ALTERNATIVE, EXPIRED];
+    assert_eq!(q(json!({"hasSmime": true})), not(&[UNSIGNED]));
+    assert_eq!(q(json!({"hasSmime": false})), ids(&[UNSIGNED]));
+    assert_eq!(q(json!({"hasVerifiedSmime": true})), ids(&verified_now));
+    assert_eq!(q(json!({"hasVerifiedSmime": false})), not(&verified_now), "false includes null");
+    assert_eq!(q(json!({"hasVerifiedSmimeAtDelivery": true})), ids(&verified_at_delivery));
+    assert_eq!(q(json!({"hasVerifiedSmimeAtDelivery": false})), not(&verified_at_delivery));
+    // Verified at delivery but not now.
+    assert_eq!(q(json!({"hasVerifiedSmimeAtDelivery": true, "hasVerifiedSmime": false})), ids(&[EXPIRED]));
+    assert_eq!(
+        q(json!({"operator": "AND", "conditions": [{"hasVerifiedSmimeAtDelivery": true}, {"hasVerifiedSmime": false}]})),
+        ids(&[EXPIRED])
+    );
+    assert_eq!(q(json!({"operator": "NOT", "conditions": [{"hasVerifiedSmime": true}]})), not(&verified_now));
+    assert_eq!(
+        q(json!({"operator": "AND", "conditions": [{"hasSmime": true}, {"operator": "NOT", "conditions": [{"hasVerifiedSmime": true}]}]})),
+        ids(&[TAMPERED, UNTRUSTED, REVOKED, EXPIRED, OPENPGP])
+    );
+    assert_eq!(
+        q(json!({"operator": "OR", "conditions": [{"hasSmime": false}, {"hasVerifiedSmime": true}]})),
+        ids(&[UNSIGNED, VERIFIED, ATTACHMENT, ALTERNATIVE])
+    );
+    assert_eq!(
+        q(
+            json!({"operator": "OR", "conditions": [{"operator": "NOT", "conditions": [{"hasSmime": true}]}, {"subject": "tampered", "hasSmime": true}]})
+        ),
+        ids(&[UNSIGNED, TAMPERED])
+    );
+    assert_eq!(
+        query_ids(s.addr, MS, json!({"filter": {"hasVerifiedSmime": true}, "sort": [{"property": "receivedAt", "isAscending": false}]})),
+        vec![ALTERNATIVE, ATTACHMENT, VERIFIED]
+    );
+    assert_eq!(err(s.addr, MS, "Email/query", json!({"accountId": "A1", "filter": {"hasSmime": "yes"}})), "invalidArguments");
+    assert_eq!(
+        err(s.addr, MS, "Email/query", json!({"accountId": "A1", "filter": {"smimeStatus": "signed/verified"}})),
+        "unsupportedFilter",
+        "RFC 9219 has no smimeStatus filter"
+    );
+}
+
+/// Rule 8: a request that does not name urn:ietf:params:jmap:smimeverify in
+/// `using` sees no extension on a server that has it (RFC 9219 §3, RFC 8620
+/// §1.8): the properties are invalidArguments, the filters
+/// unsupportedFilter, wherever they sit and whatever the data; a server
+/// without the extension answers the same.
+#[test]
+fn rule08_smime_needs_using() {
+    let s = start();
+    let plain = start_with(Config { smime: false, ..config() }, store(), false);
+    for a in [s.addr, plain.addr] {
+        for p in S {
+            assert_eq!(
+                err(a, M, "Email/get", json!({"accountId": "A1", "ids": [VERIFIED], "properties": ["subject", p]})),
+                "invalidArguments",
+                "{p}"
+            );
+        }
+        for f in ["hasSmime", "hasVerifiedSmime", "hasVerifiedSmimeAtDelivery"] {
+            for filter in [
+                json!({f: true}),
+                json!({f: false}),
+                json!({"operator": "NOT", "conditions": [{f: true}]}),
+                json!({"operator": "OR", "conditions": [{"subject": "x"}, {"operator": "AND", "conditions": [{f: true}]}]}),
+                // An earlier condition no Email meets does not hide the unknown one.
+                json!({"after": "2100-01-01T00:00:00Z", f: true}),
+                json!({"operator": "AND", "conditions": [{"after": "2100-01-01T00:00:00Z"}, {f: true}]}),
+            ] {
+                assert_eq!(err(a, M, "Email/query", json!({"accountId": "A1", "filter": filter})), "unsupportedFilter", "{filter}");
+            }
+        }
+        // The rest still works, and the default properties are the same.
+        let v = ok(a, M, "Email/get", json!({"accountId": "A1", "ids": [VERIFIED]}));
+        assert!(S.iter().all(|p| v["list"][0].get(*p).is_none()));
+    }
+    // With the capability named, the same requests succeed on the server that has it.
+    assert_eq!(email(s.addr, VERIFIED, json!({"properties": ["smimeStatus"]}))["smimeStatus"], "signed/verified");
+}
+
+/// For the library-level rules: run one JMAP request against a Store with
+/// `server::api::process` (what the HTTP API calls) and return the first
+/// method response's arguments.
+fn lib_call(store: &Store, at: UnixTime, name: &str, args: Value) -> Value {
+    let ctx = server::api::Context { store, smime_enabled: true, account_id: server::ACCOUNT_ID, now: at };
+    let body = json!({"using": MS, "methodCalls": [[name, args, "c"]]});
+    let v = server::api::process(&ctx, body.to_string().as_bytes()).unwrap();
+    assert_eq!(v["methodResponses"][0][0], name, "{v}");
+    v["methodResponses"][0][1].clone()
+}
+
+fn lib_smime(store: &Store, at: UnixTime, id: &str) -> Value {
+    lib_call(store, at, "Email/get", json!({"accountId": "A1", "ids": [id], "properties": S}))["list"][0].clone()
+}
+
+fn lib_changes(store: &Store, at: UnixTime, since: &str) -> (Vec<String>, Vec<String>, String) {
+    let v = lib_call(store, at, "Email/changes", json!({"accountId": "A1", "sinceState": since}));
+    let list = |k: &str| v[k].as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    (list("created"), list("updated"), v["newState"].as_str().unwrap().to_owned())
+}
+
+fn lib_store(files: &[(&str, &str)]) -> Store {
+    let mut store = Store::default();
+    for (file, received) in files {
+        store.add("Inbox", t(received), std::fs::read(root().join(file)).unwrap(), file).unwrap();
+    }
+    store
+}
+
+/// Rule 9 (library API level: HTTP cannot make time pass; the server's
+/// clock is fixed by Config.now): the 24 h cache ceiling (RFC 9219 §4.1,
+/// §6). A verdict is not recomputed before 24 h and is recomputed at 24 h,
+/// smimeVerifiedAt telling its age; a recomputation that changes the status
+/// or errors is an Email/changes update (RFC 9219 §4.3), one that only moves
+/// smimeVerifiedAt is not. `server::smime::refresh` is what every API
+/// request runs first.
+#[test]
+fn rule09_cache_ceiling_24h() {
+    // Edgar's certificate expires at 2022-12-31T23:59:59Z.
+    let mut store = lib_store(&[
+        ("trust/messages/expired-valid-at-delivery.eml", "2021-06-01T00:00:00Z"),
+        ("messages/rsa2048-sha256-detached.eml", "2022-06-01T00:00:00Z"),
+    ]);
+    let (trust, options) = trust(false);
+    let verifier = server::smime::verifier(trust, options);
+    let (edgar, alice) = ("M00001", "M00002");
+    let t0 = t("2022-12-31T12:00:00Z");
+    assert_eq!(server::smime::refresh(&mut store, &verifier, t0), 0, "first verification is not an update");
+    let v = lib_smime(&store, t0, edgar);
+    assert_eq!(
+        v,
+        json!({"id": edgar, "smimeStatus": "signed/verified", "smimeStatusAtDelivery": "signed/verified", "smimeErrors": null, "smimeVerifiedAt": "2022-12-31T12:00:00Z"})
+    );
+    let s0 = store.state_string();
+
+    // 23:59:59 later the certificate has expired, but the cached verdict stands.
+    let almost = t0 + 24 * 3600 - 1;
+    assert_eq!(server::smime::refresh(&mut store, &verifier, almost), 0);
+    assert_eq!(lib_smime(&store, almost, edgar), v, "not recomputed before 24 h");
+    assert_eq!(store.state_string(), s0);
+
+    // At 24 h it is recomputed: failed, with its new age, and an Email update.
+    let day = t0 + 24 * 3600;
+    assert_eq!(server::smime::refresh(&mut store, &verifier, day), 1);
+    let v = lib_smime(&store, day, edgar);
+    assert_eq!(v["smimeStatus"], "signed/failed");
+    assert!(v["smimeErrors"].as_array().is_some_and(|e| !e.is_empty()));
+    assert_eq!(v["smimeVerifiedAt"], "2023-01-01T12:00:00Z");
+    assert_eq!(v["smimeStatusAtDelivery"], "signed/verified", "the at-delivery status does not move with time");
+    assert_eq!(lib_smime(&store, day, alice)["smimeVerifiedAt"], "2023-01-01T12:00:00Z", "alice was recomputed too");
+    let (created, updated, s1) = lib_changes(&store, day, &s0);
+    assert_eq!((created, updated), (vec![], vec![edgar.to_owned()]), "status change: updated; alice's verifiedAt alone: not");
+    assert_eq!(s1, store.state_string());
+
+    // Another day: the same verdict recomputed; only smimeVerifiedAt moves, no update.
+    let day2 = day + 24 * 3600;
+    assert_eq!(server::smime::refresh(&mut store, &verifier, day2), 0);
+    let v2 = lib_smime(&store, day2, edgar);
+    assert_eq!(v2["smimeVerifiedAt"], "2023-01-02T12:00:00Z");
+    assert_eq!((v2["smimeStatus"].clone(), v2["smimeErrors"].clone()), (v["smimeStatus"].clone(), v["smimeErrors"].clone()));
+    assert_eq!(lib_changes(&store, day2, &s1), (vec![], vec![], s1.clone()));
+    assert_eq!(store.state_string(), s1);
+}
+
+/// Rule 10 (library API level: HTTP cannot add trust anchors): the
+/// at-delivery status is stable except when anchors are added (RFC 9219
+/// §4.1). Trusting the other root leaves it alone until
+/// `server::smime::anchors_added` runs; then the untrusted-root message's
+/// smimeStatusAtDelivery goes from signed/failed to signed/verified and
+/// Email/changes reports it (and nothing else). Removing the anchor again
+/// later moves smimeStatus back, never the at-delivery status.
+#[test]
+fn rule10_at_delivery_changes_only_when_anchors_are_added() {
+    let mut store = lib_store(&[
+        ("trust/messages/untrusted-root.eml", "2024-06-06T12:00:00Z"),
+        ("messages/rsa2048-sha256-detached.eml", "2024-06-02T12:00:00Z"),
+        ("messages/tampered-body-detached.eml", "2024-06-03T12:00:00Z"),
+    ]);
+    let (olga, alice) = ("M00001", "M00002");
+    let (trust_a, options_a) = trust(false);
+    let before = server::smime::verifier(trust_a, options_a);
+    let (trust_b, options_b) = trust(true);
+    let after = server::smime::verifier(trust_b, options_b);
+    let t0 = now();
+    server::smime::refresh(&mut store, &before, t0);
+    let v = lib_smime(&store, t0, olga);
+    assert_eq!((v["smimeStatus"].clone(), v["smimeStatusAtDelivery"].clone()), (json!("signed/failed"), json!("signed/failed")));
+    let s0 = store.state_string();
+
+    // Time passing with the new trust does not touch the at-delivery status.
+    let t1 = t0 + 25 * 3600;
+    assert_eq!(server::smime::refresh(&mut store, &after, t1), 1, "smimeStatus follows the new trust after the ceiling");
+    let v = lib_smime(&store, t1, olga);
+    assert_eq!((v["smimeStatus"].clone(), v["smimeStatusAtDelivery"].clone()), (json!("signed/verified"), json!("signed/failed")));
+    let s1 = store.state_string();
+
+    // Anchors added: the at-delivery status is recomputed, and that is an update.
+    let t2 = t1 + 60;
+    assert_eq!(server::smime::anchors_added(&mut store, &after, t2), 1);
+    let v = lib_smime(&store, t2, olga);
+    assert_eq!(
+        v,
+        json!({"id": olga, "smimeStatus": "signed/verified", "smimeStatusAtDelivery": "signed/verified", "smimeErrors": null, "smimeVerifiedAt": "2026-01-02T01:01:00Z"})
+    );
+    assert_eq!(lib_smime(&store, t2, alice)["smimeStatusAtDelivery"], "signed/verified");
+    let (created, updated, _) = lib_changes(&store, t2, &s1);
+    assert_eq!((created, updated), (vec![], vec![olga.to_owned()]), "only the message whose verdict changed");
+    let (_, updated, _) = lib_changes(&store, t2, &s0);
+    assert_eq!(updated, vec![olga.to_owned()]);
+    let s2 = store.state_string();
+
+    // The anchor removed again: after the ceiling smimeStatus fails, the at-delivery status stays.
+    let t3 = t2 + 24 * 3600;
+    assert_eq!(server::smime::refresh(&mut store, &before, t3), 1);
+    let v = lib_smime(&store, t3, olga);
+    assert_eq!((v["smimeStatus"].clone(), v["smimeStatusAtDelivery"].clone()), (json!("signed/failed"), json!("signed/verified")));
+    assert_eq!(lib_changes(&store, t3, &s2).1, vec![olga.to_owned()]);
+}
+
+/// A request the server takes a while to answer: 16 Email/query calls, each
+/// with an OR of many text conditions no Email matches.
+fn slow_request(conditions: usize) -> Vec<u8> {
+    let filter = json!({"operator": "OR", "conditions": vec![json!({"text": "zzzz-not-there"}); conditions]});
+    let calls: Vec<Value> = (0..16).map(|i| json!(["Email/query", {"accountId": "A1", "filter": filter}, format!("q{i}")])).collect();
+    json!({"using": M, "methodCalls": calls}).to_string().into_bytes()
+}
+
+/// Rule 11: the limits the session advertises are enforced (RFC 8620
+/// §2): maxSizeRequest (a body of exactly that size is processed, one byte
+/// more is `limit`), maxCallsInRequest (16 calls run, 17 are `limit`),
+/// maxObjectsInGet (500 ids are answered, 501 are requestTooLarge; a query
+/// limit above it is clamped), and maxConcurrentRequests (more simultaneous
+/// slow requests than allowed: the extra ones get `limit`, the others are
+/// answered, and the count goes back to zero).
+#[test]
+fn rule11_advertised_limits_enforced() {
+    let s = start();
+    let a = s.addr;
+    let core = &session(a)["capabilities"][CORE];
+    let max_size = core["maxSizeRequest"].as_u64().unwrap() as usize;
+    let max_calls = core["maxCallsInRequest"].as_u64().unwrap() as usize;
+    let max_get = core["maxObjectsInGet"].as_u64().unwrap() as usize;
+    let max_concurrent = core["maxConcurrentRequests"].as_u64().unwrap() as usize;
+    assert!(max_size >= 1_000 && max_calls >= 1 && max_get >= 1 && max_concurrent >= 1);
+
+    let r = post_raw(a, &padded_request(max_size));
+    assert_eq!(r.status, 200, "a request of exactly maxSizeRequest bytes");
+    assert_eq!(r.json()["methodResponses"][0][0], "Core/echo");
+    assert_eq!(assert_problem(&post_raw(a, &padded_request(max_size + 1)), "limit")["limit"], "maxSizeRequest");
+
+    let v = api(a, &[CORE], echo_calls(max_calls));
+    assert_eq!(v["methodResponses"].as_array().unwrap().len(), max_calls);
+    let body = json!({"using": [CORE], "methodCalls": echo_calls(max_calls + 1)});
+    assert_eq!(assert_problem(&post_raw(a, body.to_string().as_bytes()), "limit")["limit"], "maxCallsInRequest");
+
+    let ids_at = |n: usize| -> Vec<String> { (0..n).map(|i| format!("M{:05}", i + 1)).collect() };
+    let v = ok(a, M, "Email/get", json!({"accountId": "A1", "ids": ids_at(max_get), "properties": ["id"]}));
+    assert_eq!(v["list"].as_array().unwrap().len() + v["notFound"].as_array().unwrap().len(), max_get);
+    assert_eq!(err(a, M, "Email/get", json!({"accountId": "A1", "ids": ids_at(max_get + 1)})), "requestTooLarge");
+    assert_eq!(ok(a, M, "Thread/get", json!({"accountId": "A1", "ids": ids_at(max_get)}))["notFound"].as_array().unwrap().len(), max_get);
+    assert_eq!(err(a, M, "Thread/get", json!({"accountId": "A1", "ids": ids_at(max_get + 1)})), "requestTooLarge");
+    let v = ok(a, M, "Email/query", json!({"accountId": "A1", "limit": max_get + 1}));
+    assert_eq!(v["limit"], max_get);
+
+    // maxConcurrentRequests: simultaneous requests that each take a while.
+    // Calibrate: one request should take at least 300 ms here.
+    let clients = max_concurrent + 2;
+    let mut n = 1000;
+    let body = loop {
+        let b = slow_request(n);
+        let t0 = std::time::Instant::now();
+        assert_eq!(post_raw(a, &b).status, 200);
+        if t0.elapsed() >= Duration::from_millis(300) || b.len() * 2 > max_size {
+            break Arc::new(b);
+        }
+        n *= 2;
+    };
+    let mut limited_seen = false;
+    for _attempt in 0..3 {
+        let barrier = Arc::new(std::sync::Barrier::new(clients + 1));
+        let handles: Vec<_> = (0..clients)
+            .map(|_| {
+                let (barrier, body) = (barrier.clone(), body.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    post_raw(a, &body)
+                })
+            })
+            .collect();
+        // While they run, the server keeps answering other requests (the
+        // processing does not hold up the async workers).
+        barrier.wait();
+        let burst = std::time::Instant::now();
+        std::thread::sleep(Duration::from_millis(50));
+        let t0 = std::time::Instant::now();
+        assert_eq!(get(a, "/jmap/session").status, 200);
+        let session_latency = t0.elapsed();
+        let responses: Vec<Resp> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        let burst = burst.elapsed();
+        assert!(session_latency * 2 < burst, "a session request took {session_latency:?} during a {burst:?} burst");
+        let mut answered = 0;
+        let mut limited = 0;
+        for r in &responses {
+            if r.status == 200 {
+                let v = r.json();
+                assert!(v["methodResponses"].as_array().unwrap().iter().all(|m| m[0] == "Email/query"), "{v}");
+                answered += 1;
+            } else {
+                assert_eq!(assert_problem(r, "limit")["limit"], "maxConcurrentRequests");
+                limited += 1;
+            }
+        }
+        assert!(answered >= 1, "some of the concurrent requests are answered");
+        assert_eq!(s.server.in_flight.load(std::sync::atomic::Ordering::SeqCst), 0);
+        if limited > 0 {
+            limited_seen = true;
+            break;
+        }
+    }
+    assert!(limited_seen, "{clients} simultaneous slow requests never hit maxConcurrentRequests {max_concurrent}");
+    // And the server is not stuck afterwards.
+    assert_eq!(call(a, &[CORE], "Core/echo", json!({}))[0], "Core/echo");
 }

@@ -104,7 +104,7 @@ impl Drop for InFlight<'_> {
     }
 }
 
-async fn route(server: &Server, req: Request, cors_allowed: bool) -> Response {
+async fn route(server: &Arc<Server>, req: Request, cors_allowed: bool) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let query = req.uri().query().unwrap_or("").to_owned();
@@ -136,7 +136,7 @@ async fn route(server: &Server, req: Request, cors_allowed: bool) -> Response {
                 json_response(StatusCode::OK, "application/json", &server.session(&format!("http://{host}"), &user))
             }
             (Method::POST, "api" | "api/") => api_call(server, req).await,
-            (Method::GET, r) if r.starts_with("download/") => download(server, r, &query),
+            (Method::GET, r) if r.starts_with("download/") => download(server, r, &query).await,
             _ => plain(StatusCode::NOT_FOUND, "not found"),
         };
     }
@@ -146,7 +146,7 @@ async fn route(server: &Server, req: Request, cors_allowed: bool) -> Response {
     serve_static(server, &path).await
 }
 
-async fn api_call(server: &Server, req: Request) -> Response {
+async fn api_call(server: &Arc<Server>, req: Request) -> Response {
     let limit = usize::try_from(limits::SERVER_MAX_SIZE_REQUEST).unwrap_or(usize::MAX);
     let json_type = req
         .headers()
@@ -166,15 +166,25 @@ async fn api_call(server: &Server, req: Request) -> Response {
     if n > limits::SERVER_MAX_CONCURRENT_REQUESTS {
         return problem(&Problem::limit("maxConcurrentRequests", "too many concurrent requests"));
     }
-    let now = server.now();
-    let mut state = server.state.lock().unwrap_or_else(|e| e.into_inner());
-    let super::State { store, verifier } = &mut *state;
-    // Results older than the 24 h ceiling are recomputed before answering.
-    smime::refresh(store, verifier, now);
-    let ctx = api::Context { store, smime_enabled: server.config.smime, account_id: ACCOUNT_ID, now };
-    match api::process(&ctx, &bytes) {
-        Ok(v) => json_response(StatusCode::OK, "application/json", &v),
-        Err(p) => problem(&p),
+    // Processing is CPU work under the state lock: it runs on the blocking
+    // pool, so it never holds up the async workers (with the binary's two
+    // workers, two waiting requests used to stall every connection, and
+    // maxConcurrentRequests (RFC 8620 §2) could not even be reached).
+    let worker = Arc::clone(server);
+    let answer = tokio::task::spawn_blocking(move || {
+        let now = worker.now();
+        let mut state = worker.state.lock().unwrap_or_else(|e| e.into_inner());
+        let super::State { store, verifier } = &mut *state;
+        // Results older than the 24 h ceiling are recomputed before answering.
+        smime::refresh(store, verifier, now);
+        let ctx = api::Context { store, smime_enabled: worker.config.smime, account_id: ACCOUNT_ID, now };
+        api::process(&ctx, &bytes)
+    })
+    .await;
+    match answer {
+        Ok(Ok(v)) => json_response(StatusCode::OK, "application/json", &v),
+        Ok(Err(p)) => problem(&p),
+        Err(_) => plain(StatusCode::INTERNAL_SERVER_ERROR, "the request could not be processed"),
     }
 }
 
@@ -189,15 +199,17 @@ fn type_param(query: &str) -> Option<String> {
     ok.then_some(v)
 }
 
-fn download(server: &Server, rest: &str, query: &str) -> Response {
+async fn download(server: &Arc<Server>, rest: &str, query: &str) -> Response {
     // download/{accountId}/{blobId}/{name}
     let mut it = rest.splitn(4, '/').skip(1);
     let (Some(account), Some(blob)) = (it.next(), it.next()) else { return plain(StatusCode::NOT_FOUND, "not found") };
     if account != ACCOUNT_ID {
         return plain(StatusCode::NOT_FOUND, "no such account");
     }
-    let state = server.state.lock().unwrap_or_else(|e| e.into_inner());
-    let Some((media_type, bytes)) = state.store.blob(blob) else { return plain(StatusCode::NOT_FOUND, "no such blob") };
+    // The state lock can be held by a long API request: wait for it off the async workers.
+    let (worker, blob) = (Arc::clone(server), blob.to_owned());
+    let found = tokio::task::spawn_blocking(move || worker.state.lock().unwrap_or_else(|e| e.into_inner()).store.blob(&blob)).await;
+    let Ok(Some((media_type, bytes))) = found else { return plain(StatusCode::NOT_FOUND, "no such blob") };
     let ct = type_param(query).unwrap_or(media_type);
     let mut r = (StatusCode::OK, bytes).into_response();
     if let Ok(v) = HeaderValue::from_str(&ct) {
