@@ -767,6 +767,28 @@ fn rule05_email_get() {
     assert!(v["attachments"][0]["size"].as_u64().unwrap() > 100);
     assert_eq!(v["textBody"].as_array().unwrap().len(), 1);
 
+    // bodyProperties: the RFC 8621 §4.2 default, or exactly what is asked for
+    // (bodyStructure keeps its subParts); an unknown one is invalidArguments.
+    let v = email(s.addr, ALTERNATIVE, json!({"properties": ["bodyStructure", "textBody"]}));
+    let default_body = ["partId", "blobId", "size", "name", "type", "charset", "disposition", "cid", "language", "location"];
+    assert_eq!(keys(&v["textBody"][0]), ids(&default_body));
+    assert_eq!(keys(&v["bodyStructure"]), ids(&[&default_body[..], &["subParts"]].concat()));
+    let v = email(s.addr, ALTERNATIVE, json!({"properties": ["bodyStructure", "attachments"], "bodyProperties": ["type", "headers"]}));
+    assert_eq!(keys(&v["attachments"][0]), ids(&["type", "headers"]));
+    assert_eq!(v["bodyStructure"]["subParts"][1]["type"], "application/pkcs7-signature");
+    assert!(v["bodyStructure"]["subParts"][1]["headers"].as_array().unwrap().iter().any(|h| h["name"] == "Content-Description"));
+    assert_eq!(keys(&v["bodyStructure"]), ids(&["type", "headers", "subParts"]));
+    assert_eq!(err(s.addr, M, "Email/get", json!({"accountId": "A1", "ids": [UNSIGNED], "bodyProperties": ["bogus"]})), "invalidArguments");
+
+    // maxBodyValueBytes truncates (RFC 8621 §4.2), marking it.
+    let v = email(s.addr, ALTERNATIVE, json!({"properties": ["bodyValues"], "fetchTextBodyValues": true, "maxBodyValueBytes": 12}));
+    let value = &v["bodyValues"][&text_part];
+    assert_eq!(value["value"], "This message");
+    assert_eq!(value["isTruncated"], true);
+    let v = email(s.addr, ALTERNATIVE, json!({"properties": ["bodyValues"], "fetchTextBodyValues": true, "maxBodyValueBytes": 100000}));
+    assert_eq!(v["bodyValues"][&text_part]["isTruncated"], false);
+    assert_eq!(err(s.addr, M, "Email/get", json!({"accountId": "A1", "ids": [UNSIGNED], "maxBodyValueBytes": -1})), "invalidArguments");
+
     // All, and notFound.
     let v = ok(s.addr, M, "Email/get", json!({"accountId": "A1", "ids": null, "properties": ["id"]}));
     assert_eq!(v["list"].as_array().unwrap().len(), MAILBOX.len());
@@ -920,6 +942,9 @@ fn rule05_thread_get() {
     assert_eq!(v["list"], json!([{"id": t1, "emailIds": [VERIFIED]}, {"id": t2, "emailIds": [TAMPERED]}]));
     assert_eq!(v["notFound"], json!(["T-nope"]));
     assert!(v["state"].is_string());
+    // ids null: every Thread (RFC 8620 §5.1).
+    let v = ok(s.addr, M, "Thread/get", json!({"accountId": "A1", "ids": null}));
+    assert_eq!(v["list"].as_array().unwrap().len(), MAILBOX.len());
 }
 
 /// Rule 5: result references (RFC 8620 §3.7): `#ids` with resultOf, name and

@@ -573,7 +573,16 @@ fn comparators(sort: Option<&Value>, supported: &[&str], default: (&str, bool)) 
 }
 
 fn thread_get(ctx: &Context<'_>, args: &Map<String, Value>) -> MResult<Value> {
-    let ids = ids_arg(args)?.ok_or_else(|| merr("requestTooLarge", "Thread/get needs ids"))?;
+    // RFC 8620 §5.1: null ids means every Thread (within maxObjectsInGet).
+    let ids = match ids_arg(args)? {
+        Some(ids) => ids,
+        None => {
+            if u64::try_from(ctx.store.emails.len()).unwrap_or(u64::MAX) > limits::SERVER_MAX_OBJECTS_IN_GET {
+                return Err(merr("requestTooLarge", "too many Threads to return them all; give ids"));
+            }
+            ctx.store.emails.values().map(|e| e.thread_id.clone()).collect()
+        }
+    };
     let mut list = Vec::new();
     let mut not_found = Vec::new();
     for id in ids {
@@ -602,7 +611,59 @@ fn smime_value(e: &Email, prop: &str) -> Value {
     }
 }
 
-fn email_json(e: &Email, props: &[String], body_values: (bool, bool, bool)) -> Value {
+/// EmailBodyPart properties (RFC 8621 §4.1.4) and the default
+/// `bodyProperties` of Email/get (RFC 8621 §4.2).
+const BODY_PROPS: &[&str] =
+    &["partId", "blobId", "size", "headers", "name", "type", "charset", "disposition", "cid", "language", "location", "subParts"];
+const BODY_DEFAULT: &[&str] = &["partId", "blobId", "size", "name", "type", "charset", "disposition", "cid", "language", "location"];
+
+/// How Email/get renders body parts and values.
+struct BodyOptions {
+    /// fetchTextBodyValues, fetchHTMLBodyValues, fetchAllBodyValues.
+    fetch: (bool, bool, bool),
+    /// bodyProperties.
+    props: Vec<String>,
+    /// maxBodyValueBytes (0: no truncation).
+    max_bytes: usize,
+}
+
+/// A body part with only the requested properties; a multipart keeps its
+/// subParts so that bodyStructure stays a tree.
+fn body_part(part: &Value, props: &[String]) -> Value {
+    let Some(o) = part.as_object() else { return part.clone() };
+    let mut out = Map::new();
+    for (k, v) in o {
+        if k == "subParts" {
+            let subs = v.as_array().map(|a| a.iter().map(|p| body_part(p, props)).collect()).unwrap_or_default();
+            out.insert(k.clone(), Value::Array(subs));
+        } else if props.iter().any(|p| p == k) {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    Value::Object(out)
+}
+
+/// RFC 8621 §4.2: a value longer than maxBodyValueBytes is cut to at most
+/// that many octets, never inside a UTF-8 sequence, and marked truncated.
+fn truncate_value(v: &Value, max: usize) -> Value {
+    let Some(text) = v.get("value").and_then(Value::as_str) else { return v.clone() };
+    if max == 0 || text.len() <= max {
+        return v.clone();
+    }
+    let mut cut = max;
+    while !text.is_char_boundary(cut) {
+        cut = cut.saturating_sub(1);
+    }
+    let mut out = v.clone();
+    if let Some(o) = out.as_object_mut() {
+        o.insert("value".into(), json!(text.get(..cut).unwrap_or("")));
+        o.insert("isTruncated".into(), json!(true));
+    }
+    out
+}
+
+fn email_json(e: &Email, props: &[String], body: &BodyOptions) -> Value {
+    let parts = |list: &[Value]| Value::Array(list.iter().map(|p| body_part(p, &body.props)).collect());
     let mut m = Map::new();
     for p in props {
         let v = match p.as_str() {
@@ -616,12 +677,13 @@ fn email_json(e: &Email, props: &[String], body_values: (bool, bool, bool)) -> V
             "inReplyTo" | "references" => Value::Null,
             "hasAttachment" => json!(!e.parsed.attachments.is_empty()),
             "preview" => json!(e.parsed.preview),
-            "bodyStructure" => e.parsed.body_structure.clone(),
-            "textBody" => json!(e.parsed.text_body),
-            "htmlBody" => json!(if e.parsed.html_body.is_empty() { &e.parsed.text_body } else { &e.parsed.html_body }),
-            "attachments" => json!(e.parsed.attachments),
+            "bodyStructure" => body_part(&e.parsed.body_structure, &body.props),
+            // RFC 8621 §4.1.4: each list falls back to the other type when the message has none of its own.
+            "textBody" => parts(if e.parsed.text_body.is_empty() { &e.parsed.html_body } else { &e.parsed.text_body }),
+            "htmlBody" => parts(if e.parsed.html_body.is_empty() { &e.parsed.text_body } else { &e.parsed.html_body }),
+            "attachments" => parts(&e.parsed.attachments),
             "bodyValues" => {
-                let (text, html, all) = body_values;
+                let (text, html, all) = body.fetch;
                 let wanted = |part: &Value| {
                     let id = part.get("partId");
                     (text || all) && e.parsed.text_body.iter().any(|p| p.get("partId") == id)
@@ -632,7 +694,7 @@ fn email_json(e: &Email, props: &[String], body_values: (bool, bool, bool)) -> V
                     if wanted(part) {
                         if let Some(id) = part.get("partId").and_then(Value::as_str) {
                             if let Some(v) = e.parsed.body_values.get(id) {
-                                vals.insert(id.to_owned(), v.clone());
+                                vals.insert(id.to_owned(), truncate_value(v, body.max_bytes));
                             }
                         }
                     }
@@ -664,12 +726,31 @@ fn email_get(ctx: &Context<'_>, args: &Map<String, Value>, smime: bool) -> MResu
             ctx.store.emails.keys().cloned().collect()
         }
     };
-    let body_values = (flag(args, "fetchTextBodyValues"), flag(args, "fetchHTMLBodyValues"), flag(args, "fetchAllBodyValues"));
+    let body_props = match args.get("bodyProperties") {
+        None | Some(Value::Null) => BODY_DEFAULT.iter().map(|s| (*s).to_owned()).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|p| match p.as_str() {
+                Some(p) if BODY_PROPS.contains(&p) => Ok(p.to_owned()),
+                _ => Err(merr("invalidArguments", format!("unknown body property {p}"))),
+            })
+            .collect::<MResult<Vec<_>>>()?,
+        Some(_) => return Err(merr("invalidArguments", "bodyProperties must be a list or null")),
+    };
+    let max_bytes = match args.get("maxBodyValueBytes") {
+        None | Some(Value::Null) => 0,
+        Some(v) => v.as_u64().ok_or_else(|| merr("invalidArguments", "maxBodyValueBytes must be a non-negative integer"))?,
+    };
+    let body = BodyOptions {
+        fetch: (flag(args, "fetchTextBodyValues"), flag(args, "fetchHTMLBodyValues"), flag(args, "fetchAllBodyValues")),
+        props: body_props,
+        max_bytes: usize::try_from(max_bytes).unwrap_or(usize::MAX),
+    };
     let mut list = Vec::new();
     let mut not_found = Vec::new();
     for id in ids {
         match ctx.store.emails.get(&id) {
-            Some(e) => list.push(email_json(e, &props, body_values)),
+            Some(e) => list.push(email_json(e, &props, &body)),
             None => not_found.push(id),
         }
     }

@@ -138,9 +138,9 @@ fn part_json(e: &Entity, raw: &[u8], blob_prefix: &str) -> Value {
     let mut m = Map::new();
     let leaf = e.children.is_empty() || e.content_type.value == "message/rfc822";
     m.insert("partId".into(), if leaf { json!(if e.path.is_empty() { "1".to_owned() } else { e.path.clone() }) } else { Value::Null });
-    if leaf {
-        m.insert("blobId".into(), json!(format!("{blob_prefix}.{}", if e.path.is_empty() { "1" } else { &e.path })));
-    }
+    // RFC 8621 §4.1.4: blobId is null if, and only if, the part is a multipart.
+    let blob_id = if leaf { json!(format!("{blob_prefix}.{}", if e.path.is_empty() { "1" } else { &e.path })) } else { Value::Null };
+    m.insert("blobId".into(), blob_id);
     let size = e.decoded_body(raw).map_or(0, |b| b.len());
     m.insert("size".into(), json!(if leaf { size } else { 0 }));
     m.insert("headers".into(), Value::Array(e.headers.iter().map(|h| json!({"name": h.name, "value": h.value})).collect()));
@@ -157,6 +157,13 @@ fn part_json(e: &Entity, raw: &[u8], blob_prefix: &str) -> Value {
     let disposition = header(e, "Content-Disposition").and_then(|d| d.split(';').next()).map(|d| d.trim().to_ascii_lowercase());
     m.insert("disposition".into(), disposition.map_or(Value::Null, Value::String));
     m.insert("cid".into(), header(e, "Content-ID").map_or(Value::Null, |c| json!(c.trim_matches(['<', '>']))));
+    // RFC 8621 §4.1.4: language (Content-Language tags) and location (Content-Location).
+    m.insert(
+        "language".into(),
+        header(e, "Content-Language")
+            .map_or(Value::Null, |l| Value::Array(l.split(',').map(str::trim).filter(|t| !t.is_empty()).map(|t| json!(t)).collect())),
+    );
+    m.insert("location".into(), header(e, "Content-Location").map_or(Value::Null, |l| json!(l)));
     if !leaf {
         m.insert("subParts".into(), Value::Array(e.children.iter().map(|c| part_json(c, raw, blob_prefix)).collect()));
     }
