@@ -796,6 +796,9 @@ fn rule05_email_get() {
     assert_eq!(v["list"].as_array().unwrap().len(), 1);
     assert_eq!(v["notFound"], json!(["M99999"]));
     assert!(v["state"].is_string());
+    // An id asked for twice is answered once (RFC 8620 §5.1).
+    let v = ok(s.addr, M, "Email/get", json!({"accountId": "A1", "ids": [VERIFIED, "M99999", VERIFIED, "M99999"], "properties": ["id"]}));
+    assert_eq!((v["list"].clone(), v["notFound"].clone()), (json!([{"id": VERIFIED}]), json!(["M99999"])));
 }
 
 /// Rule 5: Email/query: inMailbox, before/after, text/subject/from,
@@ -1156,6 +1159,12 @@ fn rule06_method_level_errors() {
         "unsupportedFilter"
     );
     assert_eq!(err(a, M, "Email/query", json!({"accountId": "A1", "sort": [{"property": "nonsense"}]})), "unsupportedSort");
+    assert_eq!(
+        err(a, M, "Email/query", json!({"accountId": "A1", "sort": [{"property": "subject", "collation": "i;klingon"}]})),
+        "unsupportedSort",
+        "a collation the server does not have"
+    );
+    ok(a, M, "Email/query", json!({"accountId": "A1", "sort": [{"property": "subject", "collation": "i;ascii-casemap"}]}));
     assert_eq!(err(a, M, "Email/query", json!({"accountId": "A1", "anchor": "M99999"})), "anchorNotFound");
     assert_eq!(
         err(a, M, "Email/query", json!({"accountId": "A1", "anchor": UNSIGNED, "filter": {"subject": "tampered"}})),

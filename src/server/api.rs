@@ -318,10 +318,15 @@ fn ids_arg(args: &Map<String, Value>) -> MResult<Option<Vec<String>>> {
             if u64::try_from(a.len()).unwrap_or(u64::MAX) > limits::SERVER_MAX_OBJECTS_IN_GET {
                 return Err(merr("requestTooLarge", format!("more than {} ids", limits::SERVER_MAX_OBJECTS_IN_GET)));
             }
-            a.iter()
-                .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| merr("invalidArguments", "ids must be strings")))
-                .collect::<MResult<Vec<_>>>()
-                .map(Some)
+            let mut ids: Vec<String> = Vec::with_capacity(a.len());
+            for v in a {
+                let id = v.as_str().ok_or_else(|| merr("invalidArguments", "ids must be strings"))?;
+                // RFC 8620 §5.1: an id asked for twice is answered once.
+                if !ids.iter().any(|i| i == id) {
+                    ids.push(id.to_owned());
+                }
+            }
+            Ok(Some(ids))
         }
         Some(_) => Err(merr("invalidArguments", "ids must be a list or null")),
     }
@@ -560,6 +565,14 @@ fn comparators(sort: Option<&Value>, supported: &[&str], default: (&str, bool)) 
                     c.get("property").and_then(Value::as_str).ok_or_else(|| merr("invalidArguments", "a comparator needs a property"))?;
                 if !supported.contains(&p) {
                     return Err(merr("unsupportedSort", format!("cannot sort by {p:?}")));
+                }
+                // RFC 8620 §5.5: a collation the server does not recognise is unsupportedSort
+                // (the session lists the one it has: i;ascii-casemap).
+                match c.get("collation") {
+                    None | Some(Value::Null) => {}
+                    Some(Value::String(col)) if col == "i;ascii-casemap" => {}
+                    Some(Value::String(col)) => return Err(merr("unsupportedSort", format!("unknown collation {col:?}"))),
+                    Some(_) => return Err(merr("invalidArguments", "collation must be a string")),
                 }
                 let asc = match c.get("isAscending") {
                     None | Some(Value::Null) => true,

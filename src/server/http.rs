@@ -96,11 +96,13 @@ async fn handle(State(server): State<Arc<Server>>, req: Request) -> Response {
 }
 
 /// Decrements the in-flight counter when a request ends.
-struct InFlight<'a>(&'a std::sync::atomic::AtomicU64);
+/// It owns the server so that it can travel with the processing: a client
+/// that hangs up does not free its slot before the work is done.
+struct InFlight(Arc<Server>);
 
-impl Drop for InFlight<'_> {
+impl Drop for InFlight {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -162,7 +164,7 @@ async fn api_call(server: &Arc<Server>, req: Request) -> Response {
         return problem(&Problem::not_json("the request's Content-Type is not application/json"));
     }
     let n = server.in_flight.fetch_add(1, Ordering::SeqCst).saturating_add(1);
-    let _guard = InFlight(&server.in_flight);
+    let guard = InFlight(Arc::clone(server));
     if n > limits::SERVER_MAX_CONCURRENT_REQUESTS {
         return problem(&Problem::limit("maxConcurrentRequests", "too many concurrent requests"));
     }
@@ -170,8 +172,10 @@ async fn api_call(server: &Arc<Server>, req: Request) -> Response {
     // pool, so it never holds up the async workers (with the binary's two
     // workers, two waiting requests used to stall every connection, and
     // maxConcurrentRequests (RFC 8620 §2) could not even be reached).
-    let worker = Arc::clone(server);
+    // RFC 8620 §2 (maxConcurrentRequests): the slot is held until the work
+    // ends, even when the client has gone away meanwhile.
     let answer = tokio::task::spawn_blocking(move || {
+        let worker = &guard.0;
         let now = worker.now();
         let mut state = worker.state.lock().unwrap_or_else(|e| e.into_inner());
         let super::State { store, verifier } = &mut *state;
