@@ -1,0 +1,214 @@
+// End to end: the demo page (www/) on the reference server (jmap-smime-server,
+// seeded by scripts/demo-seed.sh) in headless Chromium. Every seeded message
+// must show the badge of tests/e2e/demo-expected.tsv, the detail pane the
+// right reasons, the trust import must flip the root-only-the-server-trusts
+// message, and the drop zone must verify a local file. The same page against
+// the server run with --no-smime gives the client-only badges. Screenshots go
+// to target/e2e-artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const ARTIFACTS = path.join(ROOT, 'target', 'e2e-artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SERVER = process.env.JMAP_SMIME_SERVER || path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'debug', 'jmap-smime-server');
+
+const expected = readFileSync(path.join(ROOT, 'tests/e2e/demo-expected.tsv'), 'utf8').split('\n')
+  .filter((l) => l && !l.startsWith('#')).slice(1).map((l) => l.split('\t'))
+  .map(([subject, mailbox, level, label, levelNoSmime]) => ({ subject, mailbox, level, label, levelNoSmime }));
+
+let browser, seed, serverArgs;
+const servers = [];
+
+async function startServer(extra = []) {
+  const args = ['--mail', path.join(seed, 'mail'), '--listen', '127.0.0.1:0', '--user', 'demo:demo',
+    '--static', `/demo/=${path.join(seed, 'site')}`, '--static', `/pkg/=${path.join(ROOT, 'pkg')}`, '--static', `/=${path.join(ROOT, 'www')}`,
+    ...serverArgs, ...extra];
+  const child = spawn(SERVER, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  servers.push(child);
+  const origin = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`jmap-smime-server exited (${code}): ${out}`)));
+  });
+  return origin;
+}
+
+before(async () => {
+  assert.ok(existsSync(path.join(ROOT, 'pkg', 'jmap_smime.js')), 'pkg/ is missing: run bash scripts/build-wasm.sh');
+  if (!existsSync(SERVER)) {
+    const b = spawnSync('cargo', ['build', '--features', 'server', '--bin', 'jmap-smime-server'], { cwd: ROOT, stdio: 'inherit' });
+    assert.equal(b.status, 0, 'building jmap-smime-server');
+  }
+  seed = mkdtempSync(path.join(tmpdir(), 'jmap-smime-demo-'));
+  const s = spawnSync('bash', ['scripts/demo-seed.sh', seed], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(s.status, 0, s.stderr);
+  serverArgs = s.stdout.trim().split('\n').pop().split(/\s+/);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM, headless: true, chromiumSandbox: false,
+    args: ['--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  for (const s of servers) s.kill('SIGTERM');
+});
+
+async function openDemo(origin) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(origin + '/');
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.click('#connect');
+  await page.waitForSelector('body[data-connected="true"]');
+  await page.waitForSelector('#progress[data-done="true"]', { state: 'attached' });
+  return { page, problems };
+}
+
+async function openMailbox(page, name) {
+  await page.locator('.mailbox', { hasText: name }).first().click();
+  await page.waitForSelector('#progress[data-done="true"]', { state: 'attached' });
+}
+
+/** subject → {level, id} for the rows on screen. */
+async function rows(page) {
+  return page.$$eval('li.message', (els) => els.map((e) => ({ id: e.dataset.emailId, level: e.dataset.level, text: e.textContent })));
+}
+
+function rowFor(list, subject) {
+  const r = list.find((x) => x.text.includes(subject));
+  assert.ok(r, `no row for ${subject}`);
+  return r;
+}
+
+async function badges(page, column) {
+  const seen = [];
+  for (const mailbox of ['Inbox', 'Archive']) {
+    await openMailbox(page, mailbox);
+    const list = await rows(page);
+    assert.equal(list.length, expected.filter((e) => e.mailbox === mailbox).length, `${mailbox} row count`);
+    for (const e of expected.filter((x) => x.mailbox === mailbox)) seen.push([e.subject, rowFor(list, e.subject).level, e[column]]);
+    await page.screenshot({ path: path.join(ARTIFACTS, `demo-${column}-${mailbox}.png`), fullPage: true });
+  }
+  return seen;
+}
+
+test('every seeded message shows its badge (RFC 9219 server)', { timeout: 120_000 }, async () => {
+  const origin = await startServer();
+  const { page, problems } = await openDemo(origin);
+  const seen = await badges(page, 'level');
+  assert.deepEqual(seen.filter(([, got, want]) => got !== want), [], 'badges that differ');
+  // Badges are accessible: an aria-label with the label text, not colour alone.
+  await openMailbox(page, 'Inbox');
+  for (const e of expected.filter((x) => x.mailbox === 'Inbox')) {
+    const label = await page.locator('li.message', { hasText: e.subject }).locator('.badge').getAttribute('aria-label');
+    assert.ok(label && label.includes(e.label), `${e.subject}: badge label ${label}, want ${e.label}`);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the detail pane shows signer, chain and both verdicts with reasons', { timeout: 120_000 }, async () => {
+  const origin = await startServer();
+  const { page, problems } = await openDemo(origin);
+  const detail = async (subject) => {
+    await page.locator('li.message', { hasText: subject }).click();
+    await page.waitForSelector(`#detail[data-level]`);
+    return {
+      level: await page.getAttribute('#detail', 'data-level'),
+      text: await page.textContent('#detail'),
+      client: await page.textContent('#detail [data-section="client"]'),
+      server: await page.textContent('#detail [data-section="server"]'),
+      reasons: await page.$$eval('#detail .reasons li', (els) => els.map((e) => e.textContent)),
+      alert: (await page.textContent('#alert')).trim(),
+    };
+  };
+  const ok = await detail('RSA-2048 SHA-256 detached');
+  assert.equal(ok.level, 'verified');
+  assert.match(ok.text, /alice@example\.com/);
+  assert.match(ok.text, /JMAP S-MIME Test Root/i, 'the chain up to the root');
+  assert.match(ok.server, /signed\/verified/);
+  assert.match(ok.client, /signed\/verified/);
+  assert.equal(ok.alert, '');
+
+  const disagree = await detail('signer revoked by a separately supplied CRL');
+  assert.equal(disagree.level, 'warning');
+  assert.ok(disagree.reasons.some((r) => /server reports a failure/i.test(r)), disagree.reasons.join(' | '));
+  assert.match(disagree.server, /signed\/failed/);
+  assert.match(disagree.text, /revoked/i, "the server's smimeErrors are shown");
+
+  const expired = await detail('certificate valid 2020..2022, expired now');
+  assert.match(expired.text, /Valid at delivery, certificate expired since/);
+  assert.ok(expired.reasons.some((r) => /valid when the message was delivered/i.test(r)), expired.reasons.join(' | '));
+
+  const untrusted = await detail('chain to an independent root that is not an anchor');
+  assert.equal(untrusted.level, 'verified-by-server');
+  assert.match(untrusted.text, /Import that root/i, 'the hint');
+
+  const mismatch = await detail('From differs from every certificate address');
+  assert.ok(mismatch.reasons.some((r) => /does not name the From address|address/i.test(r)), mismatch.reasons.join(' | '));
+
+  const partial = await detail('signed part after unsigned prepended text');
+  assert.match(partial.text, /Only a part is signed/);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'demo-detail.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('importing the root the server trusts turns that message verified', { timeout: 120_000 }, async () => {
+  const origin = await startServer();
+  const { page, problems } = await openDemo(origin);
+  const subject = 'chain to an independent root that is not an anchor';
+  assert.equal(rowFor(await rows(page), subject).level, 'verified-by-server');
+  const before = await page.$$eval('#trust .anchor', (els) => els.length);
+  await page.click('.offer-btn');
+  await page.waitForFunction((n) => document.querySelectorAll('#trust .anchor').length > n, before);
+  await page.waitForSelector('#progress[data-done="true"]', { state: 'attached' });
+  await page.waitForFunction((s) => [...document.querySelectorAll('li.message')].some((r) => r.textContent.includes(s) && r.dataset.level === 'verified'), subject);
+  const after = await rows(page);
+  assert.equal(rowFor(after, subject).level, 'verified');
+  // Nothing else moved.
+  for (const e of expected.filter((x) => x.mailbox === 'Inbox' && x.subject !== subject)) assert.equal(rowFor(after, e.subject).level, e.level, e.subject);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'demo-after-import.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the drop zone verifies a local .eml with no server', { timeout: 60_000 }, async () => {
+  const origin = await startServer();
+  const page = await browser.newPage();
+  await page.goto(origin + '/');
+  await page.waitForSelector('body[data-ready="true"]');
+  for (const [file, status] of [
+    ['tests/fixtures/messages/rsa2048-sha256-detached.eml', 'signed/verified'],
+    ['tests/fixtures/messages/tampered-body-detached.eml', 'signed/failed'],
+    ['tests/fixtures/messages/plain-unsigned.eml', 'null'],
+  ]) {
+    await page.setInputFiles('#drop-input', path.join(ROOT, file));
+    await page.waitForSelector(`#drop-result[data-status="${status}"]`);
+  }
+  await page.screenshot({ path: path.join(ARTIFACTS, 'demo-drop.png'), fullPage: true });
+  await page.close();
+});
+
+test('the same page against the server without RFC 9219: the client verifies alone', { timeout: 120_000 }, async () => {
+  const origin = await startServer(['--no-smime']);
+  const { page, problems } = await openDemo(origin);
+  const seen = await badges(page, 'levelNoSmime');
+  assert.deepEqual(seen.filter(([, got, want]) => got !== want), [], 'badges that differ');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
