@@ -572,6 +572,12 @@ fn rule04_static_files_and_traversal() {
         assert!((400..500).contains(&r.status), "{path}: {}", r.status);
         assert!(!r.text().contains("TOP-SECRET"), "{path} leaked the file");
     }
+    // An absolute file path after the prefix (Path::join would replace the root with it).
+    for path in [format!("/{}", base.join("secret.txt").display()), format!("/pkg/{}", base.join("secret.txt").display())] {
+        let r = request(s.addr, "GET", &path, &[], b"");
+        assert!((400..500).contains(&r.status), "{path}: {}", r.status);
+        assert!(!r.text().contains("TOP-SECRET"), "{path} leaked the file");
+    }
     // The absolute form of the request target, too.
     let r =
         raw(s.addr, format!("GET http://{}/../secret.txt HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", s.addr, s.addr).as_bytes());
