@@ -34,4 +34,4 @@ json.dump({
 }, open(f"{site}/config.json", "w"), indent=1)
 PY
 echo "demo-seed: $n messages in $out/mail, site files in $out/site" >&2
-echo "--trust tests/fixtures/pki/root.cert.pem --trust tests/fixtures/trust/pki/other-root.cert.pem --crl tests/fixtures/trust/root.crl --crl tests/fixtures/trust/revoking.crl --revocation prefer"
+echo "--trust tests/fixtures/pki/root.cert.pem --trust tests/fixtures/trust/pki/other-root.cert.pem --crl tests/fixtures/trust/root.crl --crl tests/fixtures/trust/revoking.crl --revocation prefer --allow-legacy"

@@ -29,7 +29,8 @@ port=${PORT:-8025}
 
 echo
 echo "demo: open http://127.0.0.1:$port/  (user: demo, password: demo)"
-echo "demo: the server trusts the test root and the other root, and holds a CRL the browser lacks;"
+echo "demo: the server trusts the test root and the other root, holds a CRL the browser lacks, and"
+echo "demo: accepts legacy algorithms (SHA-1) that the browser refuses;"
 echo "demo: the page trusts the test root and offers to import the other one. Ctrl-C stops it."
 echo
 # shellcheck disable=SC2086

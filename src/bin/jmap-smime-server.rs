@@ -4,7 +4,7 @@
 //! jmap-smime-server --mail DIR [--listen 127.0.0.1:8025] [--user NAME:PASSWORD]... [--token TOKEN]...
 //!     [--cors-origin ORIGIN]... [--static PREFIX=DIR]... [--no-smime]
 //!     [--trust FILE]... [--bundled-roots] [--intermediate FILE]... [--crl FILE]...
-//!     [--revocation require|prefer|off] [--now RFC3339]
+//!     [--revocation require|prefer|off] [--allow-legacy] [--now RFC3339]
 //! ```
 //! Prints `listening on http://ADDR` once ready (port 0 picks a free port).
 
@@ -23,7 +23,7 @@ use jmap_smime::verifier::VerifyOptions;
 const USAGE: &str = "usage: jmap-smime-server --mail DIR [--listen 127.0.0.1:8025] [--user NAME:PASSWORD]... [--token TOKEN]...
     [--cors-origin ORIGIN]... [--static PREFIX=DIR]... [--no-smime]
     [--trust FILE]... [--bundled-roots] [--intermediate FILE]... [--crl FILE]...
-    [--revocation require|prefer|off] [--now RFC3339]
+    [--revocation require|prefer|off] [--allow-legacy] [--now RFC3339]
 
   --mail DIR        messages: *.eml, listed with mailbox and receivedAt in DIR/index.tsv
   --user, --token   accepted Basic credentials and Bearer tokens (default: --user demo:demo)
@@ -31,6 +31,7 @@ const USAGE: &str = "usage: jmap-smime-server --mail DIR [--listen 127.0.0.1:802
   --static P=DIR    serve DIR under URL prefix P (default: /pkg/=pkg and /=www)
   --no-smime        run without RFC 9219 (the client verifies alone)
   --trust FILE      the server's trust anchors (PEM or DER); --bundled-roots adds Mozilla's
+  --allow-legacy    accept SHA-1, MD5, DSA and short RSA keys (a lax server, to show the R38 alert)
   --now RFC3339     a fixed clock (tests)";
 
 const BUNDLED: &[u8] = include_bytes!("../../assets/roots/email-roots.der");
@@ -51,6 +52,7 @@ fn main() -> ExitCode {
     let mut trust = TrustStore::empty();
     let mut options = VerifyOptions::default();
     let mut statics = Vec::new();
+    let mut allow_legacy = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
@@ -71,6 +73,7 @@ fn main() -> ExitCode {
                     statics.push((p.to_owned(), PathBuf::from(d)));
                 }
                 "--no-smime" => config.smime = false,
+                "--allow-legacy" => allow_legacy = true,
                 "--trust" => {
                     let f = value(a)?;
                     trust.add_pem_or_der(&read(&f)?).map_err(|e| format!("{f}: {e}"))?;
@@ -123,7 +126,9 @@ fn main() -> ExitCode {
     let count = store.emails.len();
     let smime = config.smime;
     let listen = config.listen;
-    let srv = Arc::new(Server::new(config, store, server::smime::verifier(trust, options)));
+    let mut verifier = server::smime::verifier(trust, options);
+    verifier.policy.allow_legacy = allow_legacy;
+    let srv = Arc::new(Server::new(config, store, verifier));
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),

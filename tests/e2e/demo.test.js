@@ -161,6 +161,17 @@ test('the detail pane shows signer, chain and both verdicts with reasons', { tim
   const mismatch = await detail('From differs from every certificate address');
   assert.ok(mismatch.reasons.some((r) => /does not name the From address|address/i.test(r)), mismatch.reasons.join(' | '));
 
+  // R38: the lax server vouches for SHA-1; this browser refuses it. The alert
+  // is drawn outside the message content.
+  const weak = await detail('RSA-2048 SHA-1 detached (weak)');
+  assert.equal(weak.level, 'failed');
+  assert.match(weak.alert, /^Security alert/);
+  assert.match(weak.server, /signed\/verified/);
+  assert.ok(weak.reasons.some((r) => /no longer considered secure/i.test(r)), weak.reasons.join(' | '));
+  assert.equal(await page.$eval('#alert', (a) => a.closest('.message-content') === null && !a.closest('#detail')), true);
+  assert.equal(await page.$eval('.message-content', (c) => c.querySelector('[role="alert"]') === null), true);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'demo-alert.png'), fullPage: true });
+
   const partial = await detail('signed part after unsigned prepended text');
   assert.match(partial.text, /Only a part is signed/);
   await page.screenshot({ path: path.join(ARTIFACTS, 'demo-detail.png'), fullPage: true });
