@@ -92,29 +92,13 @@ pub trait Transport {
     fn send(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse>>;
 }
 
-/// RFC 4648 base64 (for the Basic credentials).
-pub fn base64(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let sym = |i: u32| char::from(ALPHABET.get((i & 63) as usize).copied().unwrap_or(b'='));
-    let mut out = String::with_capacity(data.len().div_ceil(3).saturating_mul(4));
-    for chunk in data.chunks(3) {
-        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
-        let n = (b(0) << 16) | (b(1) << 8) | b(2);
-        out.push(sym(n >> 18));
-        out.push(sym(n >> 12));
-        out.push(if chunk.len() > 1 { sym(n >> 6) } else { '=' });
-        out.push(if chunk.len() > 2 { sym(n) } else { '=' });
-    }
-    out
-}
-
 impl Auth {
     /// The Authorization header value, if any.
     pub fn header(&self) -> Option<String> {
         match self {
             Auth::None | Auth::Cookies => None,
             Auth::Bearer(t) => Some(format!("Bearer {t}")),
-            Auth::Basic { username, password } => Some(format!("Basic {}", base64(format!("{username}:{password}").as_bytes()))),
+            Auth::Basic { username, password } => Some(format!("Basic {}", crate::mime::decode::base64_encode(format!("{username}:{password}").as_bytes()))),
         }
     }
 }
@@ -129,7 +113,7 @@ mod tests {
         let cases =
             [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")];
         for (i, o) in cases {
-            assert_eq!(base64(i.as_bytes()), o);
+            assert_eq!(crate::mime::decode::base64_encode(i.as_bytes()), o);
         }
         // RFC 7617 §2 example.
         let a = Auth::Basic { username: "Aladdin".into(), password: "open sesame".into() };
