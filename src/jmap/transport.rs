@@ -98,7 +98,9 @@ impl Auth {
         match self {
             Auth::None | Auth::Cookies => None,
             Auth::Bearer(t) => Some(format!("Bearer {t}")),
-            Auth::Basic { username, password } => Some(format!("Basic {}", crate::mime::decode::base64_encode(format!("{username}:{password}").as_bytes()))),
+            Auth::Basic { username, password } => {
+                Some(format!("Basic {}", crate::mime::decode::base64_encode(format!("{username}:{password}").as_bytes())))
+            }
         }
     }
 }

@@ -204,10 +204,14 @@ where
 }
 
 fn progress_callback(f: &JsValue) -> impl FnMut(&Progress) + '_ {
+    let f = f.dyn_ref::<Function>();
     move |p: &Progress| {
-        if let (Some(f), Ok(v)) = (f.dyn_ref::<Function>(), to_js(p)) {
-            // A throwing progress callback must not stop verification.
-            let _ = f.call1(&JsValue::NULL, &v);
+        // Encoded only when someone listens.
+        if let Some(f) = f {
+            if let Ok(v) = to_js(p) {
+                // A throwing progress callback must not stop verification.
+                let _ = f.call1(&JsValue::NULL, &v);
+            }
         }
     }
 }
