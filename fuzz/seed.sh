@@ -15,7 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 fix=../tests/fixtures
 pkits=../.cache/pkits
-mkdir -p corpus/mime_parse corpus/cms_parse corpus/verify corpus/cert_parse corpus/crl_parse corpus/path_validate
+mkdir -p corpus/mime_parse corpus/cms_parse corpus/verify corpus/cert_parse corpus/crl_parse corpus/path_validate \
+  corpus/jmap_input corpus/server_api
 cp "$fix"/messages/*.eml corpus/mime_parse/
 cp "$fix"/messages/*.eml corpus/verify/
 if [ -d "$pkits"/smime ]; then
@@ -118,3 +119,30 @@ done
 { hdr 5 "$T2026"; cat "$fix"/trust/messages/baseline-alice.eml; } > corpus/path_validate/verdict-baseline-nocrl-off
 echo "seed: $(ls corpus/mime_parse | wc -l) mime_parse, $(ls corpus/cms_parse | wc -l) cms_parse, $(ls corpus/verify | wc -l) verify," \
   "$(ls corpus/cert_parse | wc -l) cert_parse, $(ls corpus/crl_parse | wc -l) crl_parse, $(ls corpus/path_validate | wc -l) path_validate inputs"
+
+# jmap_input: the recorded sessions and every recorded API response body.
+# server_api: the API request bodies the client sends, and a few by hand.
+cp ../tests/recordings/*-session.json corpus/jmap_input/
+python3 - <<'PY'
+import json, glob, hashlib
+for f in glob.glob("../tests/recordings/page-*.json"):
+    for x in json.load(open(f))["exchanges"]:
+        j = x["response"].get("json")
+        if j is not None:
+            b = json.dumps(j).encode()
+            open("corpus/jmap_input/" + hashlib.sha1(b).hexdigest()[:16], "wb").write(b)
+reqs = [
+    {"using": ["urn:ietf:params:jmap:core", "urn:ietf:params:jmap:mail", "urn:ietf:params:jmap:smimeverify"],
+     "methodCalls": [["Email/query", {"accountId": "A1", "filter": {"operator": "AND", "conditions": [{"hasSmime": True}, {"inMailbox": "mb1"}]},
+                      "sort": [{"property": "receivedAt", "isAscending": False}], "position": 0, "limit": 50, "calculateTotal": True}, "q"],
+                     ["Email/get", {"accountId": "A1", "#ids": {"resultOf": "q", "name": "Email/query", "path": "/ids"},
+                      "properties": ["id", "blobId", "bodyStructure", "smimeStatus", "smimeStatusAtDelivery", "smimeErrors", "smimeVerifiedAt"]}, "g"]]},
+    {"using": ["urn:ietf:params:jmap:core", "urn:ietf:params:jmap:mail"],
+     "methodCalls": [["Mailbox/get", {"accountId": "A1", "ids": None}, "m"], ["Email/changes", {"accountId": "A1", "sinceState": "s1", "maxChanges": 5}, "c"],
+                     ["Thread/get", {"accountId": "A1", "#ids": {"resultOf": "c", "name": "Email/changes", "path": "/created"}}, "t"],
+                     ["Email/get", {"accountId": "A1", "ids": None, "fetchTextBodyValues": True}, "g"], ["Core/echo", {"x": [1, 2]}, "e"]]},
+]
+for r in reqs:
+    b = json.dumps(r).encode()
+    open("corpus/server_api/" + hashlib.sha1(b).hexdigest()[:16], "wb").write(b)
+PY
