@@ -126,7 +126,7 @@ bash scripts/fetch-pkits.sh
 # --- Cyrus IMAP (the third-party JMAP server of the interop test) ----------
 # Only the test command needs it; the demo skips it (JMAP_SMIME_NO_CYRUS=1).
 if [ "${JMAP_SMIME_NO_CYRUS:-}" != 1 ]; then
-    bash scripts/cyrus.sh install
+    as_root bash scripts/cyrus.sh install
 fi
 
 say done "set-up complete in $((SECONDS - start))s"
