@@ -257,6 +257,10 @@ fn static_file(server: &Server, path: &str) -> Option<PathBuf> {
     Some(file)
 }
 
+/// The Content-Security-Policy of served pages.
+const PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; \
+     style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
 async fn serve_static(server: &Server, path: &str) -> Response {
     let Some(file) = static_file(server, path) else { return plain(StatusCode::NOT_FOUND, "not found") };
     match tokio::fs::read(&file).await {
@@ -264,6 +268,12 @@ async fn serve_static(server: &Server, path: &str) -> Response {
             let mut r = (StatusCode::OK, bytes).into_response();
             r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&file)));
             r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            r.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+            if content_type(&file).starts_with("text/html") {
+                // The demo runs nothing inline and talks only to this origin;
+                // WebAssembly needs 'wasm-unsafe-eval'. Message text stays text.
+                r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP));
+            }
             r
         }
         Err(_) => plain(StatusCode::NOT_FOUND, "not found"),

@@ -70,7 +70,10 @@ async function openDemo(origin) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(origin + '/');
+  // A Content-Security-Policy violation is a console error: none allowed.
+  page.on('console', (m) => m.type() === 'error' && /Content Security Policy/i.test(m.text()) && problems.push(`csp: ${m.text()}`));
+  const response = await page.goto(origin + '/');
+  assert.match(response.headers()['content-security-policy'] ?? '', /script-src 'self' 'wasm-unsafe-eval'/);
   await page.waitForSelector('body[data-ready="true"]');
   await page.click('#connect');
   await page.waitForSelector('body[data-connected="true"]');
