@@ -63,8 +63,9 @@ pub struct SignerVerdict {
     pub path_error: Option<Problem>,
     /// The From address matches this signer's certificate.
     pub from_matches: bool,
-    /// The Sender address matches this signer's certificate.
-    pub sender_matches: bool,
+    /// The Sender address matches this signer's certificate; null when the
+    /// message has no Sender field (as `Verdict.senderMatches`).
+    pub sender_matches: Option<bool>,
 }
 
 /// The client verdict on one message.
@@ -279,7 +280,7 @@ impl Verifier {
                 revocation: "not-checked".to_owned(),
                 path_error: None,
                 from_matches: false,
-                sender_matches: false,
+                sender_matches: has_sender.then_some(false),
             };
             let cert = s.certificate.as_ref().and_then(|info| {
                 a.extras.certificates.iter().find(|c| crate::asn1::hex(&c.fingerprint_sha256()) == info.fingerprint_sha256)
@@ -309,12 +310,13 @@ impl Verifier {
                 let emails = cert.email_addresses();
                 any_address |= !emails.is_empty();
                 v.from_matches = single_from.as_deref().is_some_and(|f| identity::matches_any(f, &emails));
-                v.sender_matches = sender_boxes.len() == 1 && sender_boxes.first().is_some_and(|f| identity::matches_any(f, &emails));
+                v.sender_matches =
+                    has_sender.then(|| sender_boxes.len() == 1 && sender_boxes.first().is_some_and(|f| identity::matches_any(f, &emails)));
             } else {
                 all_paths_ok = false;
             }
             out.from_matches |= v.from_matches;
-            out.sender_matches |= v.sender_matches;
+            out.sender_matches |= v.sender_matches == Some(true);
             // signingTime is a claim (R34): flag a skew over an hour against Date.
             if let (Some(st), Some(date)) = (
                 s.claimed_signing_time.as_deref().and_then(|x| time::parse_rfc3339(x).ok()),

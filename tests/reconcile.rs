@@ -47,7 +47,7 @@ fn signer(valid: bool, path_error: Option<&str>) -> SignerVerdict {
         revocation: "not-checked".to_owned(),
         path_error: path_error.map(|c| problem(c, false)),
         from_matches: true,
-        sender_matches: false,
+        sender_matches: None,
     }
 }
 

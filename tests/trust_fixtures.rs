@@ -36,6 +36,15 @@ fn trust_table() {
         let errors = if codes.is_empty() { "-".to_owned() } else { codes.join(",") };
         let at_delivery = if v.get("statusAtDelivery").is_none() { "-".to_owned() } else { text(&v["statusAtDelivery"]) };
         let got = [text(&v["status"]), at_delivery, errors, text(&v["fromMatches"]), text(&v["senderMatches"])];
+        // Per signer, senderMatches is null exactly when the message has no
+        // Sender field, like the verdict's; the verdict's is their OR.
+        let signers = v["signers"].as_array().unwrap();
+        for sg in signers {
+            assert_eq!(sg["senderMatches"].is_null(), v["senderMatches"].is_null(), "{file} [{args}]: {sg}");
+        }
+        if v["senderMatches"] == serde_json::json!(true) {
+            assert!(signers.iter().any(|sg| sg["senderMatches"] == serde_json::json!(true)), "{file} [{args}]");
+        }
         if got.iter().zip(want.iter()).any(|(g, w)| g != w) {
             failures.push(format!("{file} [{args}]\n   want {want:?}\n   got  {got:?}"));
         }

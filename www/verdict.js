@@ -87,8 +87,8 @@ export function signers(verdict, { from, sender, now = Date.now() } = {}) {
         ['Signer error', s.error ? problemList([s.error]) : undefined],
         ['Claimed signing time', s.claimedSigningTime ? h('span', {}, time(s.claimedSigningTime), h('span', { class: 'muted' }, ' (the signer\'s claim, not checked)')) : undefined],
         ['From matches', fromNote],
-        // SignerVerdict.senderMatches is false, not null, when there is no Sender field.
-        ['Sender matches', verdict.senderMatches === undefined || verdict.senderMatches === null ? undefined : yesNo(s.senderMatches)],
+        // null when the message has no Sender field.
+        ['Sender matches', s.senderMatches === null || s.senderMatches === undefined ? undefined : yesNo(s.senderMatches)],
         ['Revocation', s.revocation ? REVOCATION[s.revocation] ?? s.revocation : undefined],
         ['Trust anchor', s.anchor ? h('span', { class: 'dn' }, s.anchor) : h('span', { class: 'bad' }, 'none reached')],
         ['Path problem', s.pathError ? problemList([s.pathError]) : undefined],

@@ -149,7 +149,8 @@ fn human(file: &str, v: &Verdict, out: &mut impl Write) -> std::io::Result<()> {
         if let Some(c) = &sig.certificate {
             writeln!(out, "    certificate: {} <{}> ({}, sha256 {})", c.subject, c.emails.join(", "), c.public_key, c.fingerprint_sha256)?;
         }
-        writeln!(out, "    from matches: {}, sender matches: {}, revocation: {}", s.from_matches, s.sender_matches, s.revocation)?;
+        let sender = s.sender_matches.map_or("no Sender field".to_owned(), |m| m.to_string());
+        writeln!(out, "    from matches: {}, sender matches: {sender}, revocation: {}", s.from_matches, s.revocation)?;
         if let Some(t) = &sig.claimed_signing_time {
             writeln!(out, "    signing time (claimed by the signer): {t}")?;
         }
