@@ -13,11 +13,12 @@
 // the same page loaded again (from the verdict cache); then medians and the
 // shipped wasm size.
 import { createServer } from 'node:http';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { signedMessages } from './signed-page.mjs';
 
 const ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const PKG = path.join(ROOT, 'pkg');
@@ -25,14 +26,6 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Math.max(1, Number(process.argv[runsArg + 1]) || 1) : 5;
 const PAGE_SIZE = 50;
-
-async function signedMessages() {
-  const table = (await readFile(path.join(ROOT, 'tests/fixtures/expectations.tsv'), 'utf8')).split('\n').slice(1)
-    .map((l) => l.split('\t')).filter((c) => c[1] === 'signed').map((c) => 'tests/fixtures/messages/' + c[0]).sort();
-  const trust = (await readdir(path.join(ROOT, 'tests/fixtures/trust/messages'))).filter((n) => n.endsWith('.eml')).sort()
-    .map((n) => 'tests/fixtures/trust/messages/' + n);
-  return [...table, ...trust].slice(0, PAGE_SIZE);
-}
 
 const HTML = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
 <script type="module">
@@ -86,7 +79,7 @@ const HTML = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,
 
 const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.der': 'application/octet-stream' };
 
-const files = await signedMessages();
+const files = await signedMessages(ROOT, PAGE_SIZE);
 const server = createServer(async (req, res) => {
   const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
   if (p === '/') { res.writeHead(200, { 'content-type': 'text/html' }); res.end(HTML); return; }

@@ -27,12 +27,13 @@
 // 50 downloads), and the shipped sizes.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { copyFile, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { signedMessages } from './signed-page.mjs';
 
 const ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const PKG = path.join(ROOT, 'pkg');
@@ -65,14 +66,6 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
     cleanup();
     process.exit(130);
   });
-}
-
-async function signedMessages() {
-  const table = (await readFile(path.join(ROOT, 'tests/fixtures/expectations.tsv'), 'utf8')).split('\n').slice(1)
-    .map((l) => l.split('\t')).filter((c) => c[1] === 'signed').map((c) => 'tests/fixtures/messages/' + c[0]).sort();
-  const trust = (await readdir(path.join(ROOT, 'tests/fixtures/trust/messages'))).filter((n) => n.endsWith('.eml')).sort()
-    .map((n) => 'tests/fixtures/trust/messages/' + n);
-  return [...table, ...trust].slice(0, PAGE_SIZE);
 }
 
 // The mail directory: NN-name.eml plus index.tsv (file, mailbox, receivedAt),
@@ -310,7 +303,7 @@ function runLine(run, mode, r) {
 let exitCode = 0;
 try {
   ensureServer();
-  const files = await signedMessages();
+  const files = await signedMessages(ROOT, PAGE_SIZE);
   tmpDir = mkdtempSync(path.join(os.tmpdir(), 'jmap-smime-server-page-'));
   const mailDir = path.join(tmpDir, 'mail');
   const siteDir = path.join(tmpDir, 'site');
