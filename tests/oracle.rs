@@ -36,6 +36,9 @@ fn read_both(item: &Item) -> (Decoded, Decoded, bool) {
 #[derive(Default)]
 struct Tally {
     compared: BTreeMap<Kind, usize>,
+    /// By where the structure was found (first path part; embedded ones count
+    /// with their message).
+    by_source: BTreeMap<(String, Kind), usize>,
     distinct: BTreeMap<Kind, BTreeSet<Vec<u8>>>,
     both_refused: usize,
     ber_reencoded: usize,
@@ -49,6 +52,7 @@ fn run(items: Vec<Item>, tally: &mut Tally) -> Vec<Mismatch> {
     while let Some(item) = queue.pop_front() {
         let (o, t, reencoded) = read_both(&item);
         *tally.compared.entry(item.kind).or_default() += 1;
+        *tally.by_source.entry((source(&item.id), item.kind)).or_default() += 1;
         tally.distinct.entry(item.kind).or_default().insert(item.bytes.clone());
         tally.ber_reencoded += usize::from(reencoded);
         tally.both_refused += usize::from(o.is_err() && t.is_err());
@@ -74,6 +78,16 @@ fn run(items: Vec<Item>, tally: &mut Tally) -> Vec<Mismatch> {
         }
     }
     mismatches
+}
+
+/// `messages`, `trust`, `pki`, `pkits/smime`, ...
+fn source(id: &str) -> String {
+    let parts: Vec<&str> = id.split('/').collect();
+    match parts.as_slice() {
+        ["pkits", sub, ..] => format!("pkits/{sub}"),
+        [first, _, ..] => (*first).to_owned(),
+        _ => "(top)".to_owned(),
+    }
 }
 
 fn all_items(repo: &Path, pkits: &Path) -> (Vec<Item>, collect::Sources) {
@@ -111,6 +125,9 @@ fn every_structure_reads_the_same_with_x509_cert_and_cms() {
         tally.ber_reencoded,
         tally.both_refused
     );
+    for ((src, k), n) in &tally.by_source {
+        println!("oracle:   from {src}: {n} {}", k.label());
+    }
     println!("oracle: {} mismatches, {} listed exceptions", mismatches.len(), list.len());
     for (line, n) in &applied.used {
         println!("oracle:   exception line {line}: {n} mismatches");
