@@ -145,9 +145,64 @@ pub fn to_der(input: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// The complete encodings of the elements inside a DER element.
+fn children(der: &[u8]) -> Result<Vec<&[u8]>, String> {
+    let h = header(der)?;
+    let len = h.len.ok_or("indefinite length in DER")?;
+    let mut body = der.get(h.header_len..h.header_len + len).ok_or("truncated content")?;
+    let mut out = Vec::new();
+    while !body.is_empty() {
+        let c = header(body)?;
+        let n = c.header_len + c.len.ok_or("indefinite length in DER")?;
+        out.push(body.get(..n).ok_or("truncated child")?);
+        body = &body[n..];
+    }
+    Ok(out)
+}
+
+fn wrap(id: &[u8], content: &[u8]) -> Vec<u8> {
+    let mut out = id.to_vec();
+    push_len(&mut out, content.len());
+    out.extend_from_slice(content);
+    out
+}
+
+/// A ContentInfo whose SignedData has no `certificates [0]` and no
+/// `crls [1]`, with how many elements each held: lets the oracle read the
+/// rest of a SignedData whose certificate or CRL set it refuses (the
+/// certificates and CRLs are then compared one by one anyway).
+pub fn without_sets(input: &[u8]) -> Result<(Vec<u8>, usize, usize), String> {
+    let der = to_der(input)?;
+    let [ct, wrapper] = children(&der)?[..] else { return Err("not a ContentInfo".into()) };
+    let [sd] = children(wrapper)?[..] else { return Err("ContentInfo [0] must hold one element".into()) };
+    let (mut certs, mut crls, mut kept) = (0, 0, Vec::new());
+    for c in children(sd)? {
+        match c.first() {
+            Some(0xa0) => certs += children(c)?.len(),
+            Some(0xa1) => crls += children(c)?.len(),
+            _ => kept.extend_from_slice(c),
+        }
+    }
+    let sd = wrap(&[0x30], &kept);
+    let ci = wrap(&[0x30], &[ct, &wrap(&[0xa0], &sd)].concat());
+    Ok((ci, certs, crls))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::to_der;
+    use super::{to_der, without_sets};
+
+    #[test]
+    fn sets_removed() {
+        // ContentInfo { OID 1.2, [0] { SEQUENCE { INTEGER 1, [0] { NULL, NULL }, [1] { NULL }, SET {} } } }
+        let ci = [
+            0x30, 0x16, 0x06, 0x01, 0x2a, 0xa0, 0x11, 0x30, 0x0f, 0x02, 0x01, 0x01, 0xa0, 0x04, 0x05, 0x00, 0x05, 0x00, 0xa1, 0x02, 0x05,
+            0x00, 0x31, 0x00,
+        ];
+        let (out, certs, crls) = without_sets(&ci).unwrap();
+        assert_eq!((certs, crls), (2, 1));
+        assert_eq!(out, [0x30, 0x0c, 0x06, 0x01, 0x2a, 0xa0, 0x07, 0x30, 0x05, 0x02, 0x01, 0x01, 0x31, 0x00]);
+    }
 
     #[test]
     fn table() {

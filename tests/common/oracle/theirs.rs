@@ -201,13 +201,27 @@ fn idp(i: &IssuingDistributionPoint) -> String {
 /// One ContentInfo that should hold a SignedData. BER input is read from its
 /// DER re-encoding; `Record::fields` then gets no marker (the values are the
 /// same), the caller counts it.
+///
+/// When `cms` refuses the SignedData as a whole, it is read again without
+/// its certificate and CRL sets (each of those is compared on its own
+/// anyway), and the field `oracle-reading` says so: ours has no such field,
+/// so this is a mismatch that the exceptions list must explain.
 pub fn signed_data(bytes: &[u8]) -> (Decoded, bool) {
-    match signed_data_der(bytes) {
-        Ok(r) => (Ok(r), false),
-        Err(e) => match super::ber::to_der(bytes) {
-            Ok(der) if der != bytes => (signed_data_der(&der), true),
-            _ => (Err(e), false),
+    let der = super::ber::to_der(bytes).ok().filter(|d| d != bytes);
+    let first = signed_data_der(der.as_deref().unwrap_or(bytes));
+    let reencoded = der.is_some();
+    let Err(whole) = first else { return (first, reencoded) };
+    match super::ber::without_sets(bytes) {
+        Ok((stripped, certs, crls)) => match signed_data_der(&stripped) {
+            Ok(mut r) => {
+                r.set("certificates", certs.to_string());
+                r.set("crls", crls.to_string());
+                r.set("oracle-reading", format!("{UNDECODABLE} as a whole ({whole}); read without its certificate and CRL sets"));
+                (Ok(r), reencoded)
+            }
+            Err(_) => (Err(whole), reencoded),
         },
+        Err(_) => (Err(whole), reencoded),
     }
 }
 
