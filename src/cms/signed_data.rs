@@ -87,6 +87,9 @@ pub struct SignerInfo<'a> {
     pub signature_algorithm: AlgorithmIdentifier<'a>,
     /// The signature value.
     pub signature: Cow<'a, [u8]>,
+    /// The `[1] IMPLICIT` unsigned attributes element, exactly as received
+    /// (never judged; read by the differential tests).
+    pub unsigned_attrs: Option<Tlv<'a>>,
 }
 
 /// SignedData (RFC 5652 §5.1).
@@ -94,6 +97,9 @@ pub struct SignerInfo<'a> {
 pub struct SignedData<'a> {
     /// CMSVersion.
     pub version: u32,
+    /// digestAlgorithms, in received order (informational: each SignerInfo
+    /// names its own digest).
+    pub digest_algorithms: Vec<AlgorithmIdentifier<'a>>,
     /// eContentType OID.
     pub econtent_type: &'a [u8],
     /// eContent octets (segments of a constructed OCTET STRING joined), if present.
@@ -120,8 +126,10 @@ pub fn parse_signed_data<'a>(t: &Tlv<'a>) -> Result<SignedData<'a>> {
     }
     let digest_set = r.expect(Tag::SET, "digestAlgorithms")?;
     let mut dr = digest_set.children()?;
+    let mut digest_algorithms = Vec::new();
     while let Some(d) = dr.next_tlv()? {
-        AlgorithmIdentifier::parse(&d)?;
+        // Each element is charged to the BER work budget; nothing else grows.
+        digest_algorithms.push(AlgorithmIdentifier::parse(&d)?);
     }
     let eci = r.expect(Tag::SEQUENCE, "encapContentInfo")?;
     let mut er = eci.children()?;
@@ -176,7 +184,7 @@ pub fn parse_signed_data<'a>(t: &Tlv<'a>) -> Result<SignedData<'a>> {
         }
         signer_infos.push(parse_signer_info(&si));
     }
-    Ok(SignedData { version, econtent_type, econtent, certificates, skipped_certificates, crls, signer_infos })
+    Ok(SignedData { version, digest_algorithms, econtent_type, econtent, certificates, skipped_certificates, crls, signer_infos })
 }
 
 fn parse_signer_info<'a>(t: &Tlv<'a>) -> Result<SignerInfo<'a>> {
@@ -211,7 +219,7 @@ fn parse_signer_info<'a>(t: &Tlv<'a>) -> Result<SignerInfo<'a>> {
         return Err(Error::malformed("signature is not an OCTET STRING"));
     }
     let signature = sig_t.octets()?;
-    let _unsigned = r.read_if(|t| *t == Tag::context(1, true))?;
+    let unsigned_attrs = r.read_if(|t| *t == Tag::context(1, true))?;
     r.finish("SignerInfo")?;
-    Ok(SignerInfo { version, sid, digest_algorithm, signed_attrs, signature_algorithm, signature })
+    Ok(SignerInfo { version, sid, digest_algorithm, signed_attrs, signature_algorithm, signature, unsigned_attrs })
 }
