@@ -174,3 +174,36 @@ pub const SERVER_MAX_FILTER_DEPTH: usize = 16;
 
 /// Most `maxChanges`-less Email/changes entries returned at once.
 pub const SERVER_MAX_CHANGES: usize = 1_000;
+
+/// Largest API response the server sends (octets), accounted while it is
+/// serialized: RFC 8620 §8.5 (denial of service) asks servers to bound what a
+/// small request can make them produce, and result references (§3.7) let a
+/// few kilobytes of chained `Core/echo` calls ask for gigabytes. 16 MiB is
+/// above `maxSizeRequest`, so any request can be echoed once, and half of what
+/// the crate's own client reads ([`MAX_API_RESPONSE_BYTES`]); a page of 500
+/// Emails with bodyStructure is a few MiB. Past it the whole request gets the
+/// `limit` problem `maxSizeResponse`.
+pub const SERVER_MAX_SIZE_RESPONSE: u64 = 16 * 1024 * 1024;
+
+/// Most JSON values one API request may hold: those parsed from its body plus
+/// those its result references copy in (RFC 8620 §3.7). Memory follows the
+/// number of values, not the octets: a parsed `{"":0}` costs about 700 bytes
+/// of heap for 7 octets of JSON, so a 10 MB body of them once took 2.4 GB.
+/// 16 calls of 500 ids each are 8 000 values; big filters a few thousand
+/// more. 250 000 values stay under about 90 MB in the worst shape. Past it:
+/// the `limit` problem `maxValuesInRequest`.
+pub const SERVER_MAX_VALUES_IN_REQUEST: u64 = 250_000;
+
+/// Most JSON values visited while evaluating the result-reference paths of
+/// one request (RFC 8620 §3.7; a `*` visits every item of an array, and each
+/// reference walks again). Real clients follow `/ids` or `/list/*/id` over at
+/// most `maxObjectsInGet` objects: about 1 000 steps a reference. One million
+/// is a few milliseconds of work. Past it: the `limit` problem
+/// `maxResultReferenceSteps`.
+pub const SERVER_MAX_REFERENCE_STEPS: u64 = 1_000_000;
+
+/// Longest download file name (octets of UTF-8, after percent-decoding the
+/// URL's `{name}`), sent back in Content-Disposition (RFC 8620 §6.2, RFC 6266).
+/// File systems keep 255 octets; 1 024 leaves room and keeps the header small.
+/// A longer name is refused with 400.
+pub const SERVER_MAX_DOWNLOAD_NAME_BYTES: usize = 1024;
