@@ -185,14 +185,23 @@ pub const SERVER_MAX_CHANGES: usize = 1_000;
 /// `limit` problem `maxSizeResponse`.
 pub const SERVER_MAX_SIZE_RESPONSE: u64 = 16 * 1024 * 1024;
 
-/// Most JSON values one API request may hold: those parsed from its body plus
-/// those its result references copy in (RFC 8620 §3.7). Memory follows the
+/// Most JSON values parsed from one API request body. Memory follows the
 /// number of values, not the octets: a parsed `{"":0}` costs about 700 bytes
-/// of heap for 7 octets of JSON, so a 10 MB body of them once took 2.4 GB.
-/// 16 calls of 500 ids each are 8 000 values; big filters a few thousand
-/// more. 250 000 values stay under about 90 MB in the worst shape. Past it:
-/// the `limit` problem `maxValuesInRequest`.
-pub const SERVER_MAX_VALUES_IN_REQUEST: u64 = 250_000;
+/// of heap for 7 octets of JSON, so a 10 MB body of them once took 2.4 GB
+/// (three copies). 16 calls of 500 ids each are 8 000 values, big filters a
+/// few thousand more; 100 000 values stay under about 40 MB in the worst
+/// shape. Past it: the `limit` problem `maxValuesInRequest`.
+pub const SERVER_MAX_VALUES_IN_REQUEST: u64 = 100_000;
+
+/// Most JSON values the result references of one request copy into its
+/// arguments (RFC 8620 §3.7). Chained `Core/echo` calls that each reference
+/// the previous result four times grow fourfold per call: a 2.8 KB request
+/// once took 3 GB and seconds. A real client copies ids: at most
+/// `maxObjectsInGet` (500) per reference, 16 calls of them are 8 000 values;
+/// 50 000 leaves room and keeps the copies under about 20 MB. Past it: the
+/// `limit` problem `maxResolvedValues`. Their size in octets counts against
+/// [`SERVER_MAX_SIZE_REQUEST`] with the body's (limit `maxSizeRequest`).
+pub const SERVER_MAX_RESOLVED_VALUES: u64 = 50_000;
 
 /// Most JSON values visited while evaluating the result-reference paths of
 /// one request (RFC 8620 §3.7; a `*` visits every item of an array, and each

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jmap_smime::asn1::time::{parse_rfc3339, UnixTime};
+use jmap_smime::limits;
 use jmap_smime::pki::crl::crls_from_pem_or_der;
 use jmap_smime::pki::trust::TrustStore;
 use jmap_smime::server::{self, store::Store, Config, Server};
@@ -1638,7 +1639,9 @@ fn rule11_advertised_limits_enforced() {
         let b = slow_request(n);
         let t0 = std::time::Instant::now();
         assert_eq!(post_raw(a, &b).status, 200);
-        if t0.elapsed() >= Duration::from_millis(300) || b.len() * 2 > max_size {
+        // Each condition is two JSON values: stay within maxValuesInRequest.
+        let next_values = 2 * 16 * 2 * n as u64 + 1000;
+        if t0.elapsed() >= Duration::from_millis(300) || b.len() * 2 > max_size || next_values > limits::SERVER_MAX_VALUES_IN_REQUEST {
             break Arc::new(b);
         }
         n *= 2;

@@ -9,9 +9,11 @@
 //! request-level problem rather than a method error: the bounds are on the
 //! request as a whole, not on one call, and nothing here has side effects,
 //! so "the request was not processed" stays true.
-//! - `maxValuesInRequest`: JSON values parsed from the body plus those
-//!   references copy in ([`limits::SERVER_MAX_VALUES_IN_REQUEST`]); memory
-//!   follows values, not octets.
+//! - `maxValuesInRequest`: JSON values parsed from the body
+//!   ([`limits::SERVER_MAX_VALUES_IN_REQUEST`]); memory follows values, not
+//!   octets.
+//! - `maxResolvedValues`: JSON values references copy into arguments
+//!   ([`limits::SERVER_MAX_RESOLVED_VALUES`]).
 //! - `maxSizeRequest`: the body plus every resolved reference, as JSON. A
 //!   reference stands for a value the client could have written in the
 //!   request; with them resolved the request keeps within the size the
@@ -70,9 +72,13 @@ enum Stop {
 }
 
 fn too_many_values() -> Problem {
+    Problem::limit("maxValuesInRequest", format!("the request holds more than {} JSON values", limits::SERVER_MAX_VALUES_IN_REQUEST))
+}
+
+fn too_many_resolved() -> Problem {
     Problem::limit(
-        "maxValuesInRequest",
-        format!("the request, with its result references resolved, holds more than {} JSON values", limits::SERVER_MAX_VALUES_IN_REQUEST),
+        "maxResolvedValues",
+        format!("the result references would copy more than {} JSON values", limits::SERVER_MAX_RESOLVED_VALUES),
     )
 }
 
@@ -131,7 +137,7 @@ fn run(ctx: &Context<'_>, body: &[u8], keep_all: bool) -> Result<Run, Problem> {
     let using: BTreeSet<&str> = using.iter().map(String::as_str).collect();
     let referenced = referenced_ids(&calls);
     let mut budget = Budget {
-        values: &values,
+        values: ValueBudget::new(limits::SERVER_MAX_RESOLVED_VALUES),
         bytes_left: limits::SERVER_MAX_SIZE_REQUEST.saturating_sub(body_len),
         steps_left: limits::SERVER_MAX_REFERENCE_STEPS,
     };
@@ -225,8 +231,8 @@ fn referenced_ids(calls: &[Call]) -> BTreeSet<String> {
 }
 
 /// What a request may still spend on result references.
-struct Budget<'b> {
-    values: &'b ValueBudget,
+struct Budget {
+    values: ValueBudget,
     bytes_left: u64,
     steps_left: u64,
 }
@@ -292,7 +298,7 @@ fn select<'a>(v: &'a Value, tokens: &[String], left: &mut u64) -> Result<Option<
     }
 }
 
-impl Budget<'_> {
+impl Budget {
     /// Copy a selection into the arguments, charging its size and values.
     fn copy(&mut self, sel: Sel<'_>) -> Result<Value, Stop> {
         let size = match &sel {
@@ -302,11 +308,11 @@ impl Budget<'_> {
         let size = size.ok_or_else(|| Stop::Request(resolved_too_large()))?;
         self.bytes_left = self.bytes_left.saturating_sub(size);
         let counted = match &sel {
-            Sel::One(v) => json::charge_values(v, self.values),
-            Sel::Many(xs) => self.values.take(1) && xs.iter().all(|x| json::charge_values(x, self.values)),
+            Sel::One(v) => json::charge_values(v, &self.values),
+            Sel::Many(xs) => self.values.take(1) && xs.iter().all(|x| json::charge_values(x, &self.values)),
         };
         if !counted {
-            return Err(Stop::Request(too_many_values()));
+            return Err(Stop::Request(too_many_resolved()));
         }
         Ok(match sel {
             Sel::One(v) => v.clone(),
@@ -317,7 +323,7 @@ impl Budget<'_> {
 
 /// Replace every `#name` argument by the value its ResultReference points
 /// at (RFC 8620 §3.7).
-fn resolve(args: Map<String, Value>, done: &[Answered], budget: &mut Budget<'_>) -> Result<Map<String, Value>, Stop> {
+fn resolve(args: Map<String, Value>, done: &[Answered], budget: &mut Budget) -> Result<Map<String, Value>, Stop> {
     if !args.keys().any(|k| k.starts_with('#')) {
         return Ok(args);
     }
@@ -343,7 +349,7 @@ fn resolve(args: Map<String, Value>, done: &[Answered], budget: &mut Budget<'_>)
     Ok(out)
 }
 
-fn reference(r: &Value, done: &[Answered], budget: &mut Budget<'_>) -> Result<Value, Stop> {
+fn reference(r: &Value, done: &[Answered], budget: &mut Budget) -> Result<Value, Stop> {
     let bad = |d: String| Stop::Method(merr("invalidResultReference", d));
     let field = |k: &str| r.get(k).and_then(Value::as_str).ok_or_else(|| bad(format!("{k} missing")));
     let (result_of, name, path) = (field("resultOf")?, field("name")?, field("path")?);
