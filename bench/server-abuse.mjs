@@ -9,7 +9,8 @@
 // built if missing) on 127.0.0.1:0 over the demo mailbox (scripts/demo-seed.sh), sends the
 // request once, and prints the time to the answer, the status (and the `limit` problem's
 // limit), the response size, and the server's memory: VmRSS before, VmHWM (peak RSS, reset
-// through /proc/PID/clear_refs just before the request) after. While the big request runs,
+// through /proc/PID/clear_refs just before the request, sampled every 100 ms while it runs,
+// so that a server that dies still shows how far it got) after. While the big request runs,
 // a small request (Core/echo plus an Email/get of one message) is sent every 20 ms: its
 // count and latencies show whether the big one holds everything else up.
 //
@@ -54,10 +55,10 @@ function amplification(levels = 13) {
   return { using: [CORE], methodCalls: calls };
 }
 
-// One echo of 200 000 empty arrays, then 15 calls of 64 references each whose
+// One echo of 90 000 empty arrays, then 15 calls of 64 references each whose
 // `/a/*/*` path visits every one of them (and collects nothing).
 function starPaths() {
-  const calls = [['Core/echo', { a: Array.from({ length: 200_000 }, () => []) }, 'big']];
+  const calls = [["Core/echo", { a: Array.from({ length: 90_000 }, () => []) }, "big"]];
   for (let i = 1; i < 16; i++) {
     const args = {};
     for (let k = 0; k < 64; k++) args[`#r${k}`] = { resultOf: 'big', name: 'Core/echo', path: '/a/*/*' };
@@ -146,7 +147,8 @@ function status(pid) {
   try {
     const s = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (k) => Number((new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s) || [])[1] || NaN);
-    return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+    // A zombie (the server died) has no memory lines.
+    return Number.isFinite(kb('VmHWM')) ? { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 } : null;
   } catch {
     return null;
   }
@@ -209,7 +211,7 @@ async function post(origin, body, timeoutMs) {
 }
 
 const median = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
-const f = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+const f = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-'); // Math.max() of nothing is -Infinity: '-'.
 
 async function measure(name, make, trustArgs) {
   const srv = await start(trustArgs);
@@ -219,6 +221,12 @@ async function measure(name, make, trustArgs) {
   const before = status(srv.pid);
   try { writeFileSync(`/proc/${srv.pid}/clear_refs`, '5'); } catch { /* peak then covers the start-up too */ }
   let done = false;
+  // VmHWM sampled while the request runs: a server that dies still shows how far it got.
+  let sampled = NaN;
+  const sampler = setInterval(() => {
+    const s = status(srv.pid);
+    if (s && Number.isFinite(s.hwm) && !(s.hwm <= sampled)) sampled = s.hwm;
+  }, 100);
   const big = post(srv.origin, body, TIMEOUT_MS).then((r) => { done = true; return r; });
   // Small requests while the big one runs (each one after the other).
   const small = [];
@@ -232,12 +240,13 @@ async function measure(name, make, trustArgs) {
     if (!done) await new Promise((r) => setTimeout(r, 20));
   }
   const res = await big;
+  clearInterval(sampler);
   const after = status(srv.pid);
   const died = after === null || srv.exited !== undefined;
   stop(srv);
   return {
     name, reqBytes: Buffer.byteLength(body), ...res, warm: warm.ms,
-    rssBefore: before?.rss, peak: after?.hwm, died,
+    rssBefore: before?.rss, peak: Math.max(...[after?.hwm, sampled].filter(Number.isFinite)), died,
     small: { n: small.length, failed: smallFailed, median: median(small), max: small.length ? Math.max(...small) : NaN },
   };
 }

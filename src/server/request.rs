@@ -299,14 +299,9 @@ fn select<'a>(v: &'a Value, tokens: &[String], left: &mut u64) -> Result<Option<
 }
 
 impl Budget {
-    /// Copy a selection into the arguments, charging its size and values.
+    /// Copy a selection into the arguments, charging its values and size
+    /// (the values first: that walk stops soonest).
     fn copy(&mut self, sel: Sel<'_>) -> Result<Value, Stop> {
-        let size = match &sel {
-            Sel::One(v) => json::size_at_most(*v, self.bytes_left),
-            Sel::Many(xs) => json::size_at_most(xs, self.bytes_left),
-        };
-        let size = size.ok_or_else(|| Stop::Request(resolved_too_large()))?;
-        self.bytes_left = self.bytes_left.saturating_sub(size);
         let counted = match &sel {
             Sel::One(v) => json::charge_values(v, &self.values),
             Sel::Many(xs) => self.values.take(1) && xs.iter().all(|x| json::charge_values(x, &self.values)),
@@ -314,6 +309,12 @@ impl Budget {
         if !counted {
             return Err(Stop::Request(too_many_resolved()));
         }
+        let size = match &sel {
+            Sel::One(v) => json::size_at_most(*v, self.bytes_left),
+            Sel::Many(xs) => json::size_at_most(xs, self.bytes_left),
+        };
+        let size = size.ok_or_else(|| Stop::Request(resolved_too_large()))?;
+        self.bytes_left = self.bytes_left.saturating_sub(size);
         Ok(match sel {
             Sel::One(v) => v.clone(),
             Sel::Many(xs) => Value::Array(xs.into_iter().cloned().collect()),
