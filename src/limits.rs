@@ -216,3 +216,13 @@ pub const SERVER_MAX_REFERENCE_STEPS: u64 = 1_000_000;
 /// File systems keep 255 octets; 1 024 leaves room and keeps the header small.
 /// A longer name is refused with 400.
 pub const SERVER_MAX_DOWNLOAD_NAME_BYTES: usize = 1024;
+
+/// Most filter evaluations one /query call may cost: (operators and
+/// conditions in its filter) × (objects it is evaluated on). RFC 8620 §5.5
+/// lets a server refuse a filter it cannot process (`unsupportedFilter`);
+/// without a bound, 50 000 conditions (what fits in
+/// [`SERVER_MAX_VALUES_IN_REQUEST`]) over 10 000 Emails were half a billion
+/// text searches. A webmail's search has a handful of conditions: one
+/// million is 100 of them over the largest store the server loads
+/// ([`SERVER_MAX_MESSAGES`]).
+pub const SERVER_MAX_FILTER_EVALUATIONS: u64 = 1_000_000;

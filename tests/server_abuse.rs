@@ -544,3 +544,43 @@ fn cors_origins_must_be_exact() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Rule: a /query filter may cost at most SERVER_MAX_FILTER_EVALUATIONS
+/// (operators and conditions × Emails); past it the call gets the RFC 8620
+/// §5.5 method error `unsupportedFilter` and the request's other calls still
+/// run. Generated: a store of 250 Emails, OR filters at the bound and one
+/// condition past it, flat and nested.
+#[test]
+fn query_filters_cost_is_bounded() {
+    let mut store = Store::default();
+    for i in 0..250 {
+        let m = format!("From: a{i}@example.com\r\nSubject: m{i}\r\n\r\nbody {i}\r\n");
+        store.add("Inbox", 1_700_000_000 + i, m.into_bytes(), "gen.eml").unwrap();
+    }
+    let server = Arc::new(Server::new(Config::default(), store, server::smime::verifier(TrustStore::empty(), VerifyOptions::default())));
+    let per_email = limits::SERVER_MAX_FILTER_EVALUATIONS as usize / 250;
+    let or = |n: usize| json!({"operator": "OR", "conditions": vec![json!({"text": "zzz"}); n]});
+    // (filter, cost in operators and conditions)
+    let cases = [
+        (or(per_email - 1), per_email),
+        (or(per_email), per_email + 1),
+        (json!({"operator": "AND", "conditions": [or(per_email - 3), {"subject": "m1"}]}), per_email),
+        (json!({"operator": "AND", "conditions": [or(per_email - 2), {"subject": "m1"}]}), per_email + 1),
+        (json!({"text": "m1", "subject": "m1"}), 2),
+    ];
+    for (filter, cost) in cases {
+        let body = json!({"using": [CORE, MAIL], "methodCalls": [
+            ["Email/query", {"accountId": "A1", "filter": filter}, "q"],
+            ["Core/echo", {"still": "running"}, "e"]
+        ]});
+        let ctx = server::api::Context { store: &server.current(), smime_enabled: false, account_id: "A1", now: now() };
+        let v = server::api::process(&ctx, body.to_string().as_bytes()).unwrap();
+        let r = &v["methodResponses"];
+        if cost <= per_email {
+            assert_eq!(r[0][0], "Email/query", "cost {cost}: {}", r[0]);
+        } else {
+            assert_eq!((r[0][0].as_str(), r[0][1]["type"].as_str()), (Some("error"), Some("unsupportedFilter")), "cost {cost}");
+        }
+        assert_eq!(r[1][1]["still"], "running");
+    }
+}

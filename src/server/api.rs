@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value};
 
+use super::query::{check_cost, comparators, compile_filter, flag, query_response};
 use super::store::{ChangeKind, Email, Mailbox, Store};
 use crate::asn1::time::{parse_rfc3339, to_rfc3339, UnixTime};
 use crate::jmap::{CAP_CORE, CAP_MAIL, CAP_SMIMEVERIFY};
@@ -274,63 +275,15 @@ fn mailbox_matches(m: &Mailbox, c: &MailboxCond) -> bool {
     }
 }
 
-/// The window of a /query (RFC 8620 §5.5): position or anchor + anchorOffset,
-/// and limit (clamped to the server's). Returns (start, count, clamped limit
-/// to report).
-fn window(args: &Map<String, Value>, ids: &[&str]) -> MResult<(usize, usize, Option<u64>)> {
-    let int = |k: &str| match args.get(k) {
-        None | Some(Value::Null) => Ok(0),
-        Some(v) => v.as_i64().ok_or_else(|| merr("invalidArguments", format!("{k} must be an integer"))),
-    };
-    let total = ids.len();
-    let start: usize = match args.get("anchor") {
-        None | Some(Value::Null) => {
-            let pos = int("position")?;
-            let total_i = i64::try_from(total).unwrap_or(i64::MAX);
-            // A negative position counts from the end, clamped to 0.
-            let p = if pos < 0 { total_i.saturating_add(pos).max(0) } else { pos };
-            usize::try_from(p).unwrap_or(usize::MAX)
-        }
-        Some(Value::String(anchor)) => {
-            let idx = ids
-                .iter()
-                .position(|id| id == anchor)
-                .ok_or_else(|| merr("anchorNotFound", format!("{anchor:?} is not in the results")))?;
-            let i = i64::try_from(idx).unwrap_or(i64::MAX).saturating_add(int("anchorOffset")?).max(0);
-            usize::try_from(i).unwrap_or(usize::MAX)
-        }
-        Some(_) => return Err(merr("invalidArguments", "anchor must be an id")),
-    };
-    let limit = match args.get("limit") {
-        None | Some(Value::Null) => limits::SERVER_MAX_OBJECTS_IN_GET,
-        Some(v) => v.as_u64().ok_or_else(|| merr("invalidArguments", "limit must be a non-negative integer"))?,
-    };
-    let clamped = limit.min(limits::SERVER_MAX_OBJECTS_IN_GET);
-    Ok((start, usize::try_from(clamped).unwrap_or(usize::MAX), (clamped < limit).then_some(clamped)))
-}
-
-fn query_response(ctx: &Context<'_>, args: &Map<String, Value>, ids: &[&str]) -> MResult<Value> {
-    let (start, count, clamped) = window(args, ids)?;
-    let page: Vec<&str> = ids.iter().skip(start).take(count).copied().collect();
-    let mut out = json!({"accountId": ctx.account_id, "queryState": ctx.store.state_string(), "canCalculateChanges": false,
-                         "position": start.min(ids.len()), "ids": page});
-    if let Some(o) = out.as_object_mut() {
-        if flag(args, "calculateTotal") {
-            o.insert("total".into(), json!(ids.len()));
-        }
-        if let Some(l) = clamped {
-            o.insert("limit".into(), json!(l));
-        }
-    }
-    Ok(out)
-}
-
 fn mailbox_query(ctx: &Context<'_>, args: &Map<String, Value>) -> MResult<Value> {
     // RFC 8620 §5.5: the filter and sort are applied, never ignored.
     let filter = match args.get("filter") {
         None | Some(Value::Null) => None,
         Some(f) => Some(compile_filter(f, 0, &mailbox_cond)?),
     };
+    if let Some(f) = &filter {
+        check_cost(f, ctx.store.mailboxes.len())?;
+    }
     let comparators = comparators(args.get("sort"), &["sortOrder", "name"], ("sortOrder", true))?;
     let mut boxes: Vec<&Mailbox> =
         ctx.store.mailboxes.iter().filter(|m| filter.as_ref().is_none_or(|f| f.eval(&|c| mailbox_matches(m, c)))).collect();
@@ -346,79 +299,6 @@ fn mailbox_query(ctx: &Context<'_>, args: &Map<String, Value>) -> MResult<Value>
     });
     let ids: Vec<&str> = boxes.iter().map(|m| m.id.as_str()).collect();
     query_response(ctx, args, &ids)
-}
-
-/// A FilterOperator tree over conditions of type C (RFC 8620 §5.5),
-/// checked in full before any object is looked at, so an error never
-/// depends on the data.
-enum Filter<C> {
-    And(Vec<Filter<C>>),
-    Or(Vec<Filter<C>>),
-    Not(Vec<Filter<C>>),
-    /// A FilterCondition: all of these hold.
-    All(Vec<C>),
-}
-
-impl<C> Filter<C> {
-    fn eval(&self, test: &dyn Fn(&C) -> bool) -> bool {
-        match self {
-            Filter::And(f) => f.iter().all(|x| x.eval(test)),
-            Filter::Or(f) => f.iter().any(|x| x.eval(test)),
-            Filter::Not(f) => !f.iter().any(|x| x.eval(test)),
-            Filter::All(c) => c.iter().all(test),
-        }
-    }
-}
-
-fn compile_filter<C>(filter: &Value, depth: usize, cond: &dyn Fn(&str, &Value) -> MResult<C>) -> MResult<Filter<C>> {
-    if depth > limits::SERVER_MAX_FILTER_DEPTH {
-        return Err(merr("unsupportedFilter", format!("filters nested deeper than {}", limits::SERVER_MAX_FILTER_DEPTH)));
-    }
-    let obj = filter.as_object().ok_or_else(|| merr("invalidArguments", "a filter must be an object"))?;
-    if let Some(op) = obj.get("operator") {
-        let conditions =
-            obj.get("conditions").and_then(Value::as_array).ok_or_else(|| merr("invalidArguments", "conditions must be a list"))?;
-        let subs = conditions.iter().map(|c| compile_filter(c, depth.saturating_add(1), cond)).collect::<MResult<Vec<_>>>()?;
-        return match op.as_str() {
-            Some("AND") => Ok(Filter::And(subs)),
-            Some("OR") => Ok(Filter::Or(subs)),
-            Some("NOT") => Ok(Filter::Not(subs)),
-            // RFC 8620 §5.5: operator MUST be one of these: anything else is an invalid argument.
-            _ => Err(merr("invalidArguments", "operator must be AND, OR or NOT")),
-        };
-    }
-    obj.iter().map(|(k, v)| cond(k, v)).collect::<MResult<Vec<_>>>().map(Filter::All)
-}
-
-/// Sort comparators (RFC 8620 §5.5): (property, isAscending).
-fn comparators(sort: Option<&Value>, supported: &[&str], default: (&str, bool)) -> MResult<Vec<(String, bool)>> {
-    match sort {
-        None | Some(Value::Null) => Ok(vec![(default.0.to_owned(), default.1)]),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|c| {
-                let p =
-                    c.get("property").and_then(Value::as_str).ok_or_else(|| merr("invalidArguments", "a comparator needs a property"))?;
-                if !supported.contains(&p) {
-                    return Err(merr("unsupportedSort", format!("cannot sort by {p:?}")));
-                }
-                // RFC 8620 §5.5: a collation the server does not recognise is unsupportedSort
-                // (the session lists the one it has: i;ascii-casemap).
-                match c.get("collation") {
-                    None | Some(Value::Null) => {}
-                    Some(Value::String(col)) if col == "i;ascii-casemap" => {}
-                    Some(Value::String(col)) => return Err(merr("unsupportedSort", format!("unknown collation {col:?}"))),
-                    Some(_) => return Err(merr("invalidArguments", "collation must be a string")),
-                }
-                let asc = match c.get("isAscending") {
-                    None | Some(Value::Null) => true,
-                    Some(v) => v.as_bool().ok_or_else(|| merr("invalidArguments", "isAscending must be a boolean"))?,
-                };
-                Ok((p.to_owned(), asc))
-            })
-            .collect(),
-        Some(_) => Err(merr("invalidArguments", "sort must be a list")),
-    }
 }
 
 fn thread_get(ctx: &Context<'_>, args: &Map<String, Value>) -> MResult<Value> {
@@ -556,10 +436,6 @@ fn email_json(e: &Email, props: &[String], body: &BodyOptions) -> Value {
         m.insert(p.clone(), v);
     }
     Value::Object(m)
-}
-
-fn flag(args: &Map<String, Value>, key: &str) -> bool {
-    args.get(key).and_then(Value::as_bool).unwrap_or(false)
 }
 
 fn email_get(ctx: &Context<'_>, args: &Map<String, Value>, smime: bool) -> MResult<Value> {
@@ -733,6 +609,9 @@ fn email_query(ctx: &Context<'_>, args: &Map<String, Value>, smime: bool) -> MRe
         None | Some(Value::Null) => None,
         Some(f) => Some(compile_filter(f, 0, &|k, v| email_cond(k, v, smime))?),
     };
+    if let Some(f) = &filter {
+        check_cost(f, ctx.store.emails.len())?;
+    }
     let mut list: Vec<&Email> =
         ctx.store.emails.values().filter(|e| filter.as_ref().is_none_or(|f| f.eval(&|c| email_matches(e, c)))).collect();
     sort_emails(&mut list, args.get("sort"))?;

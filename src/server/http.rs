@@ -1,7 +1,8 @@
 //! HTTP for the reference server (axum on tokio): `/.well-known/jmap`
 //! redirect, session, API, downloads, Basic and Bearer auth, CORS with an
 //! unauthenticated preflight, and static files. Handlers stay thin: JMAP
-//! processing is `api::process`, verification is `smime`.
+//! processing is `api::respond` on a store snapshot, verification is `smime`,
+//! blob headers are `blob`, CORS is `cors`.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::Ordering;

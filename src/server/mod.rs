@@ -12,6 +12,7 @@ pub mod cors;
 pub mod http;
 pub mod json;
 pub mod mail;
+pub mod query;
 pub mod request;
 pub mod smime;
 pub mod store;
