@@ -584,3 +584,40 @@ fn query_filters_cost_is_bounded() {
         assert_eq!(r[1][1]["still"], "running");
     }
 }
+
+/// Rule: reference paths are RFC 6901 JSON pointers with the RFC 8620 §3.7
+/// `*` (the rewritten, budgeted evaluation): array indexes are decimal
+/// without a leading zero or sign, `~1` and `~0` decode in that order, and
+/// `*` flattens arrays one level. Each (path, answer) pair resolves to the
+/// value shown or is an invalidResultReference.
+#[test]
+fn reference_paths_are_json_pointers() {
+    let srv = start(Config::default());
+    let doc = json!({"a": [10, 11, 12], "m/n": 1, "m~n": 2, "~1": 3, "l": [{"x": [1, 2]}, {"x": [3]}, {"x": 4}], "": 5});
+    let cases = [
+        ("/a/1", Some(json!(11))),
+        ("/a/0", Some(json!(10))),
+        ("/a/01", None),
+        ("/a/+1", None),
+        ("/a/-", None),
+        ("/a/3", None),
+        ("/a/", None),
+        ("/m~1n", Some(json!(1))),
+        ("/m~0n", Some(json!(2))),
+        ("/~01", Some(json!(3))),
+        ("/", Some(json!(5))),
+        ("/l/*/x", Some(json!([1, 2, 3, 4]))),
+        ("/l/*/y", None),
+        ("/a/*", Some(json!([10, 11, 12]))),
+        ("a", None),
+        ("", Some(doc.clone())),
+    ];
+    for (path, want) in cases {
+        let v = api(srv.addr, json!([["Core/echo", doc, "d"], ["Core/echo", {"#r": echo_ref("d", path)}, "r"]]));
+        let r = &v["methodResponses"][1];
+        match want {
+            Some(w) => assert_eq!((&r[0], &r[1]["r"]), (&json!("Core/echo"), &w), "{path:?}"),
+            None => assert_eq!((&r[0], &r[1]["type"]), (&json!("error"), &json!("invalidResultReference")), "{path:?}: {r}"),
+        }
+    }
+}
