@@ -174,3 +174,55 @@ pub const SERVER_MAX_FILTER_DEPTH: usize = 16;
 
 /// Most `maxChanges`-less Email/changes entries returned at once.
 pub const SERVER_MAX_CHANGES: usize = 1_000;
+
+/// Largest API response the server sends (octets), accounted while it is
+/// serialized: RFC 8620 §8.5 (denial of service) asks servers to bound what a
+/// small request can make them produce, and result references (§3.7) let a
+/// few kilobytes of chained `Core/echo` calls ask for gigabytes. 16 MiB is
+/// above `maxSizeRequest`, so any request can be echoed once, and half of what
+/// the crate's own client reads ([`MAX_API_RESPONSE_BYTES`]); a page of 500
+/// Emails with bodyStructure is a few MiB. Past it the whole request gets the
+/// `limit` problem `maxSizeResponse`.
+pub const SERVER_MAX_SIZE_RESPONSE: u64 = 16 * 1024 * 1024;
+
+/// Most JSON values parsed from one API request body. Memory follows the
+/// number of values, not the octets: a parsed `{"":0}` costs about 700 bytes
+/// of heap for 7 octets of JSON, so a 10 MB body of them once took 2.4 GB
+/// (three copies). 16 calls of 500 ids each are 8 000 values, big filters a
+/// few thousand more; 100 000 values stay under about 40 MB in the worst
+/// shape. Past it: the `limit` problem `maxValuesInRequest`.
+pub const SERVER_MAX_VALUES_IN_REQUEST: u64 = 100_000;
+
+/// Most JSON values the result references of one request copy into its
+/// arguments (RFC 8620 §3.7). Chained `Core/echo` calls that each reference
+/// the previous result four times grow fourfold per call: a 2.8 KB request
+/// once took 3 GB and seconds. A real client copies ids: at most
+/// `maxObjectsInGet` (500) per reference, 16 calls of them are 8 000 values;
+/// 50 000 leaves room and keeps the copies under about 20 MB. Past it: the
+/// `limit` problem `maxResolvedValues`. Their size in octets counts against
+/// [`SERVER_MAX_SIZE_REQUEST`] with the body's (limit `maxSizeRequest`).
+pub const SERVER_MAX_RESOLVED_VALUES: u64 = 50_000;
+
+/// Most JSON values visited while evaluating the result-reference paths of
+/// one request (RFC 8620 §3.7; a `*` visits every item of an array, and each
+/// reference walks again). Real clients follow `/ids` or `/list/*/id` over at
+/// most `maxObjectsInGet` objects: about 1 000 steps a reference. One million
+/// is a few milliseconds of work. Past it: the `limit` problem
+/// `maxResultReferenceSteps`.
+pub const SERVER_MAX_REFERENCE_STEPS: u64 = 1_000_000;
+
+/// Longest download file name (octets of UTF-8, after percent-decoding the
+/// URL's `{name}`), sent back in Content-Disposition (RFC 8620 §6.2, RFC 6266).
+/// File systems keep 255 octets; 1 024 leaves room and keeps the header small.
+/// A longer name is refused with 400.
+pub const SERVER_MAX_DOWNLOAD_NAME_BYTES: usize = 1024;
+
+/// Most filter evaluations one /query call may cost: (operators and
+/// conditions in its filter) × (objects it is evaluated on). RFC 8620 §5.5
+/// lets a server refuse a filter it cannot process (`unsupportedFilter`);
+/// without a bound, 50 000 conditions (what fits in
+/// [`SERVER_MAX_VALUES_IN_REQUEST`]) over 10 000 Emails were half a billion
+/// text searches. A webmail's search has a handful of conditions: one
+/// million is 100 of them over the largest store the server loads
+/// ([`SERVER_MAX_MESSAGES`]).
+pub const SERVER_MAX_FILTER_EVALUATIONS: u64 = 1_000_000;

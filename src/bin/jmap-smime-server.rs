@@ -27,7 +27,8 @@ const USAGE: &str = "usage: jmap-smime-server --mail DIR [--listen 127.0.0.1:802
 
   --mail DIR        messages: *.eml, listed with mailbox and receivedAt in DIR/index.tsv
   --user, --token   accepted Basic credentials and Bearer tokens (default: --user demo:demo)
-  --cors-origin     origins allowed to call from another origin (\"*\" for any)
+  --cors-origin     an origin allowed to call from another origin, exactly as browsers send it
+                    (scheme://host[:port]; not \"*\": every call carries credentials)
   --static P=DIR    serve DIR under URL prefix P (default: /pkg/=pkg and /=www)
   --no-smime        run without RFC 9219 (the client verifies alone)
   --trust FILE      the server's trust anchors (PEM or DER); --bundled-roots adds Mozilla's
@@ -114,6 +115,9 @@ fn main() -> ExitCode {
         }
     }
     let Some(mail) = mail else { return fail(&format!("--mail is required\n{USAGE}")) };
+    if let Err(e) = config.validate() {
+        return fail(&e);
+    }
     if config.users.is_empty() && config.tokens.is_empty() {
         config.users.push(("demo".into(), "demo".into()));
     }

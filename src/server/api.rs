@@ -1,5 +1,5 @@
-//! JMAP request processing for the reference server, sans-IO: bytes in,
-//! Response object (or request-level problem) out (RFC 8620 §3). Methods:
+//! JMAP methods of the reference server, sans-IO (RFC 8620 §3; the request
+//! envelope and result references are in `request.rs`). Methods:
 //! Core/echo, Mailbox/get, Mailbox/query, Email/get, Email/query,
 //! Email/changes, Thread/get; RFC 9219 properties and filters only when the
 //! extension is on and the request names it in `using`.
@@ -8,11 +8,14 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value};
 
+use super::query::{check_cost, comparators, compile_filter, flag, query_response};
 use super::store::{ChangeKind, Email, Mailbox, Store};
 use crate::asn1::time::{parse_rfc3339, to_rfc3339, UnixTime};
 use crate::jmap::{CAP_CORE, CAP_MAIL, CAP_SMIMEVERIFY};
 use crate::limits;
 use crate::verifier::SIGNED_VERIFIED;
+
+pub use super::request::{process, respond};
 
 /// A request-level problem (RFC 8620 §3.6.1), sent as problem details.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,7 +31,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn new(kind: &'static str, detail: impl Into<String>) -> Problem {
+    pub(crate) fn new(kind: &'static str, detail: impl Into<String>) -> Problem {
         Problem { status: 400, kind, detail: detail.into(), limit: None }
     }
 
@@ -61,7 +64,7 @@ pub struct MethodError {
     pub description: String,
 }
 
-fn merr(kind: &'static str, description: impl Into<String>) -> MethodError {
+pub(crate) fn merr(kind: &'static str, description: impl Into<String>) -> MethodError {
     MethodError { kind, description: description.into() }
 }
 
@@ -111,185 +114,19 @@ const EMAIL_EXTRA: &[&str] = &["bodyStructure"];
 const SMIME_PROPS: &[&str] = &["smimeStatus", "smimeStatusAtDelivery", "smimeErrors", "smimeVerifiedAt"];
 const SMIME_FILTERS: &[&str] = &["hasSmime", "hasVerifiedSmime", "hasVerifiedSmimeAtDelivery"];
 
-/// A JSON value parsed as I-JSON (RFC 7493 §2.3): an object with a
-/// duplicate member name is an error, not "the last one wins".
-struct IJson(Value);
-
-impl<'de> serde::Deserialize<'de> for IJson {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(IJsonVisitor).map(IJson)
-    }
-}
-
-struct IJsonVisitor;
-
-impl<'de> serde::de::Visitor<'de> for IJsonVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut out = Vec::new();
-        while let Some(IJson(v)) = seq.next_element()? {
-            out.push(v);
-        }
-        Ok(Value::Array(out))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = Map::new();
-        while let Some(k) = map.next_key::<String>()? {
-            if out.contains_key(&k) {
-                return Err(serde::de::Error::custom(format!("duplicate member name {k:?}")));
-            }
-            let IJson(v) = map.next_value()?;
-            out.insert(k, v);
-        }
-        Ok(Value::Object(out))
-    }
-}
-
-/// Process one API request body.
-pub fn process(ctx: &Context<'_>, body: &[u8]) -> Result<Value, Problem> {
-    if u64::try_from(body.len()).unwrap_or(u64::MAX) > limits::SERVER_MAX_SIZE_REQUEST {
-        return Err(Problem::limit("maxSizeRequest", format!("the request is larger than {} bytes", limits::SERVER_MAX_SIZE_REQUEST)));
-    }
-    // RFC 8620 §3.6.1: the request must parse as I-JSON (RFC 7493: among
-    // others, no duplicate member names).
-    let IJson(v) = serde_json::from_slice(body).map_err(|e| Problem::new("notJSON", format!("the request is not I-JSON: {e}")))?;
-    let obj = v.as_object().ok_or_else(|| Problem::new("notRequest", "the request is not an object"))?;
-    let using: Vec<&str> = obj
-        .get("using")
-        .and_then(Value::as_array)
-        .ok_or_else(|| Problem::new("notRequest", "`using` is missing or not a list"))?
-        .iter()
-        .map(|u| u.as_str().ok_or_else(|| Problem::new("notRequest", "`using` holds a non-string")))
-        .collect::<Result<_, _>>()?;
-    if obj.get("createdIds").is_some_and(|c| !c.is_object() || c.as_object().is_some_and(|m| m.values().any(|v| !v.is_string()))) {
-        return Err(Problem::new("notRequest", "`createdIds` is not a map of ids"));
-    }
-    let calls = obj
-        .get("methodCalls")
-        .and_then(Value::as_array)
-        .ok_or_else(|| Problem::new("notRequest", "`methodCalls` is missing or not a list"))?;
-    let mut parsed = Vec::with_capacity(calls.len());
-    for c in calls {
-        match c.as_array().map(Vec::as_slice) {
-            Some([Value::String(n), Value::Object(a), Value::String(id)]) => parsed.push((n.as_str(), a, id.as_str())),
-            _ => return Err(Problem::new("notRequest", "a method call is not [name, arguments, callId]")),
-        }
-    }
-    for u in &using {
-        let known = *u == CAP_CORE || *u == CAP_MAIL || (*u == CAP_SMIMEVERIFY && ctx.smime_enabled);
-        if !known {
-            return Err(Problem::new("unknownCapability", format!("this server does not support {u:?}")));
-        }
-    }
-    if u64::try_from(parsed.len()).unwrap_or(u64::MAX) > limits::SERVER_MAX_CALLS_IN_REQUEST {
-        return Err(Problem::limit("maxCallsInRequest", format!("more than {} method calls", limits::SERVER_MAX_CALLS_IN_REQUEST)));
-    }
-    let using: BTreeSet<&str> = using.into_iter().collect();
-    let mut responses: Vec<Value> = Vec::new();
-    for (name, args, call_id) in parsed {
-        let out = resolve_references(args, &responses).and_then(|args| dispatch(ctx, &using, name, &args));
-        match out {
-            Ok(args) => responses.push(json!([name, args, call_id])),
-            Err(e) => responses.push(json!(["error", {"type": e.kind, "description": e.description}, call_id])),
-        }
-    }
-    let mut out = json!({"methodResponses": responses, "sessionState": session_state(ctx.smime_enabled)});
-    // RFC 8620 §3.4: createdIds is in the response only if it was in the
-    // request (nothing is created here, so it comes back as sent).
-    if let (Some(created), Some(o)) = (obj.get("createdIds"), out.as_object_mut()) {
-        o.insert("createdIds".into(), created.clone());
-    }
-    Ok(out)
-}
-
 /// The Session's `state`: it changes only with the capabilities.
 pub fn session_state(smime: bool) -> String {
     if smime { "session-smime-1" } else { "session-plain-1" }.to_owned()
 }
 
-/// RFC 6901 JSON pointer with the RFC 8620 §3.7 `*` extension.
-fn pointer(v: &Value, tokens: &[String]) -> Option<Value> {
-    let Some((first, rest)) = tokens.split_first() else { return Some(v.clone()) };
-    match v {
-        Value::Array(a) if first == "*" => {
-            let mut out = Vec::new();
-            for item in a {
-                match pointer(item, rest)? {
-                    Value::Array(inner) => out.extend(inner),
-                    other => out.push(other),
-                }
-            }
-            Some(Value::Array(out))
-        }
-        Value::Array(a) => pointer(a.get(first.parse::<usize>().ok()?)?, rest),
-        Value::Object(o) => pointer(o.get(first)?, rest),
-        _ => None,
-    }
-}
-
-fn resolve_references(args: &Map<String, Value>, responses: &[Value]) -> MResult<Map<String, Value>> {
-    let mut out = Map::new();
-    for (k, v) in args {
-        let Some(key) = k.strip_prefix('#') else {
-            out.insert(k.clone(), v.clone());
-            continue;
-        };
-        if args.contains_key(key) {
-            return Err(merr("invalidArguments", format!("both {key:?} and {k:?} given")));
-        }
-        let bad = |d: &str| merr("invalidResultReference", d.to_owned());
-        let result_of = v.get("resultOf").and_then(Value::as_str).ok_or_else(|| bad("resultOf missing"))?;
-        let name = v.get("name").and_then(Value::as_str).ok_or_else(|| bad("name missing"))?;
-        let path = v.get("path").and_then(Value::as_str).ok_or_else(|| bad("path missing"))?;
-        let response = responses
-            .iter()
-            .find(|r| r.get(2).and_then(Value::as_str) == Some(result_of))
-            .ok_or_else(|| bad(&format!("no response for call {result_of:?}")))?;
-        if response.get(0).and_then(Value::as_str) != Some(name) {
-            return Err(bad(&format!("call {result_of:?} did not answer with {name:?}")));
-        }
-        let tokens: Vec<String> = path.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect();
-        if !path.starts_with('/') && !path.is_empty() {
-            return Err(bad("the path is not a JSON pointer"));
-        }
-        let value = response.get(1).and_then(|a| pointer(a, &tokens)).ok_or_else(|| bad(&format!("path {path:?} does not resolve")))?;
-        out.insert(key.to_owned(), value);
-    }
-    Ok(out)
-}
-
-fn dispatch(ctx: &Context<'_>, using: &BTreeSet<&str>, name: &str, args: &Map<String, Value>) -> MResult<Value> {
+/// Run one method call on resolved arguments.
+pub(crate) fn dispatch(ctx: &Context<'_>, using: &BTreeSet<&str>, name: &str, args: Map<String, Value>) -> MResult<Value> {
     let need = |cap: &str| if using.contains(cap) { Ok(()) } else { Err(merr("unknownMethod", format!("{name} needs {cap} in using"))) };
     let smime = ctx.smime_enabled && using.contains(CAP_SMIMEVERIFY);
     match name {
         "Core/echo" => {
             need(CAP_CORE)?;
-            Ok(Value::Object(args.clone()))
+            Ok(Value::Object(args))
         }
         "Mailbox/get" | "Mailbox/query" | "Email/get" | "Email/query" | "Email/changes" | "Thread/get" => {
             need(CAP_MAIL)?;
@@ -299,12 +136,12 @@ fn dispatch(ctx: &Context<'_>, using: &BTreeSet<&str>, name: &str, args: &Map<St
                 None => return Err(merr("invalidArguments", "accountId is required")),
             }
             match name {
-                "Mailbox/get" => mailbox_get(ctx, args),
-                "Mailbox/query" => mailbox_query(ctx, args),
-                "Email/get" => email_get(ctx, args, smime),
-                "Email/query" => email_query(ctx, args, smime),
-                "Email/changes" => email_changes(ctx, args),
-                _ => thread_get(ctx, args),
+                "Mailbox/get" => mailbox_get(ctx, &args),
+                "Mailbox/query" => mailbox_query(ctx, &args),
+                "Email/get" => email_get(ctx, &args, smime),
+                "Email/query" => email_query(ctx, &args, smime),
+                "Email/changes" => email_changes(ctx, &args),
+                _ => thread_get(ctx, &args),
             }
         }
         _ => Err(merr("unknownMethod", format!("{name} is not supported"))),
@@ -438,63 +275,15 @@ fn mailbox_matches(m: &Mailbox, c: &MailboxCond) -> bool {
     }
 }
 
-/// The window of a /query (RFC 8620 §5.5): position or anchor + anchorOffset,
-/// and limit (clamped to the server's). Returns (start, count, clamped limit
-/// to report).
-fn window(args: &Map<String, Value>, ids: &[&str]) -> MResult<(usize, usize, Option<u64>)> {
-    let int = |k: &str| match args.get(k) {
-        None | Some(Value::Null) => Ok(0),
-        Some(v) => v.as_i64().ok_or_else(|| merr("invalidArguments", format!("{k} must be an integer"))),
-    };
-    let total = ids.len();
-    let start: usize = match args.get("anchor") {
-        None | Some(Value::Null) => {
-            let pos = int("position")?;
-            let total_i = i64::try_from(total).unwrap_or(i64::MAX);
-            // A negative position counts from the end, clamped to 0.
-            let p = if pos < 0 { total_i.saturating_add(pos).max(0) } else { pos };
-            usize::try_from(p).unwrap_or(usize::MAX)
-        }
-        Some(Value::String(anchor)) => {
-            let idx = ids
-                .iter()
-                .position(|id| id == anchor)
-                .ok_or_else(|| merr("anchorNotFound", format!("{anchor:?} is not in the results")))?;
-            let i = i64::try_from(idx).unwrap_or(i64::MAX).saturating_add(int("anchorOffset")?).max(0);
-            usize::try_from(i).unwrap_or(usize::MAX)
-        }
-        Some(_) => return Err(merr("invalidArguments", "anchor must be an id")),
-    };
-    let limit = match args.get("limit") {
-        None | Some(Value::Null) => limits::SERVER_MAX_OBJECTS_IN_GET,
-        Some(v) => v.as_u64().ok_or_else(|| merr("invalidArguments", "limit must be a non-negative integer"))?,
-    };
-    let clamped = limit.min(limits::SERVER_MAX_OBJECTS_IN_GET);
-    Ok((start, usize::try_from(clamped).unwrap_or(usize::MAX), (clamped < limit).then_some(clamped)))
-}
-
-fn query_response(ctx: &Context<'_>, args: &Map<String, Value>, ids: &[&str]) -> MResult<Value> {
-    let (start, count, clamped) = window(args, ids)?;
-    let page: Vec<&str> = ids.iter().skip(start).take(count).copied().collect();
-    let mut out = json!({"accountId": ctx.account_id, "queryState": ctx.store.state_string(), "canCalculateChanges": false,
-                         "position": start.min(ids.len()), "ids": page});
-    if let Some(o) = out.as_object_mut() {
-        if flag(args, "calculateTotal") {
-            o.insert("total".into(), json!(ids.len()));
-        }
-        if let Some(l) = clamped {
-            o.insert("limit".into(), json!(l));
-        }
-    }
-    Ok(out)
-}
-
 fn mailbox_query(ctx: &Context<'_>, args: &Map<String, Value>) -> MResult<Value> {
     // RFC 8620 §5.5: the filter and sort are applied, never ignored.
     let filter = match args.get("filter") {
         None | Some(Value::Null) => None,
         Some(f) => Some(compile_filter(f, 0, &mailbox_cond)?),
     };
+    if let Some(f) = &filter {
+        check_cost(f, ctx.store.mailboxes.len())?;
+    }
     let comparators = comparators(args.get("sort"), &["sortOrder", "name"], ("sortOrder", true))?;
     let mut boxes: Vec<&Mailbox> =
         ctx.store.mailboxes.iter().filter(|m| filter.as_ref().is_none_or(|f| f.eval(&|c| mailbox_matches(m, c)))).collect();
@@ -510,79 +299,6 @@ fn mailbox_query(ctx: &Context<'_>, args: &Map<String, Value>) -> MResult<Value>
     });
     let ids: Vec<&str> = boxes.iter().map(|m| m.id.as_str()).collect();
     query_response(ctx, args, &ids)
-}
-
-/// A FilterOperator tree over conditions of type C (RFC 8620 §5.5),
-/// checked in full before any object is looked at, so an error never
-/// depends on the data.
-enum Filter<C> {
-    And(Vec<Filter<C>>),
-    Or(Vec<Filter<C>>),
-    Not(Vec<Filter<C>>),
-    /// A FilterCondition: all of these hold.
-    All(Vec<C>),
-}
-
-impl<C> Filter<C> {
-    fn eval(&self, test: &dyn Fn(&C) -> bool) -> bool {
-        match self {
-            Filter::And(f) => f.iter().all(|x| x.eval(test)),
-            Filter::Or(f) => f.iter().any(|x| x.eval(test)),
-            Filter::Not(f) => !f.iter().any(|x| x.eval(test)),
-            Filter::All(c) => c.iter().all(test),
-        }
-    }
-}
-
-fn compile_filter<C>(filter: &Value, depth: usize, cond: &dyn Fn(&str, &Value) -> MResult<C>) -> MResult<Filter<C>> {
-    if depth > limits::SERVER_MAX_FILTER_DEPTH {
-        return Err(merr("unsupportedFilter", format!("filters nested deeper than {}", limits::SERVER_MAX_FILTER_DEPTH)));
-    }
-    let obj = filter.as_object().ok_or_else(|| merr("invalidArguments", "a filter must be an object"))?;
-    if let Some(op) = obj.get("operator") {
-        let conditions =
-            obj.get("conditions").and_then(Value::as_array).ok_or_else(|| merr("invalidArguments", "conditions must be a list"))?;
-        let subs = conditions.iter().map(|c| compile_filter(c, depth.saturating_add(1), cond)).collect::<MResult<Vec<_>>>()?;
-        return match op.as_str() {
-            Some("AND") => Ok(Filter::And(subs)),
-            Some("OR") => Ok(Filter::Or(subs)),
-            Some("NOT") => Ok(Filter::Not(subs)),
-            // RFC 8620 §5.5: operator MUST be one of these: anything else is an invalid argument.
-            _ => Err(merr("invalidArguments", "operator must be AND, OR or NOT")),
-        };
-    }
-    obj.iter().map(|(k, v)| cond(k, v)).collect::<MResult<Vec<_>>>().map(Filter::All)
-}
-
-/// Sort comparators (RFC 8620 §5.5): (property, isAscending).
-fn comparators(sort: Option<&Value>, supported: &[&str], default: (&str, bool)) -> MResult<Vec<(String, bool)>> {
-    match sort {
-        None | Some(Value::Null) => Ok(vec![(default.0.to_owned(), default.1)]),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|c| {
-                let p =
-                    c.get("property").and_then(Value::as_str).ok_or_else(|| merr("invalidArguments", "a comparator needs a property"))?;
-                if !supported.contains(&p) {
-                    return Err(merr("unsupportedSort", format!("cannot sort by {p:?}")));
-                }
-                // RFC 8620 §5.5: a collation the server does not recognise is unsupportedSort
-                // (the session lists the one it has: i;ascii-casemap).
-                match c.get("collation") {
-                    None | Some(Value::Null) => {}
-                    Some(Value::String(col)) if col == "i;ascii-casemap" => {}
-                    Some(Value::String(col)) => return Err(merr("unsupportedSort", format!("unknown collation {col:?}"))),
-                    Some(_) => return Err(merr("invalidArguments", "collation must be a string")),
-                }
-                let asc = match c.get("isAscending") {
-                    None | Some(Value::Null) => true,
-                    Some(v) => v.as_bool().ok_or_else(|| merr("invalidArguments", "isAscending must be a boolean"))?,
-                };
-                Ok((p.to_owned(), asc))
-            })
-            .collect(),
-        Some(_) => Err(merr("invalidArguments", "sort must be a list")),
-    }
 }
 
 fn thread_get(ctx: &Context<'_>, args: &Map<String, Value>) -> MResult<Value> {
@@ -720,10 +436,6 @@ fn email_json(e: &Email, props: &[String], body: &BodyOptions) -> Value {
         m.insert(p.clone(), v);
     }
     Value::Object(m)
-}
-
-fn flag(args: &Map<String, Value>, key: &str) -> bool {
-    args.get(key).and_then(Value::as_bool).unwrap_or(false)
 }
 
 fn email_get(ctx: &Context<'_>, args: &Map<String, Value>, smime: bool) -> MResult<Value> {
@@ -897,6 +609,9 @@ fn email_query(ctx: &Context<'_>, args: &Map<String, Value>, smime: bool) -> MRe
         None | Some(Value::Null) => None,
         Some(f) => Some(compile_filter(f, 0, &|k, v| email_cond(k, v, smime))?),
     };
+    if let Some(f) = &filter {
+        check_cost(f, ctx.store.emails.len())?;
+    }
     let mut list: Vec<&Email> =
         ctx.store.emails.values().filter(|e| filter.as_ref().is_none_or(|f| f.eval(&|c| email_matches(e, c)))).collect();
     sort_emails(&mut list, args.get("sort"))?;

@@ -1,7 +1,8 @@
 //! HTTP for the reference server (axum on tokio): `/.well-known/jmap`
 //! redirect, session, API, downloads, Basic and Bearer auth, CORS with an
 //! unauthenticated preflight, and static files. Handlers stay thin: JMAP
-//! processing is `api::process`, verification is `smime`.
+//! processing is `api::respond` on a store snapshot, verification is `smime`,
+//! blob headers are `blob`, CORS is `cors`.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -15,7 +16,7 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use super::api::{self, Problem};
-use super::{smime, Server, ACCOUNT_ID};
+use super::{blob, cors, Server, Stage, ACCOUNT_ID};
 use crate::limits;
 
 /// The app: every request goes through [`handle`].
@@ -40,22 +41,6 @@ fn problem(p: &Problem) -> Response {
 
 fn plain(status: StatusCode, text: &str) -> Response {
     (status, text.to_owned()).into_response()
-}
-
-/// The CORS headers for `origin`, when it is allowed.
-fn cors(server: &Server, origin: Option<&str>) -> Vec<(header::HeaderName, HeaderValue)> {
-    let Some(origin) = origin else { return Vec::new() };
-    let allowed = server.config.cors_origins.iter().any(|o| o == "*" || o == origin);
-    if !allowed {
-        return Vec::new();
-    }
-    let mut h = vec![(header::VARY, HeaderValue::from_static("Origin"))];
-    if let Ok(v) = HeaderValue::from_str(origin) {
-        h.push((header::ACCESS_CONTROL_ALLOW_ORIGIN, v));
-    }
-    h.push((header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true")));
-    h.push((header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("Content-Type, Content-Length, WWW-Authenticate")));
-    h
 }
 
 /// Who is calling, if the credentials are good.
@@ -86,7 +71,7 @@ fn unauthorized() -> Response {
 
 async fn handle(State(server): State<Arc<Server>>, req: Request) -> Response {
     let origin = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_owned);
-    let cors_headers = cors(&server, origin.as_deref());
+    let cors_headers = cors::headers(&server.config, origin.as_deref());
     let allowed = !cors_headers.is_empty();
     let mut resp = route(&server, req, allowed).await;
     for (k, v) in cors_headers {
@@ -168,39 +153,31 @@ async fn api_call(server: &Arc<Server>, req: Request) -> Response {
     if n > limits::SERVER_MAX_CONCURRENT_REQUESTS {
         return problem(&Problem::limit("maxConcurrentRequests", "too many concurrent requests"));
     }
-    // Processing is CPU work under the state lock: it runs on the blocking
-    // pool, so it never holds up the async workers (with the binary's two
-    // workers, two waiting requests used to stall every connection, and
-    // maxConcurrentRequests (RFC 8620 §2) could not even be reached).
+    // Processing is CPU work: it runs on the blocking pool, so it never
+    // holds up the async workers (with the binary's two workers, two waiting
+    // requests used to stall every connection). It reads a snapshot of the
+    // store and holds no lock while it builds and serializes the response.
     // RFC 8620 §2 (maxConcurrentRequests): the slot is held until the work
     // ends, even when the client has gone away meanwhile.
     let answer = tokio::task::spawn_blocking(move || {
         let worker = &guard.0;
         let now = worker.now();
-        let mut state = worker.state.lock().unwrap_or_else(|e| e.into_inner());
-        let super::State { store, verifier } = &mut *state;
         // Results older than the 24 h ceiling are recomputed before answering.
-        smime::refresh(store, verifier, now);
-        let ctx = api::Context { store, smime_enabled: worker.config.smime, account_id: ACCOUNT_ID, now };
-        api::process(&ctx, &bytes)
+        let store = worker.snapshot(now);
+        worker.probe(Stage::Building);
+        let ctx = api::Context { store: &store, smime_enabled: worker.config.smime, account_id: ACCOUNT_ID, now };
+        api::respond(&ctx, &bytes)
     })
     .await;
     match answer {
-        Ok(Ok(v)) => json_response(StatusCode::OK, "application/json", &v),
+        Ok(Ok(body)) => {
+            let mut r = (StatusCode::OK, body).into_response();
+            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            r
+        }
         Ok(Err(p)) => problem(&p),
         Err(_) => plain(StatusCode::INTERNAL_SERVER_ERROR, "the request could not be processed"),
     }
-}
-
-/// A media type from the `type` query parameter, if it is a plain token/token.
-fn type_param(query: &str) -> Option<String> {
-    let v = query.split('&').find_map(|kv| kv.strip_prefix("type="))?;
-    let v = v.replace("%2F", "/").replace("%2f", "/");
-    let ok = v.split_once('/').is_some_and(|(a, b)| {
-        let tok = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&c));
-        tok(a) && tok(b)
-    });
-    ok.then_some(v)
 }
 
 async fn download(server: &Arc<Server>, rest: &str, query: &str) -> Response {
@@ -210,16 +187,20 @@ async fn download(server: &Arc<Server>, rest: &str, query: &str) -> Response {
     if account != ACCOUNT_ID {
         return plain(StatusCode::NOT_FOUND, "no such account");
     }
-    // The state lock can be held by a long API request: wait for it off the async workers.
+    // RFC 8620 §6.2: the name is returned as the file name.
+    let Some(name) = blob::file_name(it.next().unwrap_or("")) else {
+        return plain(StatusCode::BAD_REQUEST, &format!("the file name is longer than {} bytes", limits::SERVER_MAX_DOWNLOAD_NAME_BYTES));
+    };
+    // The lock is held for a snapshot copy only; the bytes are copied from
+    // the snapshot (off the async workers: a message can be large).
     let (worker, blob) = (Arc::clone(server), blob.to_owned());
-    let found = tokio::task::spawn_blocking(move || worker.state.lock().unwrap_or_else(|e| e.into_inner()).store.blob(&blob)).await;
+    let found = tokio::task::spawn_blocking(move || worker.current().blob(&blob)).await;
     let Ok(Some((media_type, bytes))) = found else { return plain(StatusCode::NOT_FOUND, "no such blob") };
-    let ct = type_param(query).unwrap_or(media_type);
+    let served = blob::served_type(blob::type_param(query).as_deref(), &media_type);
     let mut r = (StatusCode::OK, bytes).into_response();
-    if let Ok(v) = HeaderValue::from_str(&ct) {
-        r.headers_mut().insert(header::CONTENT_TYPE, v);
+    for (k, v) in blob::headers(served, &name) {
+        r.headers_mut().insert(k, v);
     }
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, immutable, max-age=31536000"));
     r
 }
 

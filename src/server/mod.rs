@@ -7,15 +7,20 @@
 //! same-origin.
 
 pub mod api;
+pub mod blob;
+pub mod cors;
 pub mod http;
+pub mod json;
 pub mod mail;
+pub mod query;
+pub mod request;
 pub mod smime;
 pub mod store;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::{json, Value};
 
@@ -45,6 +50,40 @@ pub struct Config {
     pub smime: bool,
     /// A fixed clock (tests); None reads the system clock.
     pub now: Option<UnixTime>,
+    /// Called at each [`Stage`] of a request (tests hold a request there to
+    /// show what it does not block); None in the binary.
+    pub probe: Option<Probe>,
+}
+
+/// Where a request is when [`Config::probe`] is called.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Re-verifying stale RFC 9219 results, before they are installed.
+    Refreshing,
+    /// Building an API response from a store snapshot.
+    Building,
+}
+
+/// A callback for [`Config::probe`].
+#[derive(Clone)]
+pub struct Probe(pub Arc<dyn Fn(Stage) + Send + Sync>);
+
+impl std::fmt::Debug for Probe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Probe")
+    }
+}
+
+impl Config {
+    /// Refuse a configuration the server must not run with: a CORS origin
+    /// that is not one exact origin (`*`, `null`, a path, ...). Every API
+    /// call carries credentials, and the server answers an allowed origin
+    /// with `Access-Control-Allow-Credentials: true`: a wildcard would let
+    /// any page read the mailbox with the user's credentials (Fetch
+    /// standard, CORS protocol and credentials).
+    pub fn validate(&self) -> Result<(), String> {
+        self.cors_origins.iter().try_for_each(|o| cors::check_origin(o))
+    }
 }
 
 impl Default for Config {
@@ -57,26 +96,35 @@ impl Default for Config {
             static_dirs: Vec::new(),
             smime: true,
             now: None,
+            probe: None,
         }
     }
 }
 
-/// The mutable state: the store and the server's verifier.
+/// The mutable state: the current store. Requests take it only to copy the
+/// `Arc` (a snapshot) or to install a refreshed store, never while they
+/// verify, build or serialize.
 pub struct State {
     /// The mail.
-    pub store: Store,
-    /// The server's own verifier (its trust store may differ from the browser's).
-    pub verifier: Verifier,
+    pub store: Arc<Store>,
 }
 
 /// Everything a request handler needs.
 pub struct Server {
     /// Configuration.
     pub config: Config,
-    /// Store and verifier.
+    /// The current store.
     pub state: Mutex<State>,
+    /// The server's own verifier (its trust store may differ from the browser's).
+    pub verifier: Verifier,
+    /// Held by the one request that re-verifies stale results.
+    refreshing: Mutex<()>,
     /// API requests being processed (maxConcurrentRequests).
     pub in_flight: AtomicU64,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Server {
@@ -84,12 +132,57 @@ impl Server {
     pub fn new(config: Config, mut store: Store, verifier: Verifier) -> Server {
         let now = clock(&config);
         smime::refresh(&mut store, &verifier, now);
-        Server { config, state: Mutex::new(State { store, verifier }), in_flight: AtomicU64::new(0) }
+        Server {
+            config,
+            state: Mutex::new(State { store: Arc::new(store) }),
+            verifier,
+            refreshing: Mutex::new(()),
+            in_flight: AtomicU64::new(0),
+        }
     }
 
     /// The current time.
     pub fn now(&self) -> UnixTime {
         clock(&self.config)
+    }
+
+    /// Tell the probe where a request is.
+    pub fn probe(&self, stage: Stage) {
+        if let Some(Probe(f)) = &self.config.probe {
+            f(stage);
+        }
+    }
+
+    /// The store as it is now (the lock is held for an `Arc` copy).
+    pub fn current(&self) -> Arc<Store> {
+        Arc::clone(&lock(&self.state).store)
+    }
+
+    /// A snapshot whose RFC 9219 data is fresh at `now` (RFC 9219 §4.1: a
+    /// result is served for at most 24 hours). When something is stale, one
+    /// request re-verifies it from a snapshot, outside the store lock, and
+    /// installs the result; requests that need it meanwhile wait for that
+    /// refresh (they may not serve older results), everything else goes on
+    /// with the current store.
+    pub fn snapshot(&self, now: UnixTime) -> Arc<Store> {
+        let snap = self.current();
+        if !smime::stale(&snap, now) {
+            return snap;
+        }
+        let _one = lock(&self.refreshing);
+        // Another request may have refreshed while this one waited.
+        let snap = self.current();
+        if !smime::stale(&snap, now) {
+            return snap;
+        }
+        self.probe(Stage::Refreshing);
+        let updates = smime::reverify(&snap, &self.verifier, now);
+        // Emails share their bytes and parse (Arc): the copy is small.
+        let mut next = Store::clone(&snap);
+        smime::apply(&mut next, updates, now);
+        let next = Arc::new(next);
+        lock(&self.state).store = Arc::clone(&next);
+        next
     }
 
     /// The Session object (RFC 8620 §2), URLs absolute on `base`

@@ -46,31 +46,73 @@ pub fn verify(verifier: &Verifier, raw: &[u8], received_at: UnixTime, now: UnixT
     SmimeRecord { at_delivery: v.status_at_delivery.clone().flatten(), errors: errors_of(&v), status: v.status, verified_at: now }
 }
 
-/// Bring every Email's RFC 9219 data up to date at `now`: first verification
-/// for new messages, re-verification of results older than the ceiling.
-/// Returns how many Emails changed (status or errors).
-pub fn refresh(store: &mut Store, verifier: &Verifier, now: UnixTime) -> usize {
+/// What re-verification found for one Email.
+#[derive(Clone, Debug)]
+pub enum Update {
+    /// Its first verification ("delivery").
+    First(SmimeRecord),
+    /// A result older than the ceiling, computed again: smimeStatus, smimeErrors.
+    Again(Option<String>, Option<Vec<String>>),
+}
+
+fn needs_verification(rec: Option<&SmimeRecord>, now: UnixTime) -> bool {
+    rec.is_none_or(|r| now.saturating_sub(r.verified_at) >= CACHE_CEILING_SECS)
+}
+
+/// Some Email has no verification yet, or one older than the ceiling at `now`.
+pub fn stale(store: &Store, now: UnixTime) -> bool {
+    store.emails.values().any(|e| needs_verification(e.smime.as_ref(), now))
+}
+
+/// Verify what [`stale`] finds, reading the store only: the slow part of a
+/// refresh, done without holding the store lock.
+pub fn reverify(store: &Store, verifier: &Verifier, now: UnixTime) -> Vec<(String, Update)> {
+    let mut out = Vec::new();
+    for e in store.emails.values().filter(|e| needs_verification(e.smime.as_ref(), now)) {
+        let update = if e.smime.is_none() {
+            Update::First(verify(verifier, &e.raw, e.received_at, now))
+        } else {
+            let v = verifier.verify(&e.raw, now, None);
+            Update::Again(v.status.clone(), errors_of(&v))
+        };
+        out.push((e.id.clone(), update));
+    }
+    out
+}
+
+/// Write what [`reverify`] found into the store: a change of status or
+/// errors is an Email update (a new state); a new `smimeVerifiedAt` alone
+/// is not. Returns how many Emails changed.
+pub fn apply(store: &mut Store, updates: Vec<(String, Update)>, now: UnixTime) -> usize {
     let mut changed = Vec::new();
-    for e in store.emails.values_mut() {
-        match &mut e.smime {
-            None => e.smime = Some(verify(verifier, &e.raw, e.received_at, now)),
-            Some(rec) if now.saturating_sub(rec.verified_at) >= CACHE_CEILING_SECS => {
-                let v = verifier.verify(&e.raw, now, None);
-                let (status, errors) = (v.status.clone(), errors_of(&v));
+    for (id, update) in updates {
+        let Some(e) = store.emails.get_mut(&id) else { continue };
+        match (update, &mut e.smime) {
+            (Update::First(rec), slot @ None) => *slot = Some(rec),
+            (Update::Again(status, errors), Some(rec)) => {
                 if status != rec.status || errors != rec.errors {
-                    changed.push(e.id.clone());
+                    changed.push(id);
                 }
                 rec.status = status;
                 rec.errors = errors;
                 rec.verified_at = now;
             }
-            Some(_) => {}
+            // The Email changed since the verification began: leave it to the next refresh.
+            _ => {}
         }
     }
     for id in &changed {
         store.touch(id, ChangeKind::Updated);
     }
     changed.len()
+}
+
+/// Bring every Email's RFC 9219 data up to date at `now`: first verification
+/// for new messages, re-verification of results older than the ceiling.
+/// Returns how many Emails changed (status or errors).
+pub fn refresh(store: &mut Store, verifier: &Verifier, now: UnixTime) -> usize {
+    let updates = reverify(store, verifier, now);
+    apply(store, updates, now)
 }
 
 /// Anchors were added to the server's trust store: the at-delivery status is

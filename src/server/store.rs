@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
@@ -40,10 +41,10 @@ pub struct Email {
     pub mailbox_id: String,
     /// receivedAt.
     pub received_at: UnixTime,
-    /// The exact bytes.
-    pub raw: Vec<u8>,
-    /// RFC 8621 properties.
-    pub parsed: Parsed,
+    /// The exact bytes (shared: a store snapshot copies no message).
+    pub raw: Arc<[u8]>,
+    /// RFC 8621 properties (shared like `raw`).
+    pub parsed: Arc<Parsed>,
     /// RFC 9219 data, once verified.
     pub smime: Option<SmimeRecord>,
     /// Where it came from.
@@ -112,14 +113,14 @@ impl Store {
         let id = format!("M{n:05}");
         let digest = Sha256::digest(&raw);
         let blob_id = format!("B{}", digest.iter().take(12).map(|b| format!("{b:02x}")).collect::<String>());
-        let parsed = mail::parse(&raw, &blob_id);
+        let parsed = Arc::new(mail::parse(&raw, &blob_id));
         let email = Email {
             id: id.clone(),
             blob_id,
             thread_id: format!("T{n:05}"),
             mailbox_id,
             received_at,
-            raw,
+            raw: Arc::from(raw),
             parsed,
             smime: None,
             file: file.to_owned(),
@@ -186,7 +187,7 @@ impl Store {
     /// (media type, bytes).
     pub fn blob(&self, blob_id: &str) -> Option<(String, Vec<u8>)> {
         if let Some(e) = self.emails.values().find(|e| e.blob_id == blob_id) {
-            return Some(("message/rfc822".into(), e.raw.clone()));
+            return Some(("message/rfc822".into(), e.raw.to_vec()));
         }
         let (base, part) = blob_id.split_once('.')?;
         let e = self.emails.values().find(|e| e.blob_id == base)?;
