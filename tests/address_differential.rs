@@ -182,3 +182,25 @@ fn author_fields_agree_with_python_or_are_refused() {
     assert!(failures.is_empty(), "{} of {} rows fail:\n{}", failures.len(), cases.len(), failures.join("\n"));
     assert!(accepted >= 40 && refused >= 40, "the table lost its breadth");
 }
+
+/// The reference server's Email/get shows what the verifier compared: the
+/// same mailboxes for an accepted field, no address (`[]`) for a refused one
+/// (src/server/mail.rs `addresses`).
+#[cfg(feature = "server")]
+#[test]
+fn server_shows_what_the_verifier_read() {
+    let mut failures = Vec::new();
+    for c in cases() {
+        let parsed = jmap_smime::server::mail::parse(&message(&c), "blob");
+        let prop = c.field.to_ascii_lowercase();
+        let shown = &parsed.headers[&prop];
+        let want = match ours(&c) {
+            Ok(boxes) => Value::Array(boxes.iter().map(|m| serde_json::json!({"name": m.name, "email": m.addr_spec})).collect()),
+            Err(_) => serde_json::json!([]),
+        };
+        if *shown != want {
+            failures.push(format!("{}: the server shows {shown}, the verifier read {want}", c.id));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
