@@ -130,6 +130,10 @@ pub enum Code {
     UnsupportedFilter,
     /// Email/changes cannotCalculateChanges.
     CannotCalculateChanges,
+    /// The From or Sender field does not parse strictly (RFC 5322 §3.6.2,
+    /// §3.4 without obsolete forms or groups): it is not compared, so the
+    /// message cannot be verified.
+    AddressUnparseable,
 }
 
 impl Code {
@@ -195,6 +199,7 @@ impl Code {
         Code::UnsupportedSort,
         Code::UnsupportedFilter,
         Code::CannotCalculateChanges,
+        Code::AddressUnparseable,
     ];
 
     /// The stable identifier.
@@ -260,6 +265,7 @@ impl Code {
             Code::UnsupportedSort => "unsupported-sort",
             Code::UnsupportedFilter => "unsupported-filter",
             Code::CannotCalculateChanges => "cannot-calculate-changes",
+            Code::AddressUnparseable => "address-unparseable",
         }
     }
 
@@ -326,6 +332,7 @@ impl Code {
             Code::UnsupportedSort => "The mail server cannot sort this way; choose another sort order.",
             Code::UnsupportedFilter => "The mail server cannot filter this way (for example by S/MIME status); remove the filter.",
             Code::CannotCalculateChanges => "The mail server cannot say what changed since the state given; reload the page.",
+            Code::AddressUnparseable => "The sender's address field is not written in the strict standard form, so mail programs may show different addresses for it; it was not compared with the signature and the message is not verified. Ask the sender to fix their mail program's From header.",
         }
     }
 }
