@@ -130,6 +130,10 @@ pub enum Code {
     UnsupportedFilter,
     /// Email/changes cannotCalculateChanges.
     CannotCalculateChanges,
+    /// The MIME structure can be read two ways (two Content-Type fields, a
+    /// parameter given twice, a line break only some readers see...), so what a
+    /// signature covers cannot be decided.
+    AmbiguousMime,
 }
 
 impl Code {
@@ -195,6 +199,7 @@ impl Code {
         Code::UnsupportedSort,
         Code::UnsupportedFilter,
         Code::CannotCalculateChanges,
+        Code::AmbiguousMime,
     ];
 
     /// The stable identifier.
@@ -260,6 +265,7 @@ impl Code {
             Code::UnsupportedSort => "unsupported-sort",
             Code::UnsupportedFilter => "unsupported-filter",
             Code::CannotCalculateChanges => "cannot-calculate-changes",
+            Code::AmbiguousMime => "ambiguous-mime",
         }
     }
 
@@ -326,6 +332,7 @@ impl Code {
             Code::UnsupportedSort => "The mail server cannot sort this way; choose another sort order.",
             Code::UnsupportedFilter => "The mail server cannot filter this way (for example by S/MIME status); remove the filter.",
             Code::CannotCalculateChanges => "The mail server cannot say what changed since the state given; reload the page.",
+            Code::AmbiguousMime => "Mail programs would read this message's MIME structure in different ways, so what a signature covers cannot be decided; it is not treated as signed. Ask the sender to resend it.",
         }
     }
 }
