@@ -14,7 +14,9 @@
 //! without parts. One difference is not a reading of the structure and is
 //! projected away: Python drops the final line break of a part that runs to
 //! the end of an unclosed multipart; we keep it (the ranges stay those of
-//! RFC 2046 §5.1.1, and multipart/signed must be closed anyway, R18).
+//! RFC 2046 §5.1.1, and multipart/signed must be closed anyway, R18). The
+//! bodies of multiparts are not compared (Python keeps only the preamble of
+//! one without parts), their parts are.
 
 use std::io::Write;
 use std::path::Path;
@@ -90,30 +92,37 @@ fn strip_eol(b: &[u8]) -> &[u8] {
     b.strip_suffix(b"\r\n").or_else(|| b.strip_suffix(b"\n")).or_else(|| b.strip_suffix(b"\r")).unwrap_or(b)
 }
 
-fn our_nodes(e: &Entity, raw: &[u8], is_part: bool, out: &mut Vec<Value>) {
-    let boundary = e.content_type.is_multipart().then(|| e.content_type.param("boundary")).flatten();
-    let body = e.children.is_empty().then(|| {
+/// `in_multipart`: some ancestor is a multipart. Python drops the final line
+/// break of the last entity read in a part that runs to the end of the input.
+fn our_nodes(e: &Entity, raw: &[u8], in_multipart: bool, out: &mut Vec<Value>) {
+    let multipart = e.content_type.is_multipart();
+    let boundary = multipart.then(|| e.content_type.param("boundary")).flatten();
+    let body = (e.children.is_empty() && !multipart).then(|| {
         let body = e.raw_body(raw);
-        latin1(if is_part && e.end == raw.len() { strip_eol(body) } else { body })
+        latin1(if in_multipart && e.end == raw.len() { strip_eol(body) } else { body })
     });
     let headers: Vec<&str> = e.headers.iter().map(|h| h.name).collect();
     out.push(json!({"path": e.path, "type": e.content_type.value, "boundary": boundary, "headers": headers, "body": body}));
     for c in &e.children {
-        our_nodes(c, raw, e.content_type.is_multipart(), out);
+        our_nodes(c, raw, in_multipart || multipart, out);
     }
 }
 
-/// Ours, with bodies Python does not report (message/* it does not descend
-/// into) left out of the comparison.
-fn our_tree(root: &Entity, raw: &[u8], python: &[Value]) -> Vec<Value> {
-    let mut nodes = Vec::new();
-    our_nodes(root, raw, false, &mut nodes);
-    for (ours, theirs) in nodes.iter_mut().zip(python) {
-        if theirs["body"].is_null() {
-            ours["body"] = Value::Null;
+/// Ours beside Python's, with the bodies that are not compared set to null
+/// on both sides: multiparts' (Python keeps the preamble there, we the whole
+/// body; their parts are compared instead) and message/* parts Python does
+/// not descend into.
+fn trees(root: &Entity, raw: &[u8], python: &[Value]) -> (Vec<Value>, Vec<Value>) {
+    let mut ours = Vec::new();
+    our_nodes(root, raw, false, &mut ours);
+    let mut theirs = python.to_vec();
+    for (a, b) in ours.iter_mut().zip(theirs.iter_mut()) {
+        if a["body"].is_null() || b["body"].is_null() {
+            a["body"] = Value::Null;
+            b["body"] = Value::Null;
         }
     }
-    nodes
+    (ours, theirs)
 }
 
 /// `Some(detail)` when the message is refused as ambiguous.
@@ -130,11 +139,11 @@ fn refusal(raw: &[u8]) -> Option<String> {
 /// Agreement with Python: `Err(why)` when the trees differ.
 fn agreement(raw: &[u8], python: &Value) -> Result<(), String> {
     let Some(theirs) = python["tree"].as_array() else { return Err(format!("Python failed: {}", python["error"])) };
-    let ours = our_tree(&mime::parse(raw).map_err(|e| e.to_string())?, raw, theirs);
-    if ours == *theirs {
+    let (ours, theirs) = trees(&mime::parse(raw).map_err(|e| e.to_string())?, raw, theirs);
+    if ours == theirs {
         return Ok(());
     }
-    Err(format!("\n  ours:   {}\n  python: {}", Value::Array(ours), Value::Array(theirs.clone())))
+    Err(format!("\n  ours:   {}\n  python: {}", Value::Array(ours), Value::Array(theirs)))
 }
 
 struct Row {

@@ -187,11 +187,21 @@ pub fn parse_content_type(v: &str, want_slash: bool) -> Result<Option<ContentTyp
         let name = lx.token().to_ascii_lowercase();
         lx.skip_cfws();
         if name.is_empty() || lx.peek() != Some('=') {
+            // A bare name is a parameter with an empty value to some readers.
+            if !name.is_empty() {
+                doubts.push((name.split('*').next().unwrap_or("").to_owned(), format!("{name} has no value")));
+            }
             continue;
         }
         lx.bump();
         lx.skip_cfws();
-        let val = if lx.peek() == Some('"') { lx.quoted() } else { lx.token().to_owned() };
+        let quoted = lx.peek() == Some('"');
+        let val = if quoted { lx.quoted() } else { lx.token().to_owned() };
+        // An unquoted plain value with an apostrophe reads as RFC 2231
+        // charset'language'value to some readers (Python's email).
+        if !quoted && !name.contains('*') && val.contains('\'') {
+            doubts.push((name.clone(), format!("unquoted {name} value {val:?} has an apostrophe")));
+        }
         if raw.len() >= limits::MAX_MIME_PARAMETERS {
             return Err(Error::limit(format!("more than {} MIME parameters", limits::MAX_MIME_PARAMETERS)));
         }
@@ -287,8 +297,13 @@ fn group_doubt(base: &str, pieces: &[Piece], plain: &[(String, String)]) -> Opti
     if indices.iter().enumerate().any(|(i, n)| *n != u32::try_from(i).ok()) && indices != [None] {
         return Some(format!("{base} continuations are not numbered 0, 1, 2... without gaps or repeats"));
     }
-    if pieces.iter().any(|p| p.encoded) && pieces.iter().find(|p| p.index == Some(0)).is_some_and(|p| !p.encoded) {
+    let first = pieces.iter().find(|p| p.index.is_none_or(|i| i == 0));
+    if pieces.iter().any(|p| p.encoded) && first.is_some_and(|p| !p.encoded) {
         return Some(format!("{base} has encoded continuations after a plain first one"));
+    }
+    // RFC 2231 §4: an encoded first piece starts with charset'language'.
+    if first.is_some_and(|p| p.encoded && p.value.matches('\'').count() < 2) {
+        return Some(format!("{base}* lacks its charset'language' prefix"));
     }
     None
 }
@@ -397,6 +412,12 @@ mod tests {
             ("multipart/mixed; boundary*0=a'b'; boundary*1*=%41", "boundary", true),
             ("application/pkcs7-mime; smime-type*0=signed-; smime-type*1=data", "smime-type", true),
             ("multipart/mixed; boundary=----=_P", "boundary", true),
+            ("multipart/mixed; boundary=a'b'c", "boundary", true),
+            ("multipart/mixed; boundary", "boundary", true),
+            ("multipart/mixed; boundary*=a", "boundary", true),
+            ("multipart/mixed; boundary*0*=a", "boundary", true),
+            ("multipart/mixed; boundary=\"a'b'c\"", "boundary", false),
+            ("text/plain; title*=us-ascii'en'x", "title", false),
             ("multipart/mixed; charset=a; charset=b; boundary=x", "boundary", false),
             ("multipart/mixed; charset=a; charset=b; boundary=x", "charset", true),
         ];
