@@ -25,7 +25,7 @@
 //! Every refusal is `ambiguous-mime` and names the part and the rule.
 
 use super::params::ambiguous;
-use super::Entity;
+use super::{Header, Headers};
 use crate::error::{Error, Result};
 use crate::limits;
 
@@ -68,16 +68,22 @@ pub(super) fn check_field_name(path: &str, name: &[u8]) -> Result<()> {
     Err(ambiguous(format!("{}: header field name {shown:?} is not printable ASCII; some readers end the header block there", part(path))))
 }
 
-/// One Content-Type and one Content-Transfer-Encoding at most (RFC 2045 §3:
-/// each appears once).
-pub(super) fn check_fields(e: &Entity) -> Result<()> {
-    for name in ["Content-Type", "Content-Transfer-Encoding"] {
-        let n = e.headers.count(name);
-        if n > 1 {
-            return Err(ambiguous(format!("{}: {n} {name} fields; readers disagree on which applies", part(&e.path))));
+/// The one field of each name (RFC 2045 §3: Content-Type and
+/// Content-Transfer-Encoding appear once), in one pass over the block; two
+/// of one name are refused.
+pub(super) fn unique_fields<'e, const N: usize>(headers: &'e Headers, path: &str, names: [&str; N]) -> Result<[Option<Header<'e>>; N]> {
+    let mut found: [Option<Header<'e>>; N] = [None; N];
+    for h in headers.iter() {
+        for (name, slot) in names.iter().zip(found.iter_mut()) {
+            if h.name.eq_ignore_ascii_case(name) {
+                if slot.is_some() {
+                    return Err(ambiguous(format!("{}: two {name} fields; readers disagree on which applies", part(path))));
+                }
+                *slot = Some(h);
+            }
         }
     }
-    Ok(())
+    Ok(found)
 }
 
 /// RFC 2046 §5.1.1: 1 to 70 characters from bchars, not ending in space.

@@ -324,8 +324,8 @@ impl Scanner<'_> {
         let e = &mut f.entity;
         e.body_start = body_start;
         e.headers.shrink();
-        ambiguity::check_fields(e)?;
-        e.content_type = match e.headers.first("Content-Type") {
+        let [ct, cte] = ambiguity::unique_fields(&e.headers, &e.path, ["Content-Type", "Content-Transfer-Encoding"])?;
+        e.content_type = match ct {
             None => default_type(default),
             Some(h) => {
                 let parsed = params::parse_content_type(h.value, true)?;
@@ -333,7 +333,7 @@ impl Scanner<'_> {
                 parsed.unwrap_or_else(|| default_type(default))
             }
         };
-        e.encoding = e.headers.first("Content-Transfer-Encoding").map_or(TransferEncoding::SevenBit, |h| encoding(h.value));
+        e.encoding = cte.map_or(TransferEncoding::SevenBit, |h| encoding(h.value));
         f.state = State::Body;
         if e.content_type.is_multipart() {
             let boundary = e.content_type.param_strict("boundary").map_err(|err| ambiguity::in_part(&e.path, err))?;
