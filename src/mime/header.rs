@@ -157,6 +157,6 @@ mod tests {
         assert_eq!(all[2].value, "\u{fffd}");
         assert_eq!(h.count("SUBJECT"), 2);
         assert_eq!(h.first("x").map(|f| f.range), Some((20, 23)));
-        assert_eq!(h.iter().rev().next().map(|f| f.name), Some("subject"));
+        assert_eq!(h.iter().next_back().map(|f| f.name), Some("subject"));
     }
 }

@@ -34,6 +34,8 @@ pub struct ParseStats {
     pub delimiter_bytes: u64,
     /// Header bytes copied into entities.
     pub header_bytes: u64,
+    /// Header fields read, all entities together.
+    pub header_fields: usize,
     /// Lines read.
     pub lines: u64,
 }
@@ -401,6 +403,10 @@ fn header_line(f: &mut Frame, line: &Line, content: &[u8], stats: &mut ParseStat
     };
     let name = content.get(..colon).unwrap_or(&[]);
     ambiguity::check_field_name(&e.path, name)?;
+    stats.header_fields = stats.header_fields.saturating_add(1);
+    if stats.header_fields > limits::MAX_HEADER_FIELDS_PER_MESSAGE {
+        return Err(Error::limit(format!("more than {} header fields in the message", limits::MAX_HEADER_FIELDS_PER_MESSAGE)));
+    }
     e.headers.push(name, content.get(colon.saturating_add(1)..).unwrap_or(&[]), (line.start, line.next))?;
     Ok(Step::Header)
 }

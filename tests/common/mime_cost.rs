@@ -8,18 +8,24 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use jmap_smime::limits::{MAX_HEADER_FIELDS, MAX_MIME_PARTS};
+use jmap_smime::limits::{MAX_HEADER_FIELDS, MAX_HEADER_FIELDS_PER_MESSAGE, MAX_MIME_PARTS};
 
-/// Parts of 9 000 tiny fields ("a:\n" is the shortest field there is), until
-/// `size` bytes.
+/// Parts of 9 000 header fields each, about `size` bytes in all: as many
+/// fields as the message may have (a few below
+/// [`MAX_HEADER_FIELDS_PER_MESSAGE`]), each as short as the size allows
+/// ("a:" and LF, 3 bytes, is the shortest there is).
 pub fn header_heavy(size: usize) -> Vec<u8> {
-    let mut m = b"Content-Type: multipart/mixed; boundary=b\n\n".to_vec();
-    let part: Vec<u8> = [&b"--b\n"[..], &b"a:\n".repeat(MAX_HEADER_FIELDS - 1000), b"\nx\n"].concat();
-    while m.len() + part.len() < size {
-        m.extend_from_slice(&part);
+    let per_part = MAX_HEADER_FIELDS - 1000;
+    let parts = (MAX_HEADER_FIELDS_PER_MESSAGE - 10) / per_part;
+    let field_len = (size / (parts * per_part)).max(3);
+    let field = format!("a:{}\n", "v".repeat(field_len - 3));
+    let part = format!("--b\n{}\nx\n", field.repeat(per_part));
+    let mut m = String::from("Content-Type: multipart/mixed; boundary=b\n\n");
+    for _ in 0..parts {
+        m.push_str(&part);
     }
-    m.extend_from_slice(b"--b--\n");
-    m
+    m.push_str("--b--\n");
+    m.into_bytes()
 }
 
 /// The most parts allowed, bodies sharing `size` bytes.
