@@ -38,7 +38,7 @@ fn part(path: &str) -> String {
 }
 
 /// Prefix an error's detail with the part it is about.
-pub(super) fn in_part(path: &str, mut err: Error) -> Error {
+pub(crate) fn in_part(path: &str, mut err: Error) -> Error {
     err.detail = format!("{}: {}", part(path), err.detail);
     err
 }

@@ -110,7 +110,7 @@ impl Entity {
     /// Content-Disposition fields, a doubtful `filename` or `name`, or a
     /// `filename` and a `name` that differ).
     pub fn file_name_strict(&self) -> Result<Option<String>> {
-        let fail = |what: &str| Err(Error::new(crate::Code::AmbiguousMime, format!("MIME part {:?}: {what}", self.path)));
+        let fail = |what: &str| Err(ambiguity::in_part(&self.path, params::ambiguous(what)));
         if self.headers.count("Content-Disposition") > 1 {
             return fail("two Content-Disposition fields");
         }
