@@ -33,7 +33,7 @@ fn main() {
         ("header-heavy, 189 000 fields", cost::header_heavy),
     ];
     println!(
-        "{:<26} {:>10} {:>10} {:>9} {:>9} {:>10} {:>7} {:>5}",
+        "{:<30} {:>10} {:>10} {:>9} {:>9} {:>10} {:>7} {:>5}",
         "shape", "bytes", "ms/parse", "ms/MB", "MB/s", "peak MiB", "peak/x", "runs"
     );
     for (label, make) in shapes {
@@ -51,7 +51,7 @@ fn main() {
             let ms = start.elapsed().as_secs_f64() * 1e3 / f64::from(runs);
             let mb = raw.len() as f64 / 1e6;
             println!(
-                "{label:<26} {:>10} {ms:>10.2} {:>9.2} {:>9.0} {:>10.1} {:>7.2} {runs:>5}",
+                "{label:<30} {:>10} {ms:>10.2} {:>9.2} {:>9.0} {:>10.1} {:>7.2} {runs:>5}",
                 raw.len(),
                 ms / mb,
                 mb * 1e3 / ms,
