@@ -134,6 +134,10 @@ pub enum Code {
     /// §3.4 without obsolete forms or groups): it is not compared, so the
     /// message cannot be verified.
     AddressUnparseable,
+    /// The MIME structure can be read two ways (two Content-Type fields, a
+    /// parameter given twice, a line break only some readers see...), so what a
+    /// signature covers cannot be decided.
+    AmbiguousMime,
 }
 
 impl Code {
@@ -200,6 +204,7 @@ impl Code {
         Code::UnsupportedFilter,
         Code::CannotCalculateChanges,
         Code::AddressUnparseable,
+        Code::AmbiguousMime,
     ];
 
     /// The stable identifier.
@@ -266,6 +271,7 @@ impl Code {
             Code::UnsupportedFilter => "unsupported-filter",
             Code::CannotCalculateChanges => "cannot-calculate-changes",
             Code::AddressUnparseable => "address-unparseable",
+            Code::AmbiguousMime => "ambiguous-mime",
         }
     }
 
@@ -333,6 +339,7 @@ impl Code {
             Code::UnsupportedFilter => "The mail server cannot filter this way (for example by S/MIME status); remove the filter.",
             Code::CannotCalculateChanges => "The mail server cannot say what changed since the state given; reload the page.",
             Code::AddressUnparseable => "The sender's address field is not written in the strict standard form, so mail programs may show different addresses for it; it was not compared with the signature and the message is not verified. Ask the sender to fix their mail program's From header.",
+            Code::AmbiguousMime => "Mail programs would read this message's MIME structure in different ways, so what a signature covers cannot be decided; it is not treated as signed. Ask the sender to resend it.",
         }
     }
 }

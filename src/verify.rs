@@ -71,7 +71,7 @@ fn verify_within_budget(raw: &[u8], policy: &Policy, extras: &mut Extras) -> Sig
         Ok(r) => r,
         Err(e) => return with_error(Structure::Malformed, &e),
     };
-    extras.headers = root.headers.iter().map(|h| (h.name.clone(), h.value.clone())).collect();
+    extras.headers = root.headers.iter().map(|h| (h.name.to_owned(), h.value.to_owned())).collect();
     match mime::smime::classify(&root, raw) {
         Smime::None => nested(&root, raw),
         Smime::Detached { signed, signature } => detached(raw, signed, &signature, policy, extras),

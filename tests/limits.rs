@@ -135,6 +135,26 @@ fn header_fields() {
 }
 
 #[test]
+fn header_fields_per_message() {
+    // Fields spread over parts, each part under MAX_HEADER_FIELDS.
+    let message = |fields: usize| {
+        let mut s = String::from("Content-Type: multipart/mixed; boundary=b\r\n\r\n");
+        let mut left = fields - 1;
+        while left > 0 {
+            let n = left.min(MAX_HEADER_FIELDS - 1);
+            s.push_str("--b\r\n");
+            s.push_str(&"X: v\r\n".repeat(n));
+            s.push_str("\r\nx\r\n");
+            left -= n;
+        }
+        s.push_str("--b--\r\n");
+        s.into_bytes()
+    };
+    assert_limit(&verify_signatures(&message(MAX_HEADER_FIELDS_PER_MESSAGE + 1), &strict()), "MAX_HEADER_FIELDS_PER_MESSAGE");
+    assert_eq!(verify_signatures(&message(MAX_HEADER_FIELDS_PER_MESSAGE), &strict()).structure, Structure::Unsigned);
+}
+
+#[test]
 fn header_value_bytes() {
     let s = format!("Subject: {}\r\n\r\nbody", "x".repeat(MAX_HEADER_VALUE_BYTES + 1));
     assert_limit(&verify_signatures(s.as_bytes(), &strict()), "MAX_HEADER_VALUE_BYTES (one line)");

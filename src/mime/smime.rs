@@ -46,10 +46,13 @@ fn is_pkcs7_mime(t: &str) -> bool {
     matches!(t, "application/pkcs7-mime" | "application/x-pkcs7-mime")
 }
 
-fn extension(e: &Entity) -> Option<String> {
-    let name = e.file_name()?;
-    let dot = name.rfind('.')?;
-    Some(name.get(dot.saturating_add(1)..)?.trim().to_ascii_lowercase())
+/// The file name's extension, lowercase. It decides whether an
+/// octet-stream is S/MIME, so a name readers could read differently is
+/// refused (`ambiguous-mime`).
+fn extension(e: &Entity) -> Result<Option<String>> {
+    let Some(name) = e.file_name_strict()? else { return Ok(None) };
+    let Some(dot) = name.rfind('.') else { return Ok(None) };
+    Ok(name.get(dot.saturating_add(1)..).map(|x| x.trim().to_ascii_lowercase()))
 }
 
 fn decode(e: &Entity, raw: &[u8]) -> Result<Vec<u8>> {
@@ -62,11 +65,21 @@ pub fn classify<'e>(e: &'e Entity, raw: &[u8]) -> Smime<'e> {
     if ct == "multipart/signed" {
         return classify_multipart_signed(e, raw);
     }
-    let octet_ext = if ct == "application/octet-stream" { extension(e) } else { None };
+    let octet_ext = if ct == "application/octet-stream" {
+        match extension(e) {
+            Ok(x) => x,
+            Err(err) => return Smime::Malformed(err),
+        }
+    } else {
+        None
+    };
     // RFC 8551 §3.2.1: .p7m (and a stray .p7s) octet-streams are S/MIME too;
     // the CMS content decides what they hold.
     if is_pkcs7_mime(ct) || matches!(octet_ext.as_deref(), Some("p7m" | "p7s")) {
-        let declared = e.content_type.param("smime-type").map(|s| s.trim().to_ascii_lowercase());
+        let declared = match e.content_type.param_strict("smime-type") {
+            Ok(d) => d.map(|s| s.trim().to_ascii_lowercase()),
+            Err(err) => return Smime::Malformed(err),
+        };
         return match declared.as_deref() {
             Some("enveloped-data" | "authenveloped-data") => Smime::Encrypted,
             Some("certs-only") => Smime::CertsOnly,
@@ -85,7 +98,11 @@ pub fn classify<'e>(e: &'e Entity, raw: &[u8]) -> Smime<'e> {
 }
 
 fn classify_multipart_signed<'e>(e: &'e Entity, raw: &[u8]) -> Smime<'e> {
-    let protocol = e.content_type.param("protocol").map(|p| p.trim().to_ascii_lowercase());
+    // The protocol decides whether this is an S/MIME signature at all.
+    let protocol = match e.content_type.param_strict("protocol") {
+        Ok(p) => p.map(|p| p.trim().to_ascii_lowercase()),
+        Err(err) => return Smime::Malformed(err),
+    };
     let second_is_pkcs7 = e.children.get(1).is_some_and(|p| is_pkcs7_signature(&p.content_type.value));
     match protocol.as_deref() {
         Some(p) if is_pkcs7_signature(p) => {}
@@ -102,8 +119,14 @@ fn classify_multipart_signed<'e>(e: &'e Entity, raw: &[u8]) -> Smime<'e> {
     if !e.closed {
         return Smime::Malformed(Error::malformed("multipart/signed without its closing boundary"));
     }
-    let sig_ok = is_pkcs7_signature(&sig.content_type.value)
-        || (sig.content_type.value == "application/octet-stream" && extension(sig).as_deref() == Some("p7s"));
+    let sig_ok = match sig.content_type.value.as_str() {
+        t if is_pkcs7_signature(t) => true,
+        "application/octet-stream" => match extension(sig) {
+            Ok(x) => x.as_deref() == Some("p7s"),
+            Err(err) => return Smime::Malformed(err),
+        },
+        _ => false,
+    };
     if !sig_ok {
         return Smime::Malformed(Error::malformed(format!("second part of multipart/signed is {}", sig.content_type.value)));
     }

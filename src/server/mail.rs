@@ -116,7 +116,7 @@ pub fn parse(raw: &[u8], blob_id: &str) -> Parsed {
         start: 0,
         body_start: 0,
         end: raw.len(),
-        headers: Vec::new(),
+        headers: Default::default(),
         content_type: mime::ContentType::text_plain(),
         encoding: mime::TransferEncoding::SevenBit,
         children: Vec::new(),
