@@ -32,7 +32,7 @@ fn message(c: &Case) -> Vec<u8> {
 fn ours(c: &Case) -> jmap_smime::Result<Vec<Mailbox>> {
     let raw = message(c);
     let root = mime::parse(&raw)?;
-    let values: Vec<&str> = root.headers_named(&c.field).map(|h| h.value.as_str()).collect();
+    let values: Vec<&str> = root.headers_named(&c.field).map(|h| h.value).collect();
     match c.field.as_str() {
         "From" => address::from_field(&values),
         "Sender" => address::sender_field(&values).map(|m| m.into_iter().collect()),
@@ -139,9 +139,9 @@ fn author_fields_agree_with_python_or_are_refused() {
         let got = ours(c);
         // Golden: our own reading.
         match (&c.expect, &got) {
-            (Expect::Refuse(why), Err(e)) => {
-                if e.code != Code::AddressUnparseable || !e.detail.contains(why.as_str()) {
-                    failures.push(format!("{}: refused as {}: {:?}, want address-unparseable with {why:?}", c.id, e.code, e.detail));
+            (Expect::Refuse(code, why), Err(e)) => {
+                if e.code != *code || !e.detail.contains(why.as_str()) {
+                    failures.push(format!("{}: refused as {}: {:?}, want {code} with {why:?}", c.id, e.code, e.detail));
                 }
             }
             (Expect::Accept(want), Ok(boxes)) => {
@@ -150,7 +150,7 @@ fn author_fields_agree_with_python_or_are_refused() {
                     failures.push(format!("{}: we read {have:?}, table says {want:?}", c.id));
                 }
             }
-            (Expect::Refuse(_), Ok(b)) => {
+            (Expect::Refuse(..), Ok(b)) => {
                 failures.push(format!("{}: accepted {:?}, table says refuse", c.id, b.iter().map(triple).collect::<Vec<_>>()))
             }
             (Expect::Accept(_), Err(e)) => failures.push(format!("{}: refused ({e}), table says accept", c.id)),
@@ -196,6 +196,9 @@ fn server_shows_what_the_verifier_read() {
         let shown = &parsed.headers[&prop];
         let want = match ours(&c) {
             Ok(boxes) => Value::Array(boxes.iter().map(|m| serde_json::json!({"name": m.name, "email": m.addr_spec})).collect()),
+            // A header block the MIME layer refuses is shown as one opaque
+            // part with no author fields at all.
+            Err(e) if e.code == Code::AmbiguousMime => Value::Null,
             Err(_) => serde_json::json!([]),
         };
         if *shown != want {

@@ -126,7 +126,7 @@ pub fn parse(raw: &[u8], blob_id: &str) -> Parsed {
     let subject = header(&root, "Subject").map(decode_unstructured);
     headers.insert("subject".into(), subject.clone().map_or(Value::Null, Value::String));
     for (prop, name) in [("from", "From"), ("sender", "Sender"), ("to", "To"), ("cc", "Cc"), ("bcc", "Bcc"), ("replyTo", "Reply-To")] {
-        let values: Vec<&str> = root.headers_named(name).map(|h| h.value.as_str()).collect();
+        let values: Vec<&str> = root.headers_named(name).map(|h| h.value).collect();
         headers.insert(prop.into(), addresses(name, &values));
     }
     let sent_at = header(&root, "Date").and_then(crate::verifier::parse_rfc5322_date);

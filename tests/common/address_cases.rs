@@ -8,8 +8,10 @@ use std::path::Path;
 /// What we expect the strict parser to do with a row's value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expect {
-    /// Refused (address-unparseable), the detail containing this text.
-    Refuse(String),
+    /// Refused with this code (address-unparseable; ambiguous-mime when the
+    /// MIME layer refuses the whole header block first, as for a lone CR),
+    /// the detail containing this text.
+    Refuse(jmap_smime::Code, String),
     /// Accepted: (display name, local part, domain) per mailbox.
     Accept(Vec<(Option<String>, String, String)>),
 }
@@ -71,8 +73,13 @@ pub fn cases() -> Vec<Case> {
     for l in lines.filter(|l| !l.trim().is_empty()) {
         let c: Vec<&str> = l.split('\t').collect();
         assert!(c.len() >= 5, "short row: {l}");
-        let expect = match c[3].strip_prefix("refuse:") {
-            Some(why) => Expect::Refuse(why.to_owned()),
+        let refusal = match c[3].split_once(':') {
+            Some(("refuse", why)) => Some((jmap_smime::Code::AddressUnparseable, why)),
+            Some(("refuse-mime", why)) => Some((jmap_smime::Code::AmbiguousMime, why)),
+            _ => None,
+        };
+        let expect = match refusal {
+            Some((code, why)) => Expect::Refuse(code, why.to_owned()),
             None => {
                 let v: serde_json::Value = serde_json::from_str(c[3]).unwrap_or_else(|e| panic!("{}: expect: {e}", c[0]));
                 Expect::Accept(
@@ -89,7 +96,7 @@ pub fn cases() -> Vec<Case> {
         };
         assert!(!out.iter().any(|o| o.id == c[0]), "duplicate id {}", c[0]);
         assert!(matches!(c[1], "From" | "Sender" | "To"), "{}: field {}", c[0], c[1]);
-        assert_eq!(matches!(expect, Expect::Refuse(_)), c[4] == "-", "{}: the python column is '-' exactly on refused rows", c[0]);
+        assert_eq!(matches!(expect, Expect::Refuse(..)), c[4] == "-", "{}: the python column is '-' exactly on refused rows", c[0]);
         out.push(Case {
             id: c[0].into(),
             field: c[1].into(),
