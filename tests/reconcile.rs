@@ -62,6 +62,8 @@ fn verdict(status: Option<&str>, errors: Vec<Problem>, signers: Vec<SignerVerdic
         from_matches: true,
         sender_matches: None,
         content: None,
+        headers: None,
+        body: None,
     }
 }
 
