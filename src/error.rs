@@ -130,6 +130,9 @@ pub enum Code {
     UnsupportedFilter,
     /// Email/changes cannotCalculateChanges.
     CannotCalculateChanges,
+    /// The server's Email object shows a From or Sender that differs from the
+    /// message that was downloaded and checked (issue 9 §3).
+    ServerHeaderMismatch,
 }
 
 impl Code {
@@ -195,6 +198,7 @@ impl Code {
         Code::UnsupportedSort,
         Code::UnsupportedFilter,
         Code::CannotCalculateChanges,
+        Code::ServerHeaderMismatch,
     ];
 
     /// The stable identifier.
@@ -260,6 +264,7 @@ impl Code {
             Code::UnsupportedSort => "unsupported-sort",
             Code::UnsupportedFilter => "unsupported-filter",
             Code::CannotCalculateChanges => "cannot-calculate-changes",
+            Code::ServerHeaderMismatch => "server-header-mismatch",
         }
     }
 
@@ -326,6 +331,7 @@ impl Code {
             Code::UnsupportedSort => "The mail server cannot sort this way; choose another sort order.",
             Code::UnsupportedFilter => "The mail server cannot filter this way (for example by S/MIME status); remove the filter.",
             Code::CannotCalculateChanges => "The mail server cannot say what changed since the state given; reload the page.",
+            Code::ServerHeaderMismatch => "The mail server describes this message with a sender that is not the one in the message itself: the server may be compromised. Trust only the sender shown from the checked message, and report this to your administrator.",
         }
     }
 }

@@ -82,8 +82,8 @@ fn mailboxes(value: &str) -> Option<Vec<MessageAddress>> {
     Some(list.into_iter().map(|email| MessageAddress { name: None, email }).collect())
 }
 
-/// Decoded unstructured text (RFC 2047 encoded words) of a Subject.
-fn decode_text(value: &str) -> String {
+/// Decoded unstructured text (RFC 2047 encoded words), e.g. a Subject.
+pub(crate) fn decode_text(value: &str) -> String {
     value.to_owned()
 }
 

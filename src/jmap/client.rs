@@ -20,7 +20,7 @@ use super::transport::{Auth, HttpRequest, HttpResponse, Method, Transport};
 use crate::asn1::time::UnixTime;
 use crate::error::{Code, Error, Result};
 use crate::limits;
-use crate::reconcile::{at_delivery_changed, reconcile, DisplayVerdict, ReconcileConfig, ServerReport};
+use crate::reconcile::{at_delivery_changed, reconcile_email, DisplayVerdict, ReconcileConfig, ServerReport};
 use crate::report::Problem;
 use crate::verifier::{Verdict, Verifier};
 
@@ -89,8 +89,9 @@ pub enum ClientSource {
     /// Not downloaded: the bodyStructure shows no S/MIME and the server does
     /// not say signed, so the verdict is "no signature".
     Structure,
-    /// Not verified: the download failed or the message is too large
-    /// (`clientError` says which).
+    /// Not verified: the download failed, or the bytes streamed passed
+    /// `MAX_MESSAGE_BYTES` (`clientError` says which; the Email's `size`
+    /// property never decides it).
     Skipped,
     /// Not verified: the local check is switched off (R39).
     Off,
@@ -552,8 +553,6 @@ impl<T: Transport> Client<T> {
                 (None, ClientSource::Off, None)
             } else if email.signature_form == SignatureForm::None && (!smime || !server_says_signed) {
                 (Some(Verdict::unsigned()), ClientSource::Structure, None)
-            } else if email.size > u64::try_from(limits::MAX_MESSAGE_BYTES).unwrap_or(u64::MAX) {
-                (None, ClientSource::Skipped, Some(problem(Code::LimitExceeded, "The message is too large to verify here.")))
             } else if let Some(v) = self.cache.get(&key) {
                 (Some(v), ClientSource::Cache, None)
             } else {
@@ -580,6 +579,10 @@ impl<T: Transport> Client<T> {
             let slot = match outcome {
                 // The caller aborted: the whole operation stops.
                 Err(e) if e.code == Code::Aborted => return Err(e),
+                // Issue 9 §3: "too large" is what the transport streamed, stopped
+                // at the bound; the Email's `size` is the server's claim and
+                // decides nothing.
+                Err(e) if e.code == Code::LimitExceeded => (None, ClientSource::Skipped, Some(too_large())),
                 Err(e) => (None, ClientSource::Skipped, Some(Problem { code: e.code().to_owned(), message: e.message(), warning: false })),
                 Ok(r) => {
                     let v = verifier.verify(&r.body, now, email.received_at_unix);
@@ -630,7 +633,8 @@ fn make_item(
     config: &ReconcileConfig,
 ) -> PageItem {
     let (client, client_source, client_error) = slot;
-    let mut display = reconcile(client.as_ref(), server.as_ref(), now, config);
+    // Issue 9 §3: the Email object must describe the bytes that were checked.
+    let mut display = reconcile_email(client.as_ref(), server.as_ref(), &email.server_headers(), now, config);
     if let Some(e) = &client_error {
         display.reasons.push(format!("Not checked in this browser: {}", e.message));
     }
@@ -639,6 +643,17 @@ fn make_item(
 
 fn problem(code: Code, detail: &str) -> Problem {
     Problem { code: code.code().to_owned(), message: format!("{detail} {}", code.advice()), warning: false }
+}
+
+/// Why a message whose download passed `MAX_MESSAGE_BYTES` is not checked.
+fn too_large() -> Problem {
+    problem(
+        Code::LimitExceeded,
+        &format!(
+            "The message is larger than {} bytes, the most this browser checks: the download was stopped at that size.",
+            limits::MAX_MESSAGE_BYTES
+        ),
+    )
 }
 
 fn bad(detail: impl Into<String>) -> Error {

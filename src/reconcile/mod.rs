@@ -31,6 +31,8 @@
 //! (R6); unrecognised tokens are `signed/failed` unless configured to be
 //! `unknown` (R5).
 
+pub mod headers;
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[cfg(target_arch = "wasm32")]
@@ -432,6 +434,10 @@ pub struct DisplayVerdict {
     pub server_age_secs: Option<i64>,
     /// What the reader can do, e.g. the root to import.
     pub hint: Option<String>,
+    /// The server's Email object (from, sender, subject, sentAt) against
+    /// the checked message's headers (issue 9 §3); null when no comparison
+    /// ran (no Email object given, or no signature at the root was read).
+    pub header_check: Option<headers::HeaderCheck>,
 }
 
 fn summarise_client(v: &Verdict, row: ClientRow) -> ClientSummary {
@@ -617,7 +623,27 @@ pub fn reconcile(client: Option<&Verdict>, server: Option<&ServerReport>, now: i
         server: server.map(|s| summarise_server(s, column, config)),
         server_age_secs,
         hint,
+        header_check: None,
     }
+}
+
+/// [`reconcile`], after checking that the server's Email object describes
+/// the checked bytes (DESIGN.md: "Before any cell applies, ..."): a From or
+/// Sender that differs from the message's fails the display with an alert
+/// (`server-header-mismatch`); Subject and Date differences are reasons.
+pub fn reconcile_email(
+    client: Option<&Verdict>,
+    server: Option<&ServerReport>,
+    email: &headers::ServerHeaders<'_>,
+    now: i64,
+    config: &ReconcileConfig,
+) -> DisplayVerdict {
+    let mut display = reconcile(client, server, now, config);
+    let client = if config.local_check { client } else { None };
+    if let Some(check) = headers::check_verdict(email, client) {
+        headers::apply(&mut display, check);
+    }
+    display
 }
 
 /// R12: a change of the server's `smimeStatusAtDelivery` is a reconciliation
