@@ -6,13 +6,13 @@
 //! the R38 alert, the server's age (R9) and `smimeStatusAtDelivery` changes
 //! (R12). Client verdicts are built directly as plain structs.
 
+use jmap_smime::jmap::email::EmailAddress;
+use jmap_smime::reconcile::headers::{ServerHeaders, ALERT_HEADER_MISMATCH, LABEL_HEADER_MISMATCH};
+use jmap_smime::reconcile::reconcile_email;
 use jmap_smime::reconcile::{
     at_delivery_changed, classify_client, reconcile, server_column, ClientRow, Level, ReconcileConfig, ServerColumn, ServerReport,
     ServerToken, UnknownTokens, ALERT_SERVER_VOUCHED_BAD, ALERT_SIGNATURE_MISSING, LABEL_EXPIRED_SINCE_DELIVERY, SERVER_ONLY_SUFFIX,
 };
-use jmap_smime::jmap::email::EmailAddress;
-use jmap_smime::reconcile::headers::{ServerHeaders, ALERT_HEADER_MISMATCH, LABEL_HEADER_MISMATCH};
-use jmap_smime::reconcile::reconcile_email;
 use jmap_smime::report::{
     AddressHeader, CertificateInfo, DateHeader, HeaderCoverage, MessageAddress, Problem, SignedHeaders, SignerId, SignerReport, Structure,
     TextHeader,
@@ -240,7 +240,8 @@ fn matrix_every_cell_with_a_forged_from() {
         [EmailAddress { name: Some("Bank CEO".to_owned()), email: "alice@example.org".to_owned() }],
         [EmailAddress { name: Some("Alice Example".to_owned()), email: "ceo@bank.example".to_owned() }],
     ];
-    let honest = ServerHeaders { from: Some(&alice), sender: None, subject: Some("Quarterly report"), sent_at: Some("2024-06-01T12:00:00Z") };
+    let honest =
+        ServerHeaders { from: Some(&alice), sender: None, subject: Some("Quarterly report"), sent_at: Some("2024-06-01T12:00:00Z") };
     for r in MATRIX {
         let c = client(r.client);
         let s = server_for(r.server);

@@ -44,7 +44,12 @@ fn pairs(s: &str) -> Option<Vec<(Option<String>, String)>> {
 
 fn message_address(s: &str, coverage: HeaderCoverage) -> Option<AddressHeader> {
     if s == "!" {
-        return Some(AddressHeader { raw: "Alice <alice@example.org>: bob@example.org;".to_owned(), mailboxes: None, coverage, inner: None });
+        return Some(AddressHeader {
+            raw: "Alice <alice@example.org>: bob@example.org;".to_owned(),
+            mailboxes: None,
+            coverage,
+            inner: None,
+        });
     }
     pairs(s).map(|list| AddressHeader {
         raw: s.to_owned(),
@@ -87,8 +92,7 @@ fn every_row_of_the_comparison_table() {
         fn opt(s: &str) -> Option<&str> {
             (s != "-").then_some(s)
         }
-        let server =
-            ServerHeaders { from: from.as_deref(), sender: sender.as_deref(), subject: opt(&c.cols[7]), sent_at: opt(&c.cols[8]) };
+        let server = ServerHeaders { from: from.as_deref(), sender: sender.as_deref(), subject: opt(&c.cols[7]), sent_at: opt(&c.cols[8]) };
         let got = check(&server, &message(c));
         let fields = [HeaderField::From, HeaderField::Sender, HeaderField::Subject, HeaderField::Date];
         for (i, f) in fields.iter().enumerate() {
@@ -120,7 +124,8 @@ fn a_from_difference_fails_a_verified_display_and_subject_only_adds_a_reason() {
     let config = ReconcileConfig::default();
     let v = verified();
     let alice = [EmailAddress { name: Some("Alice Example".into()), email: "alice@example.org".into() }];
-    let honest = ServerHeaders { from: Some(&alice), sender: None, subject: Some("Quarterly report"), sent_at: Some("2024-06-01T12:00:00Z") };
+    let honest =
+        ServerHeaders { from: Some(&alice), sender: None, subject: Some("Quarterly report"), sent_at: Some("2024-06-01T12:00:00Z") };
     // Signers are empty here, so the row is broken; the point is the override.
     let base = reconcile(Some(&v), None, 0, &config);
     let same = reconcile_email(Some(&v), None, &honest, 0, &config);
