@@ -130,6 +130,10 @@ pub enum Code {
     UnsupportedFilter,
     /// Email/changes cannotCalculateChanges.
     CannotCalculateChanges,
+    /// The From or Sender field does not parse strictly (RFC 5322 §3.6.2,
+    /// §3.4 without obsolete forms or groups): it is not compared, so the
+    /// message cannot be verified.
+    AddressUnparseable,
     /// The server's Email object shows a From or Sender that differs from the
     /// message that was downloaded and checked (issue 9 §3).
     ServerHeaderMismatch,
@@ -198,6 +202,7 @@ impl Code {
         Code::UnsupportedSort,
         Code::UnsupportedFilter,
         Code::CannotCalculateChanges,
+        Code::AddressUnparseable,
         Code::ServerHeaderMismatch,
     ];
 
@@ -264,6 +269,7 @@ impl Code {
             Code::UnsupportedSort => "unsupported-sort",
             Code::UnsupportedFilter => "unsupported-filter",
             Code::CannotCalculateChanges => "cannot-calculate-changes",
+            Code::AddressUnparseable => "address-unparseable",
             Code::ServerHeaderMismatch => "server-header-mismatch",
         }
     }
@@ -331,6 +337,7 @@ impl Code {
             Code::UnsupportedSort => "The mail server cannot sort this way; choose another sort order.",
             Code::UnsupportedFilter => "The mail server cannot filter this way (for example by S/MIME status); remove the filter.",
             Code::CannotCalculateChanges => "The mail server cannot say what changed since the state given; reload the page.",
+            Code::AddressUnparseable => "The sender's address field is not written in the strict standard form, so mail programs may show different addresses for it; it was not compared with the signature and the message is not verified. Ask the sender to fix their mail program's From header.",
             Code::ServerHeaderMismatch => "The mail server describes this message with a sender that is not the one in the message itself: the server may be compromised. Trust only the sender shown from the checked message, and report this to your administrator.",
         }
     }

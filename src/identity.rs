@@ -1,189 +1,145 @@
-//! Signer identity (R29, R30): the addr-specs of From and Sender (RFC 5322
-//! §3.4; display names never count) against the certificate's addresses.
+//! Signer identity (R29, R30) and the one normalisation of addresses and
+//! domains that identity matching and name constraints
+//! ([`crate::pki::name_constraints`]) share, so a name cannot be one thing to
+//! the constraint check and another to the From comparison.
 //!
-//! Comparison (RFC 8550 §3, RFC 8398 §5): domains case-insensitively after
-//! converting A-labels to U-labels; ASCII local parts case-insensitively;
-//! non-ASCII local parts exactly.
+//! A domain's comparison form ([`domain_key`]) is its lowercase A-labels
+//! (RFC 5280 §7.5 compares hosts "after conversion to ACE"; RFC 8398 §5
+//! compares U-labels, which is the same once both sides are valid). Names
+//! that are not valid are refused, never repaired: a trailing dot or an empty
+//! label, a label over 63 octets (RFC 1034 §3.1) or a name over 253 (RFC 1035
+//! §2.3.4), an ASCII label that is not LDH or has hyphens in positions 3 and
+//! 4 without being an A-label (RFC 5890 §2.3.1), an `xn--` label that does not
+//! decode to a U-label with non-ASCII characters or does not round-trip
+//! (RFC 5890 §2.3.2.1, RFC 5891 §5.3–5.4: `xn--bank-` decodes to "bank" and is
+//! not an A-label). U-labels are lowercased (RFC 8550 §3: domains compare
+//! case-insensitively) and refused when they hold what IDNA2008 disallows and
+//! other readers map to ASCII or to a dot: controls, white space, format and
+//! bidi controls, compatibility forms (fullwidth, halfwidth, small and
+//! letter-like forms, mathematical alphanumerics, enclosed alphanumerics,
+//! super- and subscripts, presentation forms, ideographic full stops), or a
+//! character whose lowercase is ASCII (KELVIN SIGN). The full RFC 5892 tables,
+//! NFC and the Bidi rule are not checked: that needs Unicode data (idna's
+//! UTS 46 mode costs 56 KB of gzipped wasm); both sides of every comparison
+//! use this same form, so the gap can make a name compare unequal, never
+//! equal to another.
+//!
+//! Addresses (R30, RFC 8550 §3): the addr-spec is read by
+//! [`crate::address::parse_addr_spec`]; domains compare by [`domain_key`];
+//! ASCII local parts case-insensitively, non-ASCII local parts exactly (RFC
+//! 8398 §5 never folds them).
 
-/// The addr-specs in an address-list header value, in order. Group names,
-/// display names and comments are dropped.
-pub fn mailboxes(value: &str) -> Vec<String> {
-    // Pass 1: remove comments, keep quoted strings intact.
-    let mut clean = String::with_capacity(value.len());
-    let mut depth = 0usize;
-    let mut quoted = false;
-    let mut escaped = false;
-    for c in value.chars() {
-        if escaped {
-            if depth == 0 {
-                clean.push(c);
-            }
-            escaped = false;
-            continue;
-        }
-        match c {
-            '\\' => {
-                escaped = true;
-                if depth == 0 {
-                    clean.push(c);
-                }
-            }
-            '"' if depth == 0 => {
-                quoted = !quoted;
-                clean.push(c);
-            }
-            '(' if !quoted => depth = depth.saturating_add(1),
-            ')' if !quoted && depth > 0 => depth = depth.saturating_sub(1),
-            _ if depth == 0 => clean.push(c),
-            _ => {}
-        }
-    }
-    // Pass 2: split at top-level commas, semicolons and group colons.
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    let mut angle = false;
-    let mut escaped = false;
-    let flush = |s: &mut String, out: &mut Vec<String>| {
-        if let Some(a) = addr_spec(s) {
-            out.push(a);
-        }
-        s.clear();
-    };
-    for c in clean.chars() {
-        if escaped {
-            current.push(c);
-            escaped = false;
-            continue;
-        }
-        match c {
-            '\\' => {
-                escaped = true;
-                current.push(c);
-            }
-            '"' => {
-                quoted = !quoted;
-                current.push(c);
-            }
-            '<' if !quoted => {
-                angle = true;
-                current.push(c);
-            }
-            '>' if !quoted => {
-                angle = false;
-                current.push(c);
-            }
-            ',' | ';' if !quoted && !angle => flush(&mut current, &mut out),
-            // A group's display name ends at the colon: drop it.
-            ':' if !quoted && !angle => current.clear(),
-            _ => current.push(c),
-        }
-    }
-    flush(&mut current, &mut out);
-    out
+use crate::address;
+
+/// RFC 1034 §3.1, RFC 5890 §2.3.2.1: a label (A-label form) is at most 63
+/// octets. Also bounds the Punycode work (quadratic in the label length).
+const MAX_LABEL_OCTETS: usize = 63;
+
+/// RFC 1035 §2.3.4: 255 octets on the wire, 253 in text without the root.
+const MAX_DOMAIN_OCTETS: usize = 253;
+
+/// A non-ASCII character no U-label here may hold (see the module docs).
+fn disallowed_in_u_label(c: char) -> bool {
+    c.is_control()
+        || c.is_whitespace()
+        || c.to_lowercase().any(|l| l.is_ascii())
+        || matches!(u32::from(c),
+            0x00ad | 0x034f | 0x061c | 0x115f | 0x1160 | 0x17b4 | 0x17b5 | 0x180b..=0x180f
+            | 0x2000..=0x206f // general punctuation: spaces, ZWNJ/ZWJ, bidi, dashes, dots
+            | 0x2070..=0x209f // super- and subscripts
+            | 0x2100..=0x214f // letter-like symbols
+            | 0x2150..=0x218f // number forms
+            | 0x2460..=0x24ff // enclosed alphanumerics
+            | 0x3000..=0x3003 // ideographic space and full stops
+            | 0x3164 | 0x3300..=0x33ff // CJK compatibility
+            | 0xfb00..=0xfb4f // alphabetic presentation forms
+            | 0xfe00..=0xfe0f // variation selectors
+            | 0xfe10..=0xfe1f | 0xfe30..=0xfe6f // vertical, compatibility and small forms
+            | 0xfeff | 0xff00..=0xffef // fullwidth and halfwidth forms
+            | 0xfff0..=0xffff
+            | 0x1d400..=0x1d7ff // mathematical alphanumerics
+            | 0x1f100..=0x1f1ff // enclosed alphanumeric supplement
+            | 0xe0000..=0xe0fff // tags and variation selectors supplement
+        )
 }
 
-/// The addr-spec of one mailbox: inside angle brackets if present, else the
-/// whole (trimmed) text, when it has an `@`.
-fn addr_spec(mailbox: &str) -> Option<String> {
-    let m = mailbox.trim();
-    let spec = match (m.rfind('<'), m.rfind('>')) {
-        (Some(a), Some(b)) if a < b => m.get(a.saturating_add(1)..b)?.trim(),
-        _ => m,
-    };
-    // An obsolete route (`@a,@b:user@host`) is not kept: take what follows ':'.
-    let spec = spec.rsplit(':').next().unwrap_or(spec).trim();
-    let (local, domain) = spec.rsplit_once('@')?;
-    if local.is_empty() || domain.is_empty() || spec.chars().any(char::is_whitespace) && !local.starts_with('"') {
-        return None;
-    }
-    Some(spec.to_owned())
+/// RFC 5891 §4.2.3.1 hyphen rules on a label: not first or last, not in
+/// both positions 3 and 4.
+fn hyphens_ok(label: &str) -> bool {
+    let mut chars = label.chars();
+    let third_fourth = (chars.nth(2), chars.next()) == (Some('-'), Some('-'));
+    !label.starts_with('-') && !label.ends_with('-') && !third_fourth
 }
 
-/// Decode one Punycode label body (RFC 3492 §6.2), without the `xn--` prefix.
-fn punycode_decode(input: &str) -> Option<String> {
-    const BASE: u32 = 36;
-    let (basic, rest) = match input.rfind('-') {
-        Some(i) => (input.get(..i)?, input.get(i.checked_add(1)?..)?),
-        None => ("", input),
-    };
-    let mut out: Vec<char> = basic.chars().collect();
-    if !basic.is_ascii() {
+/// A valid U-label (already lowercase): non-ASCII, LDH where ASCII, hyphen
+/// rules, nothing disallowed.
+fn u_label_ok(u: &str) -> bool {
+    !u.is_ascii()
+        && u.to_lowercase() == u
+        && hyphens_ok(u)
+        && u.chars().all(|c| if c.is_ascii() { c.is_ascii_alphanumeric() || c == '-' } else { !disallowed_in_u_label(c) })
+}
+
+/// One label in comparison form (lowercase; U-labels as A-labels).
+fn label_key(label: &str) -> Option<String> {
+    if label.is_empty() || label.len() > MAX_LABEL_OCTETS.saturating_mul(4) {
         return None;
     }
-    let (mut n, mut i, mut bias) = (128u32, 0u32, 72u32);
-    let mut digits = rest.bytes();
-    while digits.clone().next().is_some() {
-        let old_i = i;
-        let mut w = 1u32;
-        let mut k = BASE;
-        loop {
-            let d = match digits.next()? {
-                c @ b'a'..=b'z' => u32::from(c.saturating_sub(b'a')),
-                c @ b'A'..=b'Z' => u32::from(c.saturating_sub(b'A')),
-                c @ b'0'..=b'9' => u32::from(c.saturating_sub(b'0')).checked_add(26)?,
-                _ => return None,
-            };
-            i = i.checked_add(d.checked_mul(w)?)?;
-            let t = if k <= bias {
-                1
-            } else if k >= bias.checked_add(26)? {
-                26
-            } else {
-                k.checked_sub(bias)?
-            };
-            if d < t {
-                break;
-            }
-            w = w.checked_mul(BASE.checked_sub(t)?)?;
-            k = k.checked_add(BASE)?;
-        }
-        let len = u32::try_from(out.len()).ok()?.checked_add(1)?;
-        // Bias adaptation (RFC 3492 §6.1).
-        let mut delta = if old_i == 0 { i.checked_sub(old_i)? / 700 } else { i.checked_sub(old_i)? / 2 };
-        delta = delta.checked_add(delta.checked_div(len)?)?;
-        let mut kk = 0u32;
-        while delta > 455 {
-            delta /= 35;
-            kk = kk.checked_add(BASE)?;
-        }
-        bias = kk.checked_add(36u32.checked_mul(delta)?.checked_div(delta.checked_add(38)?)?)?;
-        n = n.checked_add(i.checked_div(len)?)?;
-        i = i.checked_rem(len)?;
-        let pos = usize::try_from(i).ok()?;
-        if pos > out.len() {
+    if label.is_ascii() {
+        let l = label.to_ascii_lowercase();
+        if l.len() > MAX_LABEL_OCTETS || !l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
             return None;
         }
-        out.insert(pos, char::from_u32(n)?);
-        i = i.checked_add(1)?;
+        if hyphens_ok(&l) {
+            return Some(l);
+        }
+        // Hyphens in positions 3 and 4: only an A-label may (RFC 5890 §2.3.1).
+        let body = l.strip_prefix("xn--")?;
+        let u = idna::punycode::decode_to_string(body)?;
+        // RFC 5891 §5.4: decodes to a valid U-label that encodes back to it.
+        if !u_label_ok(&u) || idna::punycode::encode_str(&u)? != body {
+            return None;
+        }
+        return Some(l);
     }
-    Some(out.into_iter().collect())
+    if label.chars().count() > MAX_LABEL_OCTETS {
+        return None;
+    }
+    let u = label.to_lowercase();
+    if !u_label_ok(&u) {
+        return None;
+    }
+    let a = format!("xn--{}", idna::punycode::encode_str(&u)?);
+    (a.len() <= MAX_LABEL_OCTETS).then_some(a)
 }
 
-/// A domain in comparable form: U-labels, lowercase, no trailing dot.
-fn domain_key(domain: &str) -> String {
-    domain
-        .trim_end_matches('.')
-        .split('.')
-        .map(|label| {
-            let lower = label.to_lowercase();
-            match lower.strip_prefix("xn--").and_then(punycode_decode) {
-                Some(u) => u.to_lowercase(),
-                None => lower,
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(".")
+/// A domain name in comparison form: its labels as lowercase A-labels joined
+/// by dots; `None` when it is not a valid domain name (see the module docs).
+/// A trailing dot is refused, not stripped.
+pub fn domain_key(domain: &str) -> Option<String> {
+    if domain.is_empty() || domain.len() > MAX_DOMAIN_OCTETS.saturating_mul(4) {
+        return None;
+    }
+    let labels = domain.split('.').map(label_key).collect::<Option<Vec<String>>>()?;
+    let key = labels.join(".");
+    (key.len() <= MAX_DOMAIN_OCTETS).then_some(key)
 }
 
-/// Do two addresses name the same mailbox (R30)?
+/// An address in comparison form: (local part value, domain key); `None`
+/// when it is not a strict addr-spec or its domain is not valid.
+pub fn address_key(addr_spec: &str) -> Option<(String, String)> {
+    let m = address::parse_addr_spec(addr_spec).ok()?;
+    let domain = domain_key(&m.domain)?;
+    Some((m.local_part, domain))
+}
+
+/// Do two addr-specs name the same mailbox (R30)? False when either is not
+/// valid.
 pub fn same_address(a: &str, b: &str) -> bool {
-    let (Some((la, da)), Some((lb, db))) = (a.rsplit_once('@'), b.rsplit_once('@')) else { return false };
-    if domain_key(da) != domain_key(db) {
+    let (Some((la, da)), Some((lb, db))) = (address_key(a), address_key(b)) else { return false };
+    if da != db {
         return false;
     }
-    let strip = |l: &str| l.trim_matches('"').to_owned();
-    let (la, lb) = (strip(la), strip(lb));
     if la.is_ascii() && lb.is_ascii() {
         la.eq_ignore_ascii_case(&lb)
     } else {
@@ -201,21 +157,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mailbox_table() {
-        let cases: &[(&str, &[&str])] = &[
-            ("alice@example.com", &["alice@example.com"]),
-            (" Alice Example <alice@example.com>", &["alice@example.com"]),
-            ("\"Example, Alice\" <alice@example.com>, bob@example.org", &["alice@example.com", "bob@example.org"]),
-            ("alice@example.com (Alice <not@this.one>)", &["alice@example.com"]),
-            ("\"mallory@evil.example\" <alice@example.com>", &["alice@example.com"]),
-            ("Team: alice@example.com, bob@example.com;", &["alice@example.com", "bob@example.com"]),
-            ("undisclosed-recipients:;", &[]),
-            ("no address here", &[]),
-            ("<@route.example:alice@example.com>", &["alice@example.com"]),
+    fn domain_keys() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("example.com", Some("example.com")),
+            ("EXAMPLE.Com", Some("example.com")),
+            ("b\u{fc}cher.example", Some("xn--bcher-kva.example")),
+            ("B\u{dc}CHER.example", Some("xn--bcher-kva.example")),
+            ("XN--BCHER-KVA.example", Some("xn--bcher-kva.example")),
+            ("\u{5927}\u{5b66}.example", Some("xn--pss25c.example")),
+            ("example.com.", None),               // trailing dot
+            (".example.com", None),               // empty label
+            ("a..b", None),                       //
+            ("xn--bank-.example", None),          // decodes to ASCII "bank"
+            ("xn--.example", None),               //
+            ("xn--zz.example", None),             // not Punycode
+            ("ab--cd.example", None),             // reserved hyphens
+            ("-a.example", None),                 //
+            ("a-.example", None),                 //
+            ("a_b.example", None),                // not LDH
+            ("\u{ff42}ank.example", None),        // fullwidth b
+            ("\u{212a}ey.example", None),         // KELVIN SIGN lowercases to k
+            ("b\u{fc}cher\u{3002}example", None), // ideographic full stop
+            ("a\u{200d}b.example", None),         // ZWJ
+            ("a.b.c.d", Some("a.b.c.d")),
         ];
-        for (value, want) in cases {
-            assert_eq!(mailboxes(value), *want, "{value}");
+        for (d, want) in cases {
+            assert_eq!(domain_key(d).as_deref(), *want, "{d}");
         }
+        assert!(domain_key(&"a".repeat(64)).is_none());
+        assert!(domain_key(&"a".repeat(63)).is_some());
+        assert!(domain_key(&vec!["a".repeat(63); 4].join(".")).is_none()); // 255 octets
     }
 
     #[test]
@@ -229,13 +200,16 @@ mod tests {
             ("JOS\u{c9}@example.com", "jos\u{e9}@example.com", false),
             ("alice@b\u{fc}cher.example", "alice@xn--bcher-kva.example", true),
             ("alice@XN--BCHER-KVA.example", "alice@B\u{dc}CHER.example", true),
+            ("\"alice\"@example.com", "alice@example.com", true),
+            ("ceo@bank.example.", "ceo@bank.example", false),
+            ("ceo@bank.example", "ceo@bank.example.", false),
+            ("ceo@xn--bank-.example", "ceo@bank.example", false),
+            ("invalid@address@example.com", "address@example.com", false),
             ("alice", "alice", false),
+            ("alice@example.com (c)", "alice@example.com", false), // not a bare addr-spec
         ];
         for (a, b, want) in cases {
             assert_eq!(same_address(a, b), *want, "{a} vs {b}");
         }
-        assert_eq!(punycode_decode("bcher-kva").as_deref(), Some("b\u{fc}cher"));
-        assert_eq!(punycode_decode("mnchen-3ya").as_deref(), Some("m\u{fc}nchen"));
-        assert_eq!(punycode_decode("!!"), None);
     }
 }

@@ -30,6 +30,7 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod address;
 pub mod asn1;
 pub mod cms;
 pub mod error;

@@ -12,6 +12,7 @@
 //! protection), `address-checked` when it is From or Sender and its address
 //! is one the signer's certificate names (R30), else `not-covered`.
 
+use crate::address;
 use crate::asn1::time;
 use crate::error::Error;
 use crate::limits;
@@ -52,7 +53,12 @@ fn refused(e: &Error) -> SignedBody {
 
 /// Values of a header field by name (case-insensitive), unfolded and trimmed.
 fn values<'h>(headers: &'h [(String, String)], name: &str) -> Vec<&'h str> {
-    headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim()).collect()
+    untrimmed(headers, name).into_iter().map(str::trim).collect()
+}
+
+/// The same, as the verifier's address check reads them.
+fn untrimmed<'h>(headers: &'h [(String, String)], name: &str) -> Vec<&'h str> {
+    headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).collect()
 }
 
 /// Runs of white space as one space: unfolding and re-folding must not make
@@ -72,25 +78,27 @@ fn inner_copy(outer: &[&str], view: &SignedView, name: &str) -> (bool, Option<St
     }
 }
 
-/// The mailboxes of a From or Sender value, through the crate's one address
-/// parser; `None` when it refuses the value.
-fn mailboxes(value: &str) -> Option<Vec<MessageAddress>> {
-    let list = crate::identity::mailboxes(value);
-    if list.is_empty() {
-        return None;
-    }
-    Some(list.into_iter().map(|email| MessageAddress { name: None, email }).collect())
+/// The mailboxes of the root's From or Sender, through the crate's one
+/// strict address parser (src/address.rs); `None` when it refuses them or the
+/// field occurs more than once (RFC 5322 §3.6).
+fn mailboxes(name: &str, values: &[&str]) -> Option<Vec<MessageAddress>> {
+    let list = if name.eq_ignore_ascii_case("Sender") {
+        address::sender_field(values).ok()?.into_iter().collect()
+    } else {
+        address::from_field(values).ok()?
+    };
+    Some(list.into_iter().map(|m| MessageAddress { name: m.name, email: m.addr_spec }).collect())
 }
 
 /// Decoded unstructured text (RFC 2047 encoded words), e.g. a Subject.
 pub(crate) fn decode_text(value: &str) -> String {
-    value.to_owned()
+    address::decode_unstructured(value)
 }
 
 fn address_header(outer: &[(String, String)], view: &SignedView, name: &str, checked: bool) -> Option<AddressHeader> {
     let vals = values(outer, name);
-    let first = vals.first()?;
-    let mailboxes = if vals.len() == 1 { mailboxes(first) } else { None };
+    vals.first()?;
+    let mailboxes = mailboxes(name, &untrimmed(outer, name));
     let (same, inner) = inner_copy(&vals, view, name);
     let coverage = if same {
         HeaderCoverage::Signed

@@ -8,6 +8,7 @@ use serde::Serialize;
 #[cfg(target_arch = "wasm32")]
 use tsify::Tsify;
 
+use crate::address;
 use crate::asn1::time::{self, UnixTime};
 use crate::error::{Code, Error};
 use crate::identity;
@@ -270,11 +271,21 @@ impl Verifier {
         let mut failures: Vec<Problem> = r.errors.clone();
         let mut warnings: Vec<Problem> = Vec::new();
         let headers = &a.extras.headers;
-        let froms = header_values(headers, "From");
-        let from_boxes: Vec<String> = froms.iter().flat_map(|v| identity::mailboxes(v)).collect();
-        let sender_boxes: Vec<String> = header_values(headers, "Sender").iter().flat_map(|v| identity::mailboxes(v)).collect();
+        // One strict reading of From and Sender (src/address.rs); a field it
+        // refuses is compared with nothing and fails the message.
+        let from = address::from_field(&header_values(headers, "From"));
+        let sender = address::sender_field(&header_values(headers, "Sender"));
+        let from_count = from.as_ref().map_or(0, Vec::len);
         // RFC 9219 compares with "the From header field value": one field, one mailbox.
-        let single_from = (froms.len() == 1 && from_boxes.len() == 1).then(|| from_boxes.first().cloned()).flatten();
+        let single_from = match from.as_deref() {
+            Ok([one]) => Some(one.addr_spec.clone()),
+            _ => None,
+        };
+        let sender_addr = sender.as_ref().ok().and_then(|s| s.as_ref().map(|m| m.addr_spec.clone()));
+        for e in [from.as_ref().err(), sender.as_ref().err()].into_iter().flatten() {
+            failures.push(Problem::from(e));
+        }
+        let headers_ok = from.is_ok() && sender.is_ok();
 
         let mut intermediates: Vec<&Certificate> = a.extras.certificates.iter().collect();
         intermediates.extend(self.options.intermediates.iter());
@@ -329,8 +340,7 @@ impl Verifier {
                 let emails = cert.email_addresses();
                 any_address |= !emails.is_empty();
                 v.from_matches = single_from.as_deref().is_some_and(|f| identity::matches_any(f, &emails));
-                v.sender_matches =
-                    has_sender.then(|| sender_boxes.len() == 1 && sender_boxes.first().is_some_and(|f| identity::matches_any(f, &emails)));
+                v.sender_matches = has_sender.then(|| sender_addr.as_deref().is_some_and(|f| identity::matches_any(f, &emails)));
             } else {
                 all_paths_ok = false;
             }
@@ -352,16 +362,14 @@ impl Verifier {
         }
         // R30 / RFC 9219 §4.1.1: signed/verified needs the From address.
         let mut identity_ok = true;
-        if !self.options.skip_address_check && all_paths_ok {
+        if !self.options.skip_address_check && all_paths_ok && headers_ok {
             if !any_address {
                 identity_ok = false;
                 failures.push(problem(Code::SignerWithoutAddress, "the signer certificate carries no email address"));
             } else if !out.from_matches {
                 identity_ok = false;
-                let why = if froms.len() != 1 {
-                    format!("the message has {} From fields", froms.len())
-                } else if from_boxes.len() != 1 {
-                    format!("From holds {} mailboxes", from_boxes.len())
+                let why = if from_count != 1 {
+                    format!("From holds {from_count} mailboxes")
                 } else if out.sender_matches {
                     "only the Sender address is in the signer's certificate, not From".to_owned()
                 } else {
@@ -370,7 +378,7 @@ impl Verifier {
                 failures.push(problem(Code::AddressMismatch, why));
             }
         }
-        let verified = r.crypto_valid && all_paths_ok && identity_ok;
+        let verified = r.crypto_valid && all_paths_ok && identity_ok && headers_ok;
         out.status = Some(if verified { SIGNED_VERIFIED } else { SIGNED_FAILED }.to_owned());
         let mut seen: Vec<String> = Vec::new();
         for p in failures.into_iter().chain(warnings) {

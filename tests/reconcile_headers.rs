@@ -143,7 +143,7 @@ fn a_from_difference_fails_a_verified_display_and_subject_only_adds_a_reason() {
     assert_eq!((subject.level, &subject.label, &subject.alert), (base.level, &base.label, &base.alert));
     assert!(
         subject.reasons.iter().any(|r| r
-            == "The server shows Subject \u{201c}Wire transfer\u{201d}, but the message says \u{201c}Quarterly report\u{201d}. Neither is covered by the signature."),
+            == "The server shows Subject \u{201c}Wire transfer\u{201d}, but the message says \u{201c}Quarterly report\u{201d}; the subject is not covered by the signature."),
         "{:?}",
         subject.reasons
     );

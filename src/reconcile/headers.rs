@@ -13,17 +13,20 @@
 //! does not fail the display: the signature never covers them in
 //! multipart/signed, so a UI must mark them as not covered anyway.
 //!
-//! "Disagree", per mailbox, in order, same count:
+//! "Disagree" (`address::compare_with_server`, the address module's
+//! comparison, per mailbox, in order, same count):
 //! - addresses: not the same mailbox under the identity rules of R30
 //!   (`identity::same_address`: domain case-insensitive after IDNA, ASCII
 //!   local part case-insensitive, non-ASCII local part exact);
-//! - display names: the server shows a name and it differs from the
-//!   message's after both are normalised (RFC 2047 encoded words decoded,
-//!   runs of white space as one space, trimmed, surrounding quotes dropped).
-//!   Servers decode encoded words and fold white space differently (the
-//!   Cyrus interop test), so those never raise an alarm; any other change
-//!   of a character ("Bob" to "Bank CEO", a lookalike letter) does. A server
-//!   that shows no name shows only the address, which is compared.
+//! - display names: different after runs of white space become one space
+//!   and the ends are trimmed; an empty name is no name. Before that, RFC
+//!   2047 encoded words the server left encoded are decoded and quotes it
+//!   kept are dropped. Servers fold white space and decode encoded words
+//!   differently (the Cyrus interop test), so those never raise an alarm;
+//!   any other change of a character ("Bob" to "Bank CEO", a lookalike
+//!   letter, a case change) does, and so does a server that drops the name
+//!   (its Email object then does not describe the message; honest servers,
+//!   Cyrus and the reference server, report names);
 //! - presence: the server shows a field the message lacks, or omits one it
 //!   has.
 //!
@@ -36,8 +39,8 @@ use serde::Serialize;
 use tsify::Tsify;
 
 use super::{DisplayVerdict, Level};
+use crate::address;
 use crate::error::{Code, Error};
-use crate::identity;
 use crate::jmap::email::EmailAddress;
 use crate::report::{AddressHeader, HeaderCoverage, MessageAddress, Problem, SignedHeaders};
 use crate::verifier::Verdict;
@@ -125,26 +128,32 @@ pub struct HeaderCheck {
     pub problem: Option<Problem>,
 }
 
-/// Normalised display name: encoded words decoded, white space folded,
-/// quotes dropped; `None` when empty.
-fn name_key(name: Option<&str>) -> Option<String> {
-    let decoded = crate::signed_view::decode_text(name?);
-    let squashed = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
-    let unquoted = squashed.strip_prefix('"').and_then(|s| s.strip_suffix('"')).map_or(squashed.as_str(), str::trim);
-    (!unquoted.is_empty()).then(|| unquoted.to_owned())
+/// A server's display name as the comparison reads it: encoded words a
+/// server left encoded are decoded, and quotes it kept around the name are
+/// dropped (both are ways of writing the same name; the address module's
+/// comparison then folds white space).
+fn server_name(name: Option<&str>) -> Option<String> {
+    let decoded = crate::signed_view::decode_text(name?.trim());
+    let unquoted = decoded.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(&decoded);
+    Some(unquoted.trim().to_owned())
 }
 
-/// Does the server's mailbox show the message's?
-fn same_mailbox(server: &EmailAddress, message: &MessageAddress) -> bool {
-    if !identity::same_address(server.email.trim(), &message.email) {
-        return false;
-    }
-    match (name_key(server.name.as_deref()), name_key(message.name.as_deref())) {
-        // The server shows no name: only the (compared) address is shown.
-        (None, _) => true,
-        (Some(_), None) => false,
-        (Some(s), Some(m)) => s == m,
-    }
+/// Does the server's list show the message's mailboxes? Same count, same
+/// order, the same mailbox under R30's rules and the same display name
+/// (`address::compare_with_server`).
+fn same_mailboxes(server: &[EmailAddress], message: &[MessageAddress]) -> bool {
+    let parsed: Option<Vec<address::Mailbox>> = message
+        .iter()
+        .map(|m| {
+            let mut mb = address::parse_addr_spec(&m.email).ok()?;
+            mb.name.clone_from(&m.name);
+            Some(mb)
+        })
+        .collect();
+    let Some(parsed) = parsed else { return false };
+    let names: Vec<Option<String>> = server.iter().map(|a| server_name(a.name.as_deref())).collect();
+    let pairs: Vec<(Option<&str>, &str)> = server.iter().zip(&names).map(|(a, n)| (n.as_deref(), a.email.trim())).collect();
+    address::compare_with_server(&parsed, &pairs) == address::Agreement::Same
 }
 
 fn show_server(list: &[EmailAddress]) -> String {
@@ -175,7 +184,7 @@ fn address_field(field: HeaderField, server: Option<&[EmailAddress]>, message: O
         Some(h) => match &h.mailboxes {
             None => (FieldOutcome::NotComparable, Some(h.raw.clone()), h.coverage),
             Some(boxes) => {
-                let same = server.is_some_and(|s| s.len() == boxes.len() && s.iter().zip(boxes).all(|(a, b)| same_mailbox(a, b)));
+                let same = server.is_some_and(|s| same_mailboxes(s, boxes));
                 (if same { FieldOutcome::Agrees } else { FieldOutcome::Differs }, Some(show_message(boxes)), h.coverage)
             }
         },
@@ -268,13 +277,13 @@ pub fn apply(display: &mut DisplayVerdict, check: HeaderCheck) {
                 quoted(f.message.as_deref())
             )),
             (_, FieldOutcome::Differs) => display.reasons.push(format!(
-                "The server shows {name} {}, but the message says {}. {}",
+                "The server shows {name} {}, but the message says {}; {}",
                 quoted(f.server.as_deref()),
                 quoted(f.message.as_deref()),
                 if f.coverage == HeaderCoverage::Signed {
-                    "The message's value is the signed one."
+                    "the message's value is the signed one.".to_owned()
                 } else {
-                    "Neither is covered by the signature."
+                    format!("the {} is not covered by the signature.", name.to_lowercase())
                 }
             )),
             (_, FieldOutcome::NotComparable) => display.reasons.push(format!(
