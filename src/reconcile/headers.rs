@@ -38,7 +38,7 @@ use serde::Serialize;
 #[cfg(target_arch = "wasm32")]
 use tsify::Tsify;
 
-use super::{DisplayVerdict, Level};
+use super::{DisplayVerdict, Level, ReconcileConfig, ServerReport};
 use crate::address;
 use crate::error::{Code, Error};
 use crate::jmap::email::EmailAddress;
@@ -106,7 +106,7 @@ pub struct FieldCheck {
     pub field: HeaderField,
     /// Agrees, differs, or cannot be compared.
     pub outcome: FieldOutcome,
-    /// What the server's Email object shows, formatted ("Name <addr>, ...");
+    /// What the server's Email object shows, formatted (`Name <addr>, ...`);
     /// null when it shows nothing.
     pub server: Option<String>,
     /// What the checked message says, formatted the same way; null when the
@@ -311,4 +311,23 @@ pub fn apply(display: &mut DisplayVerdict, check: HeaderCheck) {
 /// (a signature at the root); `None` otherwise.
 pub fn check_verdict(server: &ServerHeaders<'_>, client: Option<&Verdict>) -> Option<HeaderCheck> {
     client.and_then(|v| v.headers.as_ref()).map(|h| check(server, h))
+}
+
+/// [`super::reconcile`], after checking that the server's Email object describes
+/// the checked bytes (DESIGN.md: "Before any cell applies, ..."): a From or
+/// Sender that differs from the message's fails the display with an alert
+/// (`server-header-mismatch`); Subject and Date differences are reasons.
+pub fn reconcile_email(
+    client: Option<&Verdict>,
+    server: Option<&ServerReport>,
+    email: &ServerHeaders<'_>,
+    now: i64,
+    config: &ReconcileConfig,
+) -> DisplayVerdict {
+    let mut display = super::reconcile(client, server, now, config);
+    let client = if config.local_check { client } else { None };
+    if let Some(check) = check_verdict(email, client) {
+        apply(&mut display, check);
+    }
+    display
 }

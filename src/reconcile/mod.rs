@@ -33,6 +33,8 @@
 
 pub mod headers;
 
+pub use headers::reconcile_email;
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[cfg(target_arch = "wasm32")]
@@ -625,25 +627,6 @@ pub fn reconcile(client: Option<&Verdict>, server: Option<&ServerReport>, now: i
         hint,
         header_check: None,
     }
-}
-
-/// [`reconcile`], after checking that the server's Email object describes
-/// the checked bytes (DESIGN.md: "Before any cell applies, ..."): a From or
-/// Sender that differs from the message's fails the display with an alert
-/// (`server-header-mismatch`); Subject and Date differences are reasons.
-pub fn reconcile_email(
-    client: Option<&Verdict>,
-    server: Option<&ServerReport>,
-    email: &headers::ServerHeaders<'_>,
-    now: i64,
-    config: &ReconcileConfig,
-) -> DisplayVerdict {
-    let mut display = reconcile(client, server, now, config);
-    let client = if config.local_check { client } else { None };
-    if let Some(check) = headers::check_verdict(email, client) {
-        headers::apply(&mut display, check);
-    }
-    display
 }
 
 /// R12: a change of the server's `smimeStatusAtDelivery` is a reconciliation
