@@ -6,6 +6,8 @@
 #                       object in DER (openssl cms -cmsout)
 #   cert_parse:         every test PKI / trust fixture / PKITS certificate (DER)
 #   crl_parse:          the trust fixture CRLs (PEM -> DER) and PKITS CRLs
+#   address_parse:      every value of tests/fixtures/address-cases.tsv behind
+#                       each selector byte (see fuzz_targets/address_parse.rs)
 #   path_validate:      header (flags byte, 8-byte big-endian time; see
 #                       fuzz_targets/path_validate.rs) + anchor, path
 #                       certificates up to an end entity, and the issuers'
@@ -16,7 +18,7 @@ cd "$(dirname "$0")"
 fix=../tests/fixtures
 pkits=../.cache/pkits
 mkdir -p corpus/mime_parse corpus/cms_parse corpus/verify corpus/cert_parse corpus/crl_parse corpus/path_validate \
-  corpus/jmap_input corpus/server_api
+  corpus/jmap_input corpus/server_api corpus/address_parse
 cp "$fix"/messages/*.eml corpus/mime_parse/
 cp "$fix"/messages/*.eml corpus/verify/
 if [ -d "$pkits"/smime ]; then
@@ -145,4 +147,29 @@ reqs = [
 for r in reqs:
     b = json.dumps(r).encode()
     open("corpus/server_api/" + hashlib.sha1(b).hexdigest()[:16], "wb").write(b)
+PY
+
+# address_parse: selector byte + each author-field value of the address table.
+python3 - <<'PY'
+
+def unescape(s):
+    out, i = bytearray(), 0
+    while i < len(s):
+        c = s[i]
+        if c != "\\":
+            out += c.encode(); i += 1; continue
+        n = s[i + 1]
+        if n in "rnt0\\":
+            out += {"r": b"\r", "n": b"\n", "t": b"\t", "0": b"\0", "\\": b"\\"}[n]; i += 2
+        elif n == "x":
+            out.append(int(s[i + 2:i + 4], 16)); i += 4
+        else:  # \u{...}
+            j = s.index("}", i); out += chr(int(s[i + 3:j], 16)).encode(); i = j + 1
+    return bytes(out)
+rows = [l.split("\t") for l in open("../tests/fixtures/address-cases.tsv").read().splitlines()[1:] if l.strip()]
+for r in rows:
+    v = unescape(r[2])
+    for sel in range(5):
+        open("corpus/address_parse/%s-%d" % (r[0], sel), "wb").write(bytes([sel]) + v)
+print("seed: %d address_parse inputs" % (5 * len(rows)))
 PY

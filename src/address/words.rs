@@ -112,11 +112,25 @@ pub fn charset_text(charset: &str, bytes: &[u8]) -> Option<String> {
     }
 }
 
+/// RFC 2047 §2: "An 'encoded-word' may not be more than 75 characters
+/// long". Also keeps the search for a word's end from rescanning the rest
+/// of a long value at every `=?` (quadratic otherwise).
+const MAX_ENCODED_WORD: usize = 75;
+
 /// The end (exclusive byte offset) of an encoded-word candidate starting at
 /// `start` (which holds `=?`): after the charset, the encoding and the text,
-/// at the closing `?=`.
+/// at the closing `?=`, within [`MAX_ENCODED_WORD`] bytes.
 fn candidate_end(s: &str, start: usize) -> Option<usize> {
-    let rest = s.get(start.checked_add(2)?..)?;
+    let window = s.get(start..)?;
+    let window = window.get(..window.len().min(MAX_ENCODED_WORD)).or_else(|| {
+        // Cut at a character boundary below the bound.
+        let mut end = MAX_ENCODED_WORD;
+        while !window.is_char_boundary(end) {
+            end = end.saturating_sub(1);
+        }
+        window.get(..end)
+    })?;
+    let rest = window.get(2..)?;
     let q1 = rest.find('?')?;
     let after1 = rest.get(q1.checked_add(1)?..)?;
     let q2 = after1.find('?')?;
@@ -200,5 +214,11 @@ mod tests {
         assert_eq!(decode_unstructured("plain =? not a word"), "plain =? not a word");
         assert_eq!(decode_unstructured("=?koi8-r?b?9MXT1A==?= kept"), "=?koi8-r?b?9MXT1A==?= kept");
         assert_eq!(decode_unstructured("=?utf-8?q?a=0D=0Ab?="), "a\u{fffd}\u{fffd}b");
+        // RFC 2047 §2: at most 75 characters per word (12 of them framing).
+        let word = |n: usize| format!("=?utf-8?q?{}?=", "a".repeat(n));
+        assert_eq!(decode_unstructured(&word(63)), "a".repeat(63));
+        assert_eq!(decode_unstructured(&word(64)), word(64));
+        let many = "=?x?y? \u{e9}".repeat(5000);
+        assert_eq!(decode_unstructured(&many), many);
     }
 }

@@ -3,7 +3,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::name::Name;
+use super::name::{GeneralName, Name};
 use crate::asn1::{self, hex, oid, time, Reader, Tag, Tlv};
 use crate::error::{Error, Result};
 use crate::report::CertificateInfo;
@@ -171,9 +171,24 @@ impl Certificate {
         Sha256::digest(&self.raw).into()
     }
 
+    /// The subjectAltName entries (RFC 5280 §4.2.1.6), `None` without the
+    /// extension. A value that is not a valid GeneralNames (not DER, empty,
+    /// an unknown choice, a non-ASCII IA5String) is an error: path
+    /// validation fails the certificate on it rather than ignore it.
+    pub fn subject_alt_names(&self) -> Result<Option<Vec<GeneralName>>> {
+        match self.extension(oid::SUBJECT_ALT_NAME) {
+            Some(ext) => GeneralName::parse_all(&ext.value)
+                .map(Some)
+                .map_err(|e| Error::malformed(format!("the subjectAltName of {} is not valid: {}", self.subject.to_display(), e.detail))),
+            None => Ok(None),
+        }
+    }
+
     /// Email addresses (R29): SAN rfc822Name, SAN otherName SmtpUTF8Mailbox
-    /// (RFC 8398), then DN emailAddress (RFC 8550 §3), without duplicates.
-    /// Values that are not valid UTF-8 are skipped.
+    /// (RFC 8398), then DN emailAddress (RFC 8550 §3), without duplicates,
+    /// as written (for display; [`crate::identity`] decides which are valid
+    /// and compares them). Values that are not UTF-8 are skipped; a SAN that
+    /// does not parse contributes nothing (the path fails on it).
     pub fn email_addresses(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let mut push = |s: String| {
@@ -181,11 +196,15 @@ impl Certificate {
                 out.push(s);
             }
         };
-        if let Some(ext) = self.extension(oid::SUBJECT_ALT_NAME) {
-            if let Ok(names) = general_names_emails(&ext.value) {
-                for n in names {
-                    push(n);
+        for n in self.subject_alt_names().ok().flatten().unwrap_or_default() {
+            match n {
+                GeneralName::Rfc822(v) => push(String::from_utf8_lossy(&v).into_owned()),
+                GeneralName::OtherName { type_id, value: Some(v) } if type_id == oid::SMTP_UTF8_MAILBOX => {
+                    if let Ok(s) = String::from_utf8(v) {
+                        push(s);
+                    }
                 }
+                _ => {}
             }
         }
         for a in self.subject.values(oid::EMAIL_ADDRESS) {
@@ -246,37 +265,6 @@ fn parse_extensions(r: &mut Reader<'_>) -> Result<Vec<Extension>> {
     Ok(out)
 }
 
-/// Email addresses in a GeneralNames value (SAN).
-fn general_names_emails(der: &[u8]) -> Result<Vec<String>> {
-    let t = asn1::parse_single(der)?;
-    t.check(Tag::SEQUENCE, "GeneralNames")?;
-    let mut r = t.children()?;
-    let mut out = Vec::new();
-    while let Some(gn) = r.next_tlv()? {
-        if gn.tag == Tag::context(1, false) {
-            // rfc822Name [1] IA5String
-            if let Ok(s) = std::str::from_utf8(gn.content) {
-                out.push(s.to_owned());
-            }
-        } else if gn.tag == Tag::context(0, true) {
-            // otherName [0] { type-id OID, value [0] EXPLICIT ANY }
-            let mut or = gn.children()?;
-            let type_id = or.expect(Tag::OID, "otherName type")?.oid()?;
-            if type_id == oid::SMTP_UTF8_MAILBOX {
-                let v = or.expect(Tag::context(0, true), "otherName value")?;
-                let mut vr = v.children()?;
-                let s = vr.read("SmtpUTF8Mailbox")?;
-                if s.tag.is_universal(12) {
-                    if let Ok(s) = std::str::from_utf8(s.content) {
-                        out.push(s.to_owned());
-                    }
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,23 +275,51 @@ mod tests {
         v
     }
 
+    fn cert_with_san(san: Option<Vec<u8>>) -> Certificate {
+        let c = Certificate::from_der(&std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pki/alice.cert.der")).unwrap())
+            .unwrap();
+        let mut c = c;
+        c.extensions.retain(|e| e.oid != oid::SUBJECT_ALT_NAME);
+        if let Some(v) = san {
+            c.extensions.push(Extension { oid: oid::SUBJECT_ALT_NAME.to_vec(), critical: false, value: v });
+        }
+        c
+    }
+
     #[test]
     fn san_addresses_table() {
         // GeneralNames entries: rfc822Name [1], otherName [0] SmtpUTF8Mailbox
-        // (RFC 8398 §3), dNSName [2] (ignored), and an unknown otherName.
+        // (RFC 8398 §3), dNSName [2] (ignored), and an unknown otherName; the
+        // DN emailAddress of alice's certificate comes last.
         let rfc822 = der(0x81, b"alice@example.com");
         let utf8 = der(0xa0, &[der(0x06, oid::SMTP_UTF8_MAILBOX), der(0xa0, &der(0x0c, "jos\u{e9}@example.com".as_bytes()))].concat());
         let dns = der(0x82, b"example.com");
         let other = der(0xa0, &[der(0x06, &[0x2a, 0x03]), der(0xa0, &der(0x0c, b"x"))].concat());
         let cases: &[(Vec<Vec<u8>>, &[&str])] = &[
             (vec![rfc822.clone()], &["alice@example.com"]),
-            (vec![dns.clone(), utf8.clone(), rfc822.clone()], &["jos\u{e9}@example.com", "alice@example.com"]),
-            (vec![other.clone(), dns.clone()], &[]),
+            (
+                vec![dns.clone(), utf8.clone(), der(0x81, b"x@example.com")],
+                &["jos\u{e9}@example.com", "x@example.com", "alice@example.com"],
+            ),
+            (vec![other.clone(), dns.clone()], &["alice@example.com"]),
         ];
         for (entries, want) in cases {
-            let san = der(0x30, &entries.concat());
-            assert_eq!(general_names_emails(&san).unwrap(), *want);
+            let c = cert_with_san(Some(der(0x30, &entries.concat())));
+            assert!(c.subject_alt_names().unwrap().is_some());
+            assert_eq!(c.email_addresses(), *want);
         }
-        assert!(general_names_emails(&[0x30, 0x05, 0x81]).is_err());
+        assert_eq!(cert_with_san(None).subject_alt_names().unwrap(), None);
+        // Not DER, empty, a non-ASCII IA5String, trailing bytes, a constructed string: errors.
+        for bad in [
+            b"example.com".to_vec(),
+            der(0x30, &[]),
+            der(0x30, &der(0x81, "\u{e9}@x".as_bytes())),
+            [der(0x30, &rfc822), vec![0]].concat(),
+            der(0x30, &der(0xa1, &der(0x16, b"a@b"))),
+        ] {
+            let c = cert_with_san(Some(bad.clone()));
+            assert!(c.subject_alt_names().is_err(), "{bad:02x?}");
+            assert_eq!(c.email_addresses(), ["alice@example.com"]);
+        }
     }
 }

@@ -6,6 +6,7 @@ pub mod cert;
 pub mod crl;
 pub mod name;
 pub mod name_constraints;
+mod name_forms;
 pub mod path;
 pub mod policy;
 pub mod trust;

@@ -1,6 +1,6 @@
 //! X.501 Names (RFC 5280 §4.1.2.4): parsing, display, and comparison.
 
-use crate::asn1::{oid, Tag, Tlv};
+use crate::asn1::{self, oid, Class, Tag, Tlv};
 use crate::error::{Error, Result};
 
 /// One AttributeTypeAndValue.
@@ -159,4 +159,110 @@ fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// A GeneralName (RFC 5280 §4.2.1.6), as subjectAltName and name
+/// constraints carry it. The IA5String forms are checked to be ASCII.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GeneralName {
+    /// otherName: its type-id, and the value's content when it is a
+    /// UTF8String (SmtpUTF8Mailbox, RFC 8398 §3); other values are not
+    /// looked into.
+    OtherName {
+        /// type-id content bytes.
+        type_id: Vec<u8>,
+        /// The UTF8String value, if that is what it holds.
+        value: Option<Vec<u8>>,
+    },
+    /// rfc822Name (IA5String).
+    Rfc822(Vec<u8>),
+    /// dNSName (IA5String).
+    Dns(Vec<u8>),
+    /// x400Address (not looked into).
+    X400,
+    /// directoryName.
+    Directory(Name),
+    /// ediPartyName (not looked into).
+    Edi,
+    /// uniformResourceIdentifier (IA5String).
+    Uri(Vec<u8>),
+    /// iPAddress octets.
+    Ip(Vec<u8>),
+    /// registeredID (not looked into).
+    Rid,
+}
+
+/// An IA5String GeneralName's content: ASCII (X.680 IA5 is 0..=127).
+fn ia5(t: &Tlv<'_>, what: &str) -> Result<Vec<u8>> {
+    // X.690 §10.2: DER writes strings primitive.
+    if t.tag.constructed {
+        return Err(Error::malformed(format!("{what} is a constructed string (not DER)")));
+    }
+    let v = t.content.to_vec();
+    if !v.is_ascii() {
+        return Err(Error::malformed(format!("{what} is not an IA5String (non-ASCII octets)")));
+    }
+    Ok(v)
+}
+
+impl GeneralName {
+    /// Parse one GeneralName element.
+    pub fn parse(t: &Tlv<'_>) -> Result<GeneralName> {
+        if t.tag.class != Class::Context {
+            return Err(Error::malformed("GeneralName: unexpected tag"));
+        }
+        Ok(match t.tag.number {
+            0 => {
+                let mut r = t.children()?;
+                let type_id = r.expect(Tag::OID, "otherName type-id")?.oid()?.to_vec();
+                let value = match r.read_if(|x| *x == Tag::context(0, true))? {
+                    Some(v) => {
+                        let mut vr = v.children()?;
+                        let inner = vr.read("otherName value")?;
+                        vr.finish("otherName value")?;
+                        if inner.tag.is_universal(12) {
+                            Some(inner.string_value(12)?.into_owned())
+                        } else {
+                            None
+                        }
+                    }
+                    None => None,
+                };
+                r.finish("otherName")?;
+                GeneralName::OtherName { type_id, value }
+            }
+            1 => GeneralName::Rfc822(ia5(t, "rfc822Name")?),
+            2 => GeneralName::Dns(ia5(t, "dNSName")?),
+            3 => GeneralName::X400,
+            4 => {
+                // Name is a CHOICE, so the [4] tag is explicit.
+                let mut r = t.children()?;
+                let n = Name::parse(&r.read("directoryName")?)?;
+                r.finish("directoryName")?;
+                GeneralName::Directory(n)
+            }
+            5 => GeneralName::Edi,
+            6 => GeneralName::Uri(ia5(t, "uniformResourceIdentifier")?),
+            7 => GeneralName::Ip(t.string_value(4)?.into_owned()),
+            8 => GeneralName::Rid,
+            _ => return Err(Error::malformed("GeneralName: unknown choice")),
+        })
+    }
+
+    /// `GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName` from a DER
+    /// value (a subjectAltName extnValue): every entry must parse, and
+    /// nothing may follow the sequence.
+    pub fn parse_all(der: &[u8]) -> Result<Vec<GeneralName>> {
+        let t = asn1::parse_single(der)?;
+        t.check(Tag::SEQUENCE, "GeneralNames")?;
+        let mut r = t.children()?;
+        let mut out = Vec::new();
+        while let Some(gn) = r.next_tlv()? {
+            out.push(GeneralName::parse(&gn)?);
+        }
+        if out.is_empty() {
+            return Err(Error::malformed("GeneralNames is empty (RFC 5280: SIZE (1..MAX))"));
+        }
+        Ok(out)
+    }
 }

@@ -4,6 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::address::{self, decode_unstructured};
 use crate::asn1::time::{to_rfc3339, UnixTime};
 use crate::mime::{self, header::charset_decode, Entity};
 
@@ -47,87 +48,24 @@ pub struct Parsed {
     pub search_text: String,
 }
 
-/// RFC 2047 encoded words (`=?charset?B|Q?text?=`) in an unstructured value.
-pub fn decode_words(v: &str) -> String {
-    let mut out = String::new();
-    let mut rest = v;
-    let mut last_was_word = false;
-    while let Some(start) = rest.find("=?") {
-        let (before, tail) = rest.split_at(start);
-        let parsed = tail.get(2..).and_then(|t| {
-            let mut it = t.splitn(3, '?');
-            let charset = it.next()?;
-            let enc = it.next()?;
-            let after = it.next()?;
-            let end = after.find("?=")?;
-            let text = after.get(..end)?;
-            let bytes = match enc {
-                "B" | "b" => mime::decode::base64(text.as_bytes()).ok()?,
-                "Q" | "q" => mime::decode::quoted_printable(text.replace('_', " ").as_bytes()),
-                _ => return None,
-            };
-            let consumed = 2usize.checked_add(charset.len())?.checked_add(enc.len())?.checked_add(2)?.checked_add(end)?.checked_add(2)?;
-            Some((charset_decode(charset, &bytes), consumed))
-        });
-        match parsed {
-            Some((text, consumed)) => {
-                // Whitespace between two encoded words is dropped (RFC 2047 §6.2).
-                if !(last_was_word && before.trim().is_empty()) {
-                    out.push_str(before);
-                }
-                out.push_str(&text);
-                rest = tail.get(consumed..).unwrap_or("");
-                last_was_word = true;
-            }
-            None => {
-                out.push_str(before);
-                out.push_str("=?");
-                rest = tail.get(2..).unwrap_or("");
-                last_was_word = false;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// An address-list header as JMAP EmailAddress objects (RFC 8621 §4.1.2.3).
-pub fn addresses(v: &str) -> Vec<Value> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let (mut in_quote, mut in_angle, mut depth) = (false, false, 0u32);
-    let mut push = |item: &str| {
-        let item = item.trim();
-        if item.is_empty() {
-            return;
-        }
-        let (name, email) = match (item.find('<'), item.rfind('>')) {
-            (Some(a), Some(b)) if a < b => (item.get(..a).unwrap_or("").trim(), item.get(a.saturating_add(1)..b).unwrap_or("").trim()),
-            _ => ("", item),
-        };
-        let name = decode_words(name.trim_matches('"').trim());
-        out.push(json!({"name": if name.is_empty() { Value::Null } else { Value::String(name) }, "email": email}));
+/// An author or recipient field as JMAP EmailAddress objects (RFC 8621
+/// §4.1.2.3), read by the one strict parser the verifier uses
+/// (src/address.rs): From as a mailbox-list, Sender as one mailbox, the
+/// others as address-lists with groups flattened. `null` when the message
+/// has no such field. `[]` when the field does not parse strictly or appears
+/// more than once (RFC 5322 §3.6 allows one): the Addresses form then holds no
+/// address rather than one the verifier did not compare (the raw value is
+/// still in the part's `headers`, and the verdict says `address-unparseable`).
+pub fn addresses(field: &str, values: &[&str]) -> Value {
+    let parsed = match (field, values) {
+        (_, []) => return Value::Null,
+        ("From", _) => address::from_field(values),
+        ("Sender", _) => address::sender_field(values).map(|m| m.into_iter().collect()),
+        (_, [one]) => address::parse_address_list(field, one),
+        _ => return json!([]),
     };
-    for c in v.chars() {
-        match c {
-            '"' if depth == 0 => in_quote = !in_quote,
-            '<' if !in_quote => in_angle = true,
-            '>' if !in_quote => in_angle = false,
-            '(' if !in_quote => depth = depth.saturating_add(1),
-            ')' if !in_quote => depth = depth.saturating_sub(1),
-            ',' if !in_quote && !in_angle && depth == 0 => {
-                push(&current);
-                current.clear();
-                continue;
-            }
-            _ => {}
-        }
-        if depth == 0 && c != ')' {
-            current.push(c);
-        }
-    }
-    push(&current);
-    out
+    let list = parsed.unwrap_or_default();
+    Value::Array(list.iter().map(|m| json!({"name": m.name, "email": m.addr_spec})).collect())
 }
 
 fn header<'e>(e: &'e Entity, name: &str) -> Option<&'e str> {
@@ -185,10 +123,11 @@ pub fn parse(raw: &[u8], blob_id: &str) -> Parsed {
         closed: true,
     });
     let mut headers = Map::new();
-    let subject = header(&root, "Subject").map(decode_words);
+    let subject = header(&root, "Subject").map(decode_unstructured);
     headers.insert("subject".into(), subject.clone().map_or(Value::Null, Value::String));
     for (prop, name) in [("from", "From"), ("sender", "Sender"), ("to", "To"), ("cc", "Cc"), ("bcc", "Bcc"), ("replyTo", "Reply-To")] {
-        headers.insert(prop.into(), header(&root, name).map_or(Value::Null, |v| Value::Array(addresses(v))));
+        let values: Vec<&str> = root.headers_named(name).map(|h| h.value.as_str()).collect();
+        headers.insert(prop.into(), addresses(name, &values));
     }
     let sent_at = header(&root, "Date").and_then(crate::verifier::parse_rfc5322_date);
     headers.insert("sentAt".into(), sent_at.map_or(Value::Null, |t| json!(to_rfc3339(t))));
@@ -253,19 +192,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn encoded_words() {
-        assert_eq!(decode_words("=?UTF-8?B?w6l0w6k=?= report"), "été report");
-        assert_eq!(decode_words("=?iso-8859-1?Q?caf=E9_au_lait?="), "café au lait");
-        assert_eq!(decode_words("=?UTF-8?Q?a?= =?UTF-8?Q?b?="), "ab");
-        assert_eq!(decode_words("plain =? not a word"), "plain =? not a word");
-    }
-
-    #[test]
     fn address_lists() {
-        let v = addresses("\"Doe, Jane\" <jane@example.com>, bob@example.org (Bob), =?UTF-8?Q?Ren=C3=A9?= <rene@example.fr>");
-        assert_eq!(v.len(), 3);
-        assert_eq!(v[0], json!({"name": "Doe, Jane", "email": "jane@example.com"}));
-        assert_eq!(v[1], json!({"name": null, "email": "bob@example.org"}));
-        assert_eq!(v[2], json!({"name": "René", "email": "rene@example.fr"}));
+        let to = addresses("To", &["\"Doe, Jane\" <jane@example.com>, bob@example.org (Bob), =?UTF-8?Q?Ren=C3=A9?= <rene@example.fr>"]);
+        assert_eq!(
+            to,
+            json!([
+                {"name": "Doe, Jane", "email": "jane@example.com"},
+                {"name": null, "email": "bob@example.org"},
+                {"name": "Ren\u{e9}", "email": "rene@example.fr"},
+            ])
+        );
+        let cases: &[(&str, &[&str], Value)] = &[
+            ("From", &[], Value::Null),
+            ("From", &["Alice <alice@example.com>"], json!([{"name": "Alice", "email": "alice@example.com"}])),
+            // What the verifier refuses, the server shows no address for.
+            ("From", &["Alice <alice@example.com>: bob@example.com;"], json!([])),
+            ("From", &["alice@example.com", "mallory@example.com"], json!([])),
+            ("From", &["Mallory <mallory@evil.example>\r <alice@example.com>"], json!([])),
+            ("Sender", &["bob@example.com"], json!([{"name": null, "email": "bob@example.com"}])),
+            ("Sender", &["a@example.com, b@example.com"], json!([])),
+            ("To", &["undisclosed-recipients:;"], json!([])),
+            (
+                "To",
+                &["G: a@example.com;, b@example.com"],
+                json!([{"name": null, "email": "a@example.com"}, {"name": null, "email": "b@example.com"}]),
+            ),
+            ("Cc", &["a@example.com", "b@example.com"], json!([])),
+        ];
+        for (field, values, want) in cases {
+            assert_eq!(addresses(field, values), *want, "{field}: {values:?}");
+        }
     }
 }
