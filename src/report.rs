@@ -250,7 +250,9 @@ pub enum HeaderCoverage {
 pub struct MessageAddress {
     /// The display name, RFC 2047 encoded words decoded; null when none.
     pub name: Option<String>,
-    /// The addr-spec (`local@domain`), as written.
+    /// The addr-spec (`local@domain`) as the address parser reads it:
+    /// without comments or white space, the local part as a dot-atom when it
+    /// is one (`address::Mailbox::addr_spec`).
     pub email: String,
 }
 

@@ -100,12 +100,12 @@ fn address_header(outer: &[(String, String)], view: &SignedView, name: &str, che
     vals.first()?;
     let mailboxes = mailboxes(name, &untrimmed(outer, name));
     let (same, inner) = inner_copy(&vals, view, name);
-    let coverage = if same {
-        HeaderCoverage::Signed
-    } else if checked && mailboxes.is_some() {
-        HeaderCoverage::AddressChecked
-    } else {
-        HeaderCoverage::NotCovered
+    // A field the parser refuses is vouched for by nothing, signed copy or not.
+    let coverage = match (&mailboxes, same, checked) {
+        (None, _, _) => HeaderCoverage::NotCovered,
+        (Some(_), true, _) => HeaderCoverage::Signed,
+        (Some(_), false, true) => HeaderCoverage::AddressChecked,
+        (Some(_), false, false) => HeaderCoverage::NotCovered,
     };
     Some(AddressHeader { raw: vals.join("\n"), mailboxes, coverage, inner })
 }
@@ -174,6 +174,10 @@ fn is_inline_text(e: &Entity, place: Place<'_>) -> bool {
     place.first || (!place.related && e.file_name().is_none())
 }
 
+fn too_long() -> Error {
+    Error::limit(format!("the signed entity's text is longer than {} bytes", limits::MAX_DISPLAY_BYTES))
+}
+
 /// The displayable parts of `signed` in document order, within
 /// `MAX_DISPLAY_PARTS` and `MAX_DISPLAY_BYTES`; a body past either bound, or
 /// a part that does not decode, is refused as a whole.
@@ -209,11 +213,15 @@ fn body(signed: &Entity, raw: &[u8]) -> SignedBody {
             Ok(d) => d,
             Err(err) => return refused(&err),
         };
+        // Charset decoding never shortens the text: refuse before it.
+        if total.saturating_add(decoded.len()) > limits::MAX_DISPLAY_BYTES {
+            return refused(&too_long());
+        }
         let charset = e.content_type.param("charset").unwrap_or("us-ascii").trim().to_ascii_lowercase();
         let text = header::charset_decode(&charset, &decoded);
         total = total.saturating_add(text.len());
         if total > limits::MAX_DISPLAY_BYTES {
-            return refused(&Error::limit(format!("the signed entity's text is longer than {} bytes", limits::MAX_DISPLAY_BYTES)));
+            return refused(&too_long());
         }
         parts.push(BodyPart {
             part: e.path.clone(),
