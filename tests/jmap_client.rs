@@ -94,7 +94,8 @@ fn rfc9219_page_verdicts() {
     assert_eq!(api.len(), 1, "one request per page");
     assert!(api[0]["using"].as_array().unwrap().contains(&json!(SMIME)));
     let props = &api[0]["methodCalls"][1][1]["properties"];
-    for p in ["smimeStatus", "smimeStatusAtDelivery", "smimeErrors", "smimeVerifiedAt", "sentAt", "blobId"] {
+    // Issue 9 §3: from, sender, subject and sentAt are what the checked message is compared with.
+    for p in ["smimeStatus", "smimeStatusAtDelivery", "smimeErrors", "smimeVerifiedAt", "sentAt", "blobId", "from", "sender", "subject"] {
         assert!(props.as_array().unwrap().contains(&json!(p)), "{p}");
     }
     assert!(!props.as_array().unwrap().contains(&json!("date")), "R16");
