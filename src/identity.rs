@@ -42,7 +42,6 @@ const MAX_DOMAIN_OCTETS: usize = 253;
 fn disallowed_in_u_label(c: char) -> bool {
     c.is_control()
         || c.is_whitespace()
-        || c.to_lowercase().any(|l| l.is_ascii())
         || matches!(u32::from(c),
             0x00ad | 0x034f | 0x061c | 0x115f | 0x1160 | 0x17b4 | 0x17b5 | 0x180b..=0x180f
             | 0x2000..=0x206f // general punctuation: spaces, ZWNJ/ZWJ, bidi, dashes, dots
@@ -102,7 +101,9 @@ fn label_key(label: &str) -> Option<String> {
         }
         return Some(l);
     }
-    if label.chars().count() > MAX_LABEL_OCTETS {
+    // A non-ASCII character whose lowercase is ASCII (KELVIN SIGN) would
+    // turn into an LDH letter here and elsewhere: IDNA2008 disallows it.
+    if label.chars().count() > MAX_LABEL_OCTETS || label.chars().any(|c| !c.is_ascii() && c.to_lowercase().any(|l| l.is_ascii())) {
         return None;
     }
     let u = label.to_lowercase();
@@ -165,18 +166,21 @@ mod tests {
             ("B\u{dc}CHER.example", Some("xn--bcher-kva.example")),
             ("XN--BCHER-KVA.example", Some("xn--bcher-kva.example")),
             ("\u{5927}\u{5b66}.example", Some("xn--pss25c.example")),
-            ("example.com.", None),               // trailing dot
-            (".example.com", None),               // empty label
-            ("a..b", None),                       //
-            ("xn--bank-.example", None),          // decodes to ASCII "bank"
-            ("xn--.example", None),               //
-            ("xn--zz.example", None),             // not Punycode
-            ("ab--cd.example", None),             // reserved hyphens
-            ("-a.example", None),                 //
-            ("a-.example", None),                 //
-            ("a_b.example", None),                // not LDH
-            ("\u{ff42}ank.example", None),        // fullwidth b
-            ("\u{212a}ey.example", None),         // KELVIN SIGN lowercases to k
+            ("example.com.", None),           // trailing dot
+            (".example.com", None),           // empty label
+            ("a..b", None),                   //
+            ("xn--bank-.example", None),      // decodes to ASCII "bank"
+            ("xn--.example", None),           //
+            ("xn--zz.example", None),         // not Punycode
+            ("ab--cd.example", None),         // reserved hyphens
+            ("-a.example", None),             //
+            ("a-.example", None),             //
+            ("a_b.example", None),            // not LDH
+            ("\u{ff42}ank.example", None),    // fullwidth b
+            ("\u{212a}ey.example", None),     // KELVIN SIGN lowercases to k
+            ("\u{212a}\u{e9}.example", None), // ... also beside non-ASCII
+            ("stra\u{df}e.example", Some("xn--strae-oqa.example")),
+            ("\u{645}\u{62b}\u{627}\u{644}.example", Some("xn--mgbh0fb.example")),
             ("b\u{fc}cher\u{3002}example", None), // ideographic full stop
             ("a\u{200d}b.example", None),         // ZWJ
             ("a.b.c.d", Some("a.b.c.d")),
