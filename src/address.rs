@@ -49,7 +49,8 @@ pub use words::decode_unstructured;
 /// One mailbox of an author field (RFC 5322 §3.4).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
-#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
+// In TypeScript `Mailbox` is the JMAP mailbox (src/jmap/client.rs).
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null, rename = "AddressMailbox"))]
 #[serde(rename_all = "camelCase")]
 pub struct Mailbox {
     /// The display name, decoded (RFC 2047) and trimmed; null when absent or

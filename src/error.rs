@@ -138,6 +138,9 @@ pub enum Code {
     /// parameter given twice, a line break only some readers see...), so what a
     /// signature covers cannot be decided.
     AmbiguousMime,
+    /// The server's Email object shows a From or Sender that differs from the
+    /// message that was downloaded and checked (issue 9 §3).
+    ServerHeaderMismatch,
 }
 
 impl Code {
@@ -205,6 +208,7 @@ impl Code {
         Code::CannotCalculateChanges,
         Code::AddressUnparseable,
         Code::AmbiguousMime,
+        Code::ServerHeaderMismatch,
     ];
 
     /// The stable identifier.
@@ -272,6 +276,7 @@ impl Code {
             Code::CannotCalculateChanges => "cannot-calculate-changes",
             Code::AddressUnparseable => "address-unparseable",
             Code::AmbiguousMime => "ambiguous-mime",
+            Code::ServerHeaderMismatch => "server-header-mismatch",
         }
     }
 
@@ -340,6 +345,7 @@ impl Code {
             Code::CannotCalculateChanges => "The mail server cannot say what changed since the state given; reload the page.",
             Code::AddressUnparseable => "The sender's address field is not written in the strict standard form, so mail programs may show different addresses for it; it was not compared with the signature and the message is not verified. Ask the sender to fix their mail program's From header.",
             Code::AmbiguousMime => "Mail programs would read this message's MIME structure in different ways, so what a signature covers cannot be decided; it is not treated as signed. Ask the sender to resend it.",
+            Code::ServerHeaderMismatch => "The mail server describes this message with a sender that is not the one in the message itself: the server may be compromised. Trust only the sender shown from the checked message, and report this to your administrator.",
         }
     }
 }

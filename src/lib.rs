@@ -44,6 +44,7 @@ pub mod reconcile;
 pub mod report;
 #[cfg(all(feature = "server", not(target_arch = "wasm32")))]
 pub mod server;
+pub(crate) mod signed_view;
 pub mod verifier;
 pub mod verify;
 

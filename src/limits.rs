@@ -156,6 +156,25 @@ pub const MAX_CHANGES_PER_CALL: u64 = 256;
 /// ([`MAX_CHANGES_ROUNDS`] × [`MAX_CHANGES_PER_CALL`]).
 pub const MAX_CHANGED_EMAILS: usize = 4_096;
 
+/// Most text (UTF-8 bytes, after transfer and charset decoding) a verdict
+/// carries of the signed entity's displayable parts (`Verdict.body`). Real
+/// bodies are a few KiB, long HTML newsletters 100–300 KiB; 1 MiB is about
+/// 500 printed pages. A verdict is kept per message of a page (up to
+/// `MAX_PAGE_EMAILS`) and in the cache, so this bounds what a hostile sender
+/// or server makes the tab hold. Past it the body is refused as a whole.
+pub const MAX_DISPLAY_BYTES: usize = 1024 * 1024;
+
+/// Most displayable parts (text/plain, text/html) a verdict carries. A body
+/// has one or two (plain and HTML alternatives), a few more with inline text
+/// between attachments; 64 is abuse. Past it the body is refused as a whole.
+pub const MAX_DISPLAY_PARTS: usize = 64;
+
+/// Most displayable text (bytes) held by the client's verdict cache over all
+/// its verdicts. `MAX_CACHED_VERDICTS` verdicts of up to `MAX_DISPLAY_BYTES`
+/// each would be 2 GiB; 64 MiB keeps a few thousand ordinary messages. The
+/// oldest entries go first.
+pub const MAX_CACHED_DISPLAY_BYTES: usize = 64 * 1024 * 1024;
+
 // ---- The reference JMAP server (src/server, feature "server") ----
 
 /// `maxSizeRequest` the server advertises and enforces (RFC 8620 §2 suggests

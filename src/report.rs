@@ -218,3 +218,158 @@ pub struct SignatureReport {
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub content: Option<SignedContent>,
 }
+
+/// How far a signature vouches for one header field of the message root.
+/// What a value means for the reader also depends on the verdict's
+/// `status`: only a `signed/verified` verdict vouches for anything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(rename_all = "kebab-case")]
+pub enum HeaderCoverage {
+    /// The signed entity carries the same field with the same value (the
+    /// signer wrote it: opaque signed-data whose inner entity has the field,
+    /// or a signed part 1 that repeats it, as header protection does).
+    Signed,
+    /// From or Sender only: the field is outside the signed bytes, but the
+    /// address (never the display name) is one a signer's certificate
+    /// names, as checked by the verifier (R30). The display name, and any
+    /// other address in the field, is not covered.
+    AddressChecked,
+    /// Outside the signed bytes and not checked: whoever handled the message
+    /// (a relay, the mail server) may have changed it. In multipart/signed
+    /// (RFC 8551 §3.5) no field of the message root is signed, so Subject and
+    /// Date are always here unless the signed part repeats them.
+    NotCovered,
+}
+
+/// A mailbox as the verifier reads it: display name and address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct MessageAddress {
+    /// The display name, RFC 2047 encoded words decoded; null when none.
+    pub name: Option<String>,
+    /// The addr-spec (`local@domain`) as the address parser reads it:
+    /// without comments or white space, the local part as a dot-atom when it
+    /// is one (`address::Mailbox::addr_spec`).
+    pub email: String,
+}
+
+/// The From or Sender field of the message root, as the verifier read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct AddressHeader {
+    /// The field value as written, unfolded and trimmed (every value joined
+    /// by a line break when the field occurs more than once).
+    pub raw: String,
+    /// The mailboxes, parsed by the verifier's strict address parser; null
+    /// when the field does not parse or occurs more than once (then the
+    /// verdict is not `signed/verified`, and a UI shows `raw` as unverified).
+    pub mailboxes: Option<Vec<MessageAddress>>,
+    /// How far the signature covers this value.
+    pub coverage: HeaderCoverage,
+    /// The same field inside the signed entity, as written, when it differs
+    /// from the root's (that copy is signed, the root's is not).
+    pub inner: Option<String>,
+}
+
+/// The Subject field of the message root.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct TextHeader {
+    /// The field value as written, unfolded and trimmed.
+    pub raw: String,
+    /// The value with RFC 2047 encoded words decoded (what a UI shows).
+    pub value: String,
+    /// How far the signature covers this value.
+    pub coverage: HeaderCoverage,
+    /// The same field inside the signed entity, decoded, when it differs
+    /// from the root's (that copy is signed, the root's is not).
+    pub inner: Option<String>,
+}
+
+/// The Date field of the message root.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct DateHeader {
+    /// The field value as written, unfolded and trimmed.
+    pub raw: String,
+    /// The instant it names, RFC 3339 in UTC; null when it does not parse
+    /// as an RFC 5322 §3.3 date-time.
+    pub time: Option<String>,
+    /// How far the signature covers this value.
+    pub coverage: HeaderCoverage,
+    /// The same field inside the signed entity, as written, when it differs
+    /// from the root's.
+    pub inner: Option<String>,
+}
+
+/// The header fields a mail UI shows next to a badge, taken from the bytes
+/// that were checked (never from the server's Email object), each with how
+/// far the signature covers it. A UI shows these values, not the server's,
+/// and marks every field whose `coverage` is not `signed` as not vouched for
+/// by the signer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct SignedHeaders {
+    /// From (RFC 5322 §3.6.2); null when the message has none.
+    pub from: Option<AddressHeader>,
+    /// Sender; null when the message has none.
+    pub sender: Option<AddressHeader>,
+    /// Date (RFC 5322 §3.6.1); null when the message has none.
+    pub date: Option<DateHeader>,
+    /// Subject (RFC 5322 §3.6.5); null when the message has none.
+    pub subject: Option<TextHeader>,
+}
+
+/// One displayable part of the signed entity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct BodyPart {
+    /// IMAP-style part path: in the message for a detached signature (the
+    /// signed entity is part "1"), in the encapsulated entity for an opaque
+    /// one ("" when it is a single part).
+    pub part: String,
+    /// "text/plain" or "text/html".
+    pub content_type: String,
+    /// The charset parameter, lowercase ("us-ascii" when absent).
+    pub charset: String,
+    /// The text, transfer-decoded (base64, quoted-printable) and
+    /// charset-decoded. HTML is the markup as the sender wrote it: render it
+    /// only where no script can run and nothing is fetched.
+    pub text: String,
+    /// The part path of the nearest enclosing multipart/alternative: parts
+    /// with the same value are renderings of the same content, show one.
+    /// Null when the part is not inside an alternative.
+    pub alternative: Option<String>,
+}
+
+/// The displayable parts of the signed entity: its text/plain and text/html
+/// parts in document order, never attachments (RFC 8621 §4.1.4 rules:
+/// `Content-Disposition: attachment`, a named text part that is not first in
+/// its multipart, parts of multipart/related after the first, and embedded
+/// messages are attachments). A UI renders these in place of the server's
+/// own parse (`bodyValues`), which need not be the entity that was checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
+#[serde(rename_all = "camelCase")]
+pub struct SignedBody {
+    /// The parts; empty when `error` is set (never a partial body).
+    pub parts: Vec<BodyPart>,
+    /// Why no parts are given: `limit-exceeded` (more text, or more parts,
+    /// than `limits::MAX_DISPLAY_BYTES` / `MAX_DISPLAY_PARTS`) or `malformed`
+    /// (a transfer encoding that does not decode).
+    pub error: Option<Problem>,
+}

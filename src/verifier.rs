@@ -17,7 +17,8 @@ use crate::pki::crl::Crl;
 use crate::pki::path::{self, PathInput, Revocation, RevocationMode};
 use crate::pki::trust::TrustStore;
 use crate::policy::Policy;
-use crate::report::{CertificateInfo, Coverage, Problem, SignedContent, SignerReport, Structure};
+use crate::report::{CertificateInfo, Coverage, Problem, SignedBody, SignedContent, SignedHeaders, SignerReport, Structure};
+use crate::signed_view;
 use crate::verify::{self, Analysis};
 
 /// RFC 9219 §4.1.1 `smimeStatus` tokens this client produces.
@@ -101,6 +102,15 @@ pub struct Verdict {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub content: Option<SignedContent>,
+    /// From, Sender, Date and Subject as read from the checked bytes, each
+    /// with how far the signature covers it (issue 9 §3); null unless the
+    /// message has a signature at its root. What they vouch for depends on
+    /// `status`: nothing unless it is `signed/verified`.
+    pub headers: Option<SignedHeaders>,
+    /// The signed entity's displayable text/plain and text/html parts, for a
+    /// UI to render instead of the server's parse; null unless the message
+    /// has a signature at its root (vouched for only when `signed/verified`).
+    pub body: Option<SignedBody>,
 }
 
 /// A trust store, a policy and options: verifies messages.
@@ -182,6 +192,8 @@ impl Verdict {
             from_matches: false,
             sender_matches: None,
             content: None,
+            headers: None,
+            body: None,
         }
     }
 }
@@ -218,6 +230,11 @@ impl Verifier {
         let analysis = verify::analyse(raw, &self.policy);
         let at_now = self.judge(&analysis, now);
         let status_at_delivery = received_at.map(|t| self.judge(&analysis, t).status);
+        let sender_matches = at_now.has_sender.then_some(at_now.sender_matches);
+        // Issue 9 §3: what a UI shows comes from the checked bytes.
+        let view = analysis.extras.signed_view.filter(|_| analysis.report.structure == Structure::Signed);
+        let headers =
+            view.as_ref().map(|v| signed_view::headers(&analysis.extras.headers, v, at_now.from_matches, sender_matches == Some(true)));
         let r = analysis.report;
         Verdict {
             status: at_now.status,
@@ -227,8 +244,10 @@ impl Verifier {
             coverage: r.coverage,
             signers: at_now.signers,
             from_matches: at_now.from_matches,
-            sender_matches: at_now.has_sender.then_some(at_now.sender_matches),
+            sender_matches,
             content: r.content,
+            headers,
+            body: view.map(|v| v.body),
         }
     }
 

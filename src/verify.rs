@@ -49,6 +49,8 @@ pub(crate) struct Extras {
     pub crls: Vec<crate::pki::crl::Crl>,
     /// Header fields of the message root: (name, unfolded value).
     pub headers: Vec<(String, String)>,
+    /// The signed entity of a root signature, for display (issue 9 §3).
+    pub signed_view: Option<crate::signed_view::SignedView>,
 }
 
 /// The report plus [`Extras`].
@@ -144,6 +146,7 @@ fn detached(raw: &[u8], signed: &Entity, signature: &[u8], policy: &Policy, extr
     let crlf = (signer::has_bare_lf(exact) && !signed.contains_binary()).then(|| Cow::Owned(signer::crlf_canonical(exact)));
     let content = Content { exact, crlf };
     collect(&sd, extras);
+    extras.signed_view = Some(crate::signed_view::of_entity(signed, raw));
     let mut report = judge_all(&sd, Some(&content), policy, Form::Detached, "");
     // RFC 8551 §3.5 / RFC 5652 §5.2: a detached signature has no eContent.
     if sd.econtent.is_some() {
@@ -179,6 +182,7 @@ fn opaque(path: &str, cms: &[u8], policy: &Policy, extras: &mut Extras) -> Signa
     let mut report = judge_all(&sd, content.as_ref(), policy, Form::Opaque, path);
     if let Some(c) = sd.econtent.as_deref() {
         report.content = Some(inner_content(c));
+        extras.signed_view = Some(crate::signed_view::of_content(c));
     }
     report
 }

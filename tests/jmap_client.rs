@@ -94,7 +94,8 @@ fn rfc9219_page_verdicts() {
     assert_eq!(api.len(), 1, "one request per page");
     assert!(api[0]["using"].as_array().unwrap().contains(&json!(SMIME)));
     let props = &api[0]["methodCalls"][1][1]["properties"];
-    for p in ["smimeStatus", "smimeStatusAtDelivery", "smimeErrors", "smimeVerifiedAt", "sentAt", "blobId"] {
+    // Issue 9 §3: from, sender, subject and sentAt are what the checked message is compared with.
+    for p in ["smimeStatus", "smimeStatusAtDelivery", "smimeErrors", "smimeVerifiedAt", "sentAt", "blobId", "from", "sender", "subject"] {
         assert!(props.as_array().unwrap().contains(&json!(p)), "{p}");
     }
     assert!(!props.as_array().unwrap().contains(&json!("date")), "R16");
@@ -402,7 +403,7 @@ fn request_limits_are_respected() {
 fn changes_exchanges(client: &Client<Replay>, updated: &[&str], destroyed: &[&str], edit: impl Fn(&mut Value)) {
     let page = match &client.transport().exchanges.borrow()[1].response {
         Reply::Http(r) => serde_json::from_slice::<Value>(&r.body).unwrap(),
-        Reply::Fail(_) => unreachable!(),
+        _ => unreachable!(),
     };
     let list: Vec<Value> = page["methodResponses"][1][1]["list"]
         .as_array()
@@ -532,4 +533,70 @@ fn smime_filters_only_where_supported() {
     assert_eq!(block_on(rfc.query(q)).unwrap_err().code, Code::UnsupportedFilter);
     let sent = rfc.transport().api_requests();
     assert!(sent[0]["using"].as_array().unwrap().contains(&json!(SMIME)), "R3: a filter on S/MIME names the capability");
+}
+
+/// forged.tsv rows: (file, edit, level, headerCode, clientError, alert).
+fn forged_rows() -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/recordings/forged.tsv")).unwrap();
+    text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).skip(1).map(|l| l.split('\t').map(str::to_owned).collect()).collect()
+}
+
+/// Issue 9 §3: a server that gives forged Email objects the blobIds of valid
+/// messages (tests/recordings/forged.tsv, page-forged.json). Each row's
+/// level, header problem code, client error and alert are in the table.
+#[test]
+fn forged_page() {
+    let mut client = connect("page-forged.json", ClientConfig::default(), verifier());
+    let (p, _) = load(&mut client);
+    let rows = forged_rows();
+    assert_eq!(p.items.len(), rows.len());
+    let mut wrong = Vec::new();
+    for (item, row) in p.items.iter().zip(&rows) {
+        let ctx = format!("{} {} ({})", item.email.id, row[0], row[9]);
+        let d = &item.display;
+        if d.level != level(&row[5]) {
+            wrong.push(format!("{ctx}: level {:?} ({}), want {}", d.level, d.label, row[5]));
+        }
+        let code = d.header_check.as_ref().and_then(|h| h.problem.as_ref()).map_or("-", |p| p.code.as_str());
+        if code != row[6] {
+            wrong.push(format!("{ctx}: header code {code}, want {}", row[6]));
+        }
+        let err = item.client_error.as_ref().map_or("-", |e| e.code.as_str());
+        if err != row[7] {
+            wrong.push(format!("{ctx}: client error {err}, want {}", row[7]));
+        }
+        let alert = d.alert.as_deref().is_some_and(|a| a.starts_with(jmap_smime::reconcile::headers::ALERT_HEADER_MISMATCH));
+        if alert != (row[8] == "yes") {
+            wrong.push(format!("{ctx}: alert {:?}, want {}", d.alert, row[8]));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    let by_id = |id: &str| p.items.iter().find(|i| i.email.id == id).unwrap();
+    // The verified values are in the item, for the UI to show instead.
+    let forged = by_id("F001");
+    let from = forged.client.as_ref().unwrap().headers.as_ref().unwrap().from.as_ref().unwrap();
+    let boxes = from.mailboxes.as_ref().unwrap();
+    assert_eq!((boxes[0].name.as_deref(), boxes[0].email.as_str()), (Some("Alice Example"), "alice@example.com"));
+    assert!(forged.display.reasons[0].contains("Bank CEO <alice@example.com>"), "{:?}", forged.display.reasons);
+    // Subject and date: reported, not failed; the table says which is not covered.
+    let subject = by_id("F004");
+    assert!(subject.display.reasons.iter().any(|r| r.contains("Urgent: wire transfer today") && r.contains("not covered")));
+    let check = subject.display.header_check.as_ref().unwrap();
+    assert!(check.fields.iter().all(|f| f.outcome != jmap_smime::reconcile::headers::FieldOutcome::Differs
+        || matches!(f.field, jmap_smime::reconcile::headers::HeaderField::Subject | jmap_smime::reconcile::headers::HeaderField::Date)));
+    // The 10^8-byte claim was downloaded; the one really too large was stopped.
+    let gets = client.transport().sent(Method::Get);
+    assert!(gets.iter().any(|r| r.url.contains(&format!("/{}/", by_id("F007").email.blob_id))));
+    assert_eq!(by_id("F007").client_source, ClientSource::Verified);
+    let big = by_id("F008");
+    assert_eq!(big.client_source, ClientSource::Skipped);
+    assert!(
+        big.display.reasons.iter().any(|r| r.starts_with("Not checked in this browser: The message is larger than")),
+        "{:?}",
+        big.display.reasons
+    );
+    // The R38 alert stays next to the mismatch alert.
+    assert!(by_id("F011").display.alert.as_deref().unwrap().ends_with(jmap_smime::reconcile::ALERT_SERVER_VOUCHED_BAD));
+    // One blob behind seven Email objects: verified once per judge, compared per object.
+    assert!(p.items.iter().filter(|i| i.email.blob_id == forged.email.blob_id).all(|i| i.client.is_some()));
 }

@@ -128,22 +128,63 @@ fn changed_emails() {
     assert_eq!(block_on(client.changes("s", now(), &mut |_| {})).unwrap_err().code, Code::LimitExceeded);
 }
 
+/// Issue 9 §3: the bound is on the bytes streamed, never on the Email's
+/// `size`. A claim past MAX_MESSAGE_BYTES changes nothing (downloaded,
+/// verified); a download that really passes it is stopped by the transport
+/// and the message is "not checked here", with that reason. The oversize body
+/// is never materialised (tests/common/replay.rs `Reply::Oversize`).
 #[test]
-fn message_bytes_before_download() {
+fn message_bytes_streamed() {
     let (replay, url) = Replay::load("page-rfc9219.json");
-    // Email 0 claims a size past MAX_MESSAGE_BYTES: not downloaded.
+    let blob1;
     {
         let mut xs = replay.exchanges.borrow_mut();
-        if let Reply::Http(r) = &mut xs[1].response {
-            let mut v: Value = serde_json::from_slice(&r.body).unwrap();
-            v["methodResponses"][1][1]["list"][0]["size"] = json!(MAX_MESSAGE_BYTES + 1);
-            r.body = v.to_string().into_bytes();
-        }
+        let Reply::Http(r) = &mut xs[1].response else { panic!() };
+        let mut v: Value = serde_json::from_slice(&r.body).unwrap();
+        // Email 0 lies about its size; Email 1's download really is too large.
+        v["methodResponses"][1][1]["list"][0]["size"] = json!(MAX_MESSAGE_BYTES + 1);
+        blob1 = v["methodResponses"][1][1]["list"][1]["blobId"].as_str().unwrap().to_owned();
+        r.body = v.to_string().into_bytes();
+        let x = xs.iter_mut().find(|x| x.url.contains(&format!("/{blob1}/"))).unwrap();
+        x.response = Reply::Oversize(MAX_MESSAGE_BYTES + 1);
     }
     let mut client = block_on(Client::connect(replay, &url, ClientConfig::default(), verifier())).unwrap();
     let p = block_on(client.load_page(page(50), now(), &mut |_| {})).unwrap();
-    assert_eq!(p.items[0].client_source, ClientSource::Skipped);
-    assert_eq!(p.items[0].client_error.as_ref().unwrap().code, "limit-exceeded");
-    let blob = &p.items[0].email.blob_id;
-    assert!(!client.transport().log.borrow().iter().any(|r| r.url.contains(blob.as_str())));
+    assert_eq!(p.items[0].client_source, ClientSource::Verified, "a size claim is not a reason to skip");
+    assert_eq!(p.items[0].client.as_ref().unwrap().status.as_deref(), Some("signed/verified"));
+    assert_eq!(p.items[0].display.level, jmap_smime::reconcile::Level::Verified);
+    let big = &p.items[1];
+    assert_eq!(big.client_source, ClientSource::Skipped);
+    let e = big.client_error.as_ref().unwrap();
+    assert_eq!(e.code, "limit-exceeded");
+    assert!(e.message.starts_with(&format!("The message is larger than {MAX_MESSAGE_BYTES} bytes")), "{}", e.message);
+    assert_eq!(big.display.level, jmap_smime::reconcile::Level::VerifiedByServer);
+    let requests = client.transport().log.borrow();
+    let asked = requests.iter().find(|r| r.url.contains(&format!("/{blob1}/"))).unwrap();
+    assert_eq!(asked.max_response_bytes, MAX_MESSAGE_BYTES);
+}
+
+/// The cache holds at most MAX_CACHED_DISPLAY_BYTES of displayable text.
+#[test]
+fn cached_display_bytes() {
+    let mut cache = VerdictCache::new();
+    let mut v = Verdict::unsigned();
+    let part = jmap_smime::report::BodyPart {
+        part: "1".into(),
+        content_type: "text/plain".into(),
+        charset: "utf-8".into(),
+        text: "x".repeat(MAX_DISPLAY_BYTES),
+        alternative: None,
+    };
+    v.body = Some(jmap_smime::report::SignedBody { parts: vec![part], error: None });
+    let fit = MAX_CACHED_DISPLAY_BYTES / MAX_DISPLAY_BYTES;
+    for i in 0..=fit {
+        cache.put(CacheKey::new(&format!("B{i}"), None, "cfg", 0), v.clone());
+    }
+    assert_eq!(cache.len(), fit, "one evicted");
+    assert!(cache.text_bytes() <= MAX_CACHED_DISPLAY_BYTES);
+    assert!(cache.get(&CacheKey::new("B0", None, "cfg", 0)).is_none(), "the oldest went first");
+    // Replacing an entry does not count it twice.
+    cache.put(CacheKey::new(&format!("B{fit}"), None, "cfg", 0), v.clone());
+    assert_eq!(cache.text_bytes(), fit * MAX_DISPLAY_BYTES);
 }

@@ -6,11 +6,17 @@
 //! the R38 alert, the server's age (R9) and `smimeStatusAtDelivery` changes
 //! (R12). Client verdicts are built directly as plain structs.
 
+use jmap_smime::jmap::email::EmailAddress;
+use jmap_smime::reconcile::headers::{ServerHeaders, ALERT_HEADER_MISMATCH, LABEL_HEADER_MISMATCH};
+use jmap_smime::reconcile::reconcile_email;
 use jmap_smime::reconcile::{
     at_delivery_changed, classify_client, reconcile, server_column, ClientRow, Level, ReconcileConfig, ServerColumn, ServerReport,
     ServerToken, UnknownTokens, ALERT_SERVER_VOUCHED_BAD, ALERT_SIGNATURE_MISSING, LABEL_EXPIRED_SINCE_DELIVERY, SERVER_ONLY_SUFFIX,
 };
-use jmap_smime::report::{CertificateInfo, Problem, SignerId, SignerReport, Structure};
+use jmap_smime::report::{
+    AddressHeader, CertificateInfo, DateHeader, HeaderCoverage, MessageAddress, Problem, SignedHeaders, SignerId, SignerReport, Structure,
+    TextHeader,
+};
 use jmap_smime::verifier::{SignerVerdict, Verdict};
 
 const NOW: i64 = 1_790_000_000;
@@ -51,6 +57,31 @@ fn signer(valid: bool, path_error: Option<&str>) -> SignerVerdict {
     }
 }
 
+/// The headers the verifier read from a signed message: From Alice, no Sender.
+fn signed_headers() -> SignedHeaders {
+    SignedHeaders {
+        from: Some(AddressHeader {
+            raw: "Alice Example <alice@example.org>".to_owned(),
+            mailboxes: Some(vec![MessageAddress { name: Some("Alice Example".to_owned()), email: "alice@example.org".to_owned() }]),
+            coverage: HeaderCoverage::AddressChecked,
+            inner: None,
+        }),
+        sender: None,
+        date: Some(DateHeader {
+            raw: "Sat, 01 Jun 2024 12:00:00 +0000".to_owned(),
+            time: Some("2024-06-01T12:00:00Z".to_owned()),
+            coverage: HeaderCoverage::NotCovered,
+            inner: None,
+        }),
+        subject: Some(TextHeader {
+            raw: "Quarterly report".to_owned(),
+            value: "Quarterly report".to_owned(),
+            coverage: HeaderCoverage::NotCovered,
+            inner: None,
+        }),
+    }
+}
+
 fn verdict(status: Option<&str>, errors: Vec<Problem>, signers: Vec<SignerVerdict>, structure: Structure) -> Verdict {
     Verdict {
         status: status.map(str::to_owned),
@@ -62,6 +93,9 @@ fn verdict(status: Option<&str>, errors: Vec<Problem>, signers: Vec<SignerVerdic
         from_matches: true,
         sender_matches: None,
         content: None,
+        // The verifier reads the headers of messages with a root signature.
+        headers: (structure == Structure::Signed).then(signed_headers),
+        body: None,
     }
 }
 
@@ -188,6 +222,56 @@ fn matrix_every_cell() {
         assert_eq!(shows_server_errors, s.is_some(), "{ctx}");
         // The missing-root hint belongs to the untrusted row.
         assert_eq!(d.hint.is_some(), r.client == C::Untrusted, "{ctx}");
+    }
+}
+
+/// Issue 9 §3 / DESIGN.md: "Before any cell applies, the client checks that
+/// the server's Email object describes the bytes it verified". Every cell
+/// again, with the Email object honest and with a forged From (the same
+/// address under the name "Bank CEO", and another address): wherever the
+/// client read the message's headers (a signature at the root) the display is
+/// failed with the alert and `server-header-mismatch`, whatever the cell
+/// said; elsewhere (not run, no signature) the cell stands.
+#[test]
+fn matrix_every_cell_with_a_forged_from() {
+    let config = ReconcileConfig::default();
+    let alice = [EmailAddress { name: Some("Alice Example".to_owned()), email: "alice@example.org".to_owned() }];
+    let forgeries = [
+        [EmailAddress { name: Some("Bank CEO".to_owned()), email: "alice@example.org".to_owned() }],
+        [EmailAddress { name: Some("Alice Example".to_owned()), email: "ceo@bank.example".to_owned() }],
+    ];
+    let honest =
+        ServerHeaders { from: Some(&alice), sender: None, subject: Some("Quarterly report"), sent_at: Some("2024-06-01T12:00:00Z") };
+    for r in MATRIX {
+        let c = client(r.client);
+        let s = server_for(r.server);
+        let plain = reconcile(c.as_ref(), s.as_ref(), NOW, &config);
+        let checked = reconcile_email(c.as_ref(), s.as_ref(), &honest, NOW, &config);
+        let ctx = format!("{:?} × {:?}", r.client, r.server);
+        assert_eq!((checked.level, checked.label.as_str(), checked.alert.as_deref()), (r.level, r.label, r.alert), "honest {ctx}");
+        assert_eq!(checked.reasons, plain.reasons, "honest {ctx}");
+        let reads_headers = matches!(r.client, C::Broken | C::Untrusted | C::AddressMismatch | C::Verified);
+        assert_eq!(checked.header_check.is_some(), reads_headers, "{ctx}");
+        assert!(checked.header_check.as_ref().is_none_or(|h| h.problem.is_none()), "{ctx}");
+        for forged in &forgeries {
+            let email = ServerHeaders { from: Some(forged), ..honest };
+            let d = reconcile_email(c.as_ref(), s.as_ref(), &email, NOW, &config);
+            let ctx = format!("{ctx} from {forged:?}: {d:?}");
+            if !reads_headers {
+                assert_eq!((d.level, d.label.as_str(), d.alert.as_deref()), (r.level, r.label, r.alert), "{ctx}");
+                continue;
+            }
+            assert_eq!(d.level, L::Failed, "{ctx}");
+            assert_eq!(d.label, LABEL_HEADER_MISMATCH, "{ctx}");
+            let alert = d.alert.as_deref().unwrap_or("");
+            assert!(alert.starts_with(ALERT_HEADER_MISMATCH), "{ctx}");
+            // The cell's own alert (R38) is kept after it.
+            assert_eq!(r.alert.is_some_and(|a| alert.ends_with(a)), r.alert.is_some(), "{ctx}");
+            let problem = d.header_check.as_ref().and_then(|h| h.problem.as_ref()).map(|p| p.code.as_str());
+            assert_eq!(problem, Some("server-header-mismatch"), "{ctx}");
+            assert!(d.reasons[0].starts_with("The server shows From: \u{201c}"), "{ctx}");
+            assert!(d.hint.is_none(), "{ctx}");
+        }
     }
 }
 

@@ -7,6 +7,7 @@ import { WorkerClient } from '/pkg/worker-client.js';
 import { h, $, $$, time } from './dom.js';
 import { badge, icon, LEVELS, LEGEND } from './icons.js';
 import { detail, dropResult } from './verdict.js';
+import { fromOf, subjectOf } from './content.js';
 
 const PAGE_SIZE = 50;
 
@@ -303,7 +304,7 @@ function renderList(page) {
 
 function row(item) {
   const { email, display } = item;
-  const from = email.from?.[0];
+  // For a signed message, the From and Subject of the bytes checked here.
   const li = h('li', {
     class: 'message', role: 'option', tabindex: '-1',
     'aria-selected': email.id === state.selectedId ? 'true' : 'false',
@@ -311,9 +312,9 @@ function row(item) {
     onclick: () => select(email.id),
   },
   badge(display.level, display.label),
-  h('span', { class: 'from' }, from ? (from.name || from.email) : '(no sender)'),
+  h('span', { class: 'from' }, fromOf(item)),
   h('span', { class: 'date' }, time(email.receivedAt)),
-  h('span', { class: 'subject' }, email.subject || '(no subject)'),
+  h('span', { class: 'subject' }, subjectOf(item) || '(no subject)'),
   display.alert ? h('span', { class: 'row-alert' }, 'Security alert') : null);
   return li;
 }
@@ -372,7 +373,7 @@ function renderDetail() {
   if (item.display.alert) {
     alert.replaceChildren(h('div', { class: 'alert-body' },
       icon('failed'),
-      h('p', {}, item.display.alert, ' ', h('span', { class: 'alert-about' }, `(Message: “${item.email.subject || '(no subject)'}”.)`))));
+      h('p', {}, item.display.alert, ' ', h('span', { class: 'alert-about' }, `(Message: “${subjectOf(item) || '(no subject)'}”.)`))));
   } else {
     alert.replaceChildren();
   }

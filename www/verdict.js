@@ -3,6 +3,7 @@
 // content) and the result of a dropped .eml (a client Verdict alone).
 import { h, dl, time, duration, addresses, base64Text } from './dom.js';
 import { badge } from './icons.js';
+import { headerBlock, contentBlock, subjectOf } from './content.js';
 
 const DAY = 86400;
 
@@ -159,11 +160,7 @@ function serverColumn(item) {
 }
 
 function messageContent(item) {
-  const e = item.email;
-  const box = h('section', { class: 'message-content', 'aria-labelledby': 'content-h' },
-    h('h3', { id: 'content-h' }, 'Message content'),
-    h('p', { class: 'content-note' }, 'The server\'s preview of the text, written by the sender. It is not part of the verdict: anyone can write "verified" in a message, so trust only the badge and the alert outside this box.'));
-  box.append(h('div', { class: 'content-body' }, e.preview ? e.preview : h('span', { class: 'muted' }, '(no preview text)')));
+  const box = contentBlock(item);
   const c = item.client?.content;
   if (c) {
     const inner = h('details', { class: 'signed-content' }, h('summary', {}, `The signed entity inside the signature (${c.contentType}, ${c.size} bytes)`));
@@ -175,18 +172,30 @@ function messageContent(item) {
   return box;
 }
 
+/** The server's Email object against the checked message, field by field. */
+function headerComparison(check) {
+  if (!check) return null;
+  const NAMES = { from: 'From', sender: 'Sender', subject: 'Subject', date: 'Date' };
+  const OUTCOME = { agrees: 'same', differs: 'differs', 'not-comparable': 'could not be compared' };
+  return h('section', { class: 'header-check', 'aria-labelledby': 'header-check-h', dataset: { mismatch: check.problem ? 'true' : 'false' } },
+    h('h3', { id: 'header-check-h' }, 'Server\'s description against the checked message'),
+    check.problem ? h('p', { class: 'bad' }, h('code', { class: 'code' }, check.problem.code), ' ', check.problem.message) : null,
+    h('table', { class: 'compare-headers' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, 'Server shows'), h('th', { scope: 'col' }, 'Message says'), h('th', { scope: 'col' }, ''))),
+      h('tbody', {}, check.fields.map((f) => h('tr', { dataset: { field: f.field, outcome: f.outcome } },
+        h('th', { scope: 'row' }, NAMES[f.field] ?? f.field),
+        h('td', {}, f.server ?? '(nothing)'),
+        h('td', {}, f.message ?? '(nothing)'),
+        h('td', { class: f.outcome === 'differs' ? 'bad' : 'muted' }, OUTCOME[f.outcome] ?? f.outcome))))));
+}
+
 /** The nodes of the detail pane for a PageItem. */
 export function detail(item, { now = Date.now() } = {}) {
   const { email, display } = item;
   const nodes = [];
   nodes.push(h('header', { class: 'detail-head' },
-    h('h2', { id: 'detail-h', tabindex: '-1' }, email.subject || '(no subject)'),
-    dl([
-      ['From', addresses(email.from) || '(none)'],
-      ['Sender', email.sender?.length ? addresses(email.sender) : undefined],
-      ['Date', email.sentAt ? time(email.sentAt) : undefined],
-      ['Received', time(email.receivedAt)],
-    ], { class: 'meta' })));
+    h('h2', { id: 'detail-h', tabindex: '-1' }, subjectOf(item) || '(no subject)'),
+    headerBlock(item)));
 
   const age = display.serverAgeSecs;
   nodes.push(h('section', { class: 'summary', 'aria-labelledby': 'summary-h' },
@@ -203,7 +212,12 @@ export function detail(item, { now = Date.now() } = {}) {
       h('code', {}, display.client?.row ?? 'not-run'), ', server ', h('code', {}, display.server?.column ?? 'absent')) : null));
 
   nodes.push(h('div', { class: 'compare' }, clientColumn(item), serverColumn(item)));
-  if (item.client) nodes.push(signers(item.client, { from: email.from, sender: email.sender, now }));
+  const comparison = headerComparison(display.headerCheck);
+  if (comparison) nodes.push(comparison);
+  // The signer's identity is judged against the From the verifier read.
+  const checkedFrom = item.client?.headers?.from?.mailboxes ?? email.from;
+  const checkedSender = item.client?.headers?.sender?.mailboxes ?? (item.client?.headers ? null : email.sender);
+  if (item.client) nodes.push(signers(item.client, { from: checkedFrom, sender: checkedSender, now }));
   nodes.push(messageContent(item));
   return nodes;
 }
@@ -229,25 +243,30 @@ function headerField(text, name) {
 /** The nodes of the drop result for a file's Verdict. */
 export function dropResult(file, bytes, verdict, { now = Date.now() } = {}) {
   const [level, label] = localLevel(verdict);
-  const text = new TextDecoder('latin1').decode(bytes.subarray(0, 65536));
-  const fromField = headerField(text, 'From');
-  const fromAddr = fromField?.match(/<([^<>]+)>/)?.[1] ?? fromField?.match(/[^\s<>"]+@[^\s<>"]+/)?.[0];
+  const hd = verdict.headers;
+  // Without a root signature the verifier reads no header: a display-only
+  // reading of the raw text, labelled as unchecked.
+  const text = hd ? '' : new TextDecoder('latin1').decode(bytes.subarray(0, 65536));
+  const fromField = hd ? undefined : headerField(text, 'From');
+  const item = { client: verdict, email: { receivedAt: null, preview: hd ? null : undefined } };
   return [
     h('h3', {}, `Result for ${file.name}`),
     h('div', { class: 'summary-top' }, badge(level, label, { large: true }),
       h('p', {}, 'Status: ', token(verdict.status))),
     dl([
       ['File', `${file.name} (${bytes.length} bytes)`],
-      ['From', fromField],
-      ['Subject', headerField(text, 'Subject')],
+      ['From', hd ? undefined : fromField && `${fromField} (not checked)`],
+      ['Subject', hd ? undefined : headerField(text, 'Subject')],
       ['Structure', verdict.structure],
       ['Covers', coverageText(verdict.coverage)],
       ['From matches', yesNo(verdict.fromMatches)],
       ['Sender matches', yesNo(verdict.senderMatches)],
       ['Checked at', time(new Date(now))],
     ]),
+    hd ? headerBlock(item) : null,
     h('h4', {}, 'Errors and warnings'),
     problemList(verdict.errors),
-    signers(verdict, { from: fromAddr ? [{ name: null, email: fromAddr }] : [], now }),
+    signers(verdict, { from: hd?.from?.mailboxes ?? [], sender: hd?.sender?.mailboxes, now }),
+    verdict.body ? contentBlock(item) : null,
   ];
 }

@@ -2,7 +2,9 @@
 //! verdict depends only on the blob, the receivedAt it is judged at, the
 //! verifier's configuration (trust store, policy, options) and the time.
 //! Time is bucketed: a verdict is reused for at most [`TIME_BUCKET_SECS`].
-//! Bounded by `limits::MAX_CACHED_VERDICTS`, oldest entry first out.
+//! Bounded by `limits::MAX_CACHED_VERDICTS` verdicts and
+//! `limits::MAX_CACHED_DISPLAY_BYTES` of displayable text (`Verdict.body`),
+//! oldest entry first out.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -38,8 +40,11 @@ impl CacheKey {
 /// Bounded verdict cache.
 #[derive(Debug, Default)]
 pub struct VerdictCache {
-    map: HashMap<CacheKey, Verdict>,
+    /// Each verdict with the bytes of displayable text it holds.
+    map: HashMap<CacheKey, (Verdict, usize)>,
     order: VecDeque<CacheKey>,
+    /// Sum of the text bytes held.
+    text_bytes: usize,
     config: String,
     /// Lookups answered from the cache.
     pub hits: u64,
@@ -67,6 +72,12 @@ impl VerdictCache {
     pub fn clear(&mut self) {
         self.map.clear();
         self.order.clear();
+        self.text_bytes = 0;
+    }
+
+    /// Bytes of displayable text held over all verdicts.
+    pub fn text_bytes(&self) -> usize {
+        self.text_bytes
     }
 
     /// Declare the verifier configuration in use: a different one (the trust
@@ -80,7 +91,7 @@ impl VerdictCache {
 
     /// A cached verdict.
     pub fn get(&mut self, key: &CacheKey) -> Option<Verdict> {
-        let hit = self.map.get(key).cloned();
+        let hit = self.map.get(key).map(|(v, _)| v.clone());
         if hit.is_some() {
             self.hits = self.hits.saturating_add(1);
         } else {
@@ -89,18 +100,28 @@ impl VerdictCache {
         hit
     }
 
-    /// Store a verdict, evicting the oldest beyond the bound.
+    /// Store a verdict, evicting the oldest beyond the bounds.
     pub fn put(&mut self, key: CacheKey, verdict: Verdict) {
-        if self.map.insert(key.clone(), verdict).is_none() {
-            self.order.push_back(key);
+        let size = text_size(&verdict);
+        match self.map.insert(key.clone(), (verdict, size)) {
+            Some((_, old)) => self.text_bytes = self.text_bytes.saturating_sub(old),
+            None => self.order.push_back(key),
         }
-        while self.map.len() > limits::MAX_CACHED_VERDICTS {
+        self.text_bytes = self.text_bytes.saturating_add(size);
+        while self.map.len() > limits::MAX_CACHED_VERDICTS || self.text_bytes > limits::MAX_CACHED_DISPLAY_BYTES {
             match self.order.pop_front() {
                 Some(old) => {
-                    self.map.remove(&old);
+                    if let Some((_, n)) = self.map.remove(&old) {
+                        self.text_bytes = self.text_bytes.saturating_sub(n);
+                    }
                 }
                 None => break,
             }
         }
     }
+}
+
+/// The displayable text a verdict holds (what dominates its size).
+fn text_size(v: &Verdict) -> usize {
+    v.body.as_ref().map_or(0, |b| b.parts.iter().fold(0usize, |n, p| n.saturating_add(p.text.len())))
 }

@@ -6,13 +6,11 @@
 use std::collections::HashMap;
 
 use futures_util::stream::{self, StreamExt};
-use serde::Serialize;
 use serde_json::{json, Value};
-#[cfg(target_arch = "wasm32")]
-use tsify::Tsify;
 
 use super::cache::{CacheKey, VerdictCache};
 use super::email::{EmailSummary, SignatureForm};
+pub use super::page::{ChangeEvent, Changes, ClientSource, Mailbox, Page, PageItem, Progress, QueryResult, Stats};
 use super::request::{self, email_properties, PageQuery};
 use super::response::{check_status, parse_api_response, ApiResponse};
 use super::session::Session;
@@ -20,7 +18,7 @@ use super::transport::{Auth, HttpRequest, HttpResponse, Method, Transport};
 use crate::asn1::time::UnixTime;
 use crate::error::{Code, Error, Result};
 use crate::limits;
-use crate::reconcile::{at_delivery_changed, reconcile, DisplayVerdict, ReconcileConfig, ServerReport};
+use crate::reconcile::{at_delivery_changed, reconcile_email, ReconcileConfig, ServerReport};
 use crate::report::Problem;
 use crate::verifier::{Verdict, Verifier};
 
@@ -53,182 +51,6 @@ impl Default for ClientConfig {
             account_id: None,
         }
     }
-}
-
-/// A mailbox (RFC 8621 §2).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
-#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
-#[serde(rename_all = "camelCase")]
-pub struct Mailbox {
-    /// Id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// Parent mailbox id.
-    pub parent_id: Option<String>,
-    /// Role ("inbox", "sent", ...).
-    pub role: Option<String>,
-    /// Sort order.
-    pub sort_order: u64,
-    /// Emails in the mailbox.
-    pub total_emails: u64,
-    /// Unread Emails.
-    pub unread_emails: u64,
-}
-
-/// Where an item's client verdict came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
-#[serde(rename_all = "kebab-case")]
-pub enum ClientSource {
-    /// Downloaded and verified now.
-    Verified,
-    /// From the verdict cache.
-    Cache,
-    /// Not downloaded: the bodyStructure shows no S/MIME and the server does
-    /// not say signed, so the verdict is "no signature".
-    Structure,
-    /// Not verified: the download failed or the message is too large
-    /// (`clientError` says which).
-    Skipped,
-    /// Not verified: the local check is switched off (R39).
-    Off,
-}
-
-/// One message of a page.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
-#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
-#[serde(rename_all = "camelCase")]
-pub struct PageItem {
-    /// The Email's properties.
-    pub email: EmailSummary,
-    /// The server's RFC 9219 report (null: the server lacks the extension).
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "ServerReport | null"))]
-    pub server: Option<ServerReport>,
-    /// The client verdict (null: not verified here).
-    pub client: Option<Verdict>,
-    /// What to show.
-    pub display: DisplayVerdict,
-    /// Where `client` came from.
-    pub client_source: ClientSource,
-    /// Why the client did not verify, if it did not.
-    pub client_error: Option<Problem>,
-}
-
-/// A loaded page.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
-#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
-#[serde(rename_all = "camelCase")]
-pub struct Page {
-    /// The account.
-    pub account_id: String,
-    /// Email/query queryState.
-    pub query_state: String,
-    /// Email state from Email/get (pass to `changes`).
-    pub state: String,
-    /// Total matching Emails, when the server computed it.
-    pub total: Option<u64>,
-    /// Position of the first item.
-    pub position: u64,
-    /// The page's Email ids, in order.
-    pub ids: Vec<String>,
-    /// Whether Email/queryChanges can follow this query.
-    pub can_calculate_changes: bool,
-    /// One item per Email the server returned, in query order.
-    pub items: Vec<PageItem>,
-}
-
-/// Email/query alone.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
-#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
-#[serde(rename_all = "camelCase")]
-pub struct QueryResult {
-    /// queryState.
-    pub query_state: String,
-    /// Total, when computed.
-    pub total: Option<u64>,
-    /// Position of the first id.
-    pub position: u64,
-    /// The ids.
-    pub ids: Vec<String>,
-    /// canCalculateChanges.
-    pub can_calculate_changes: bool,
-}
-
-/// Progress of a page: `done` of `total` messages have a verdict; `item` is
-/// the one that just got it (so a list can fill in row by row).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
-#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
-#[serde(rename_all = "camelCase")]
-pub struct Progress {
-    /// Messages with a verdict.
-    pub done: u32,
-    /// Messages on the page.
-    pub total: u32,
-    /// The Email that just got one.
-    pub id: String,
-    /// Its item, as `loadPage` will return it.
-    pub item: PageItem,
-}
-
-/// Something the reader should know after Email/changes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
-#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
-#[serde(rename_all = "camelCase")]
-pub struct ChangeEvent {
-    /// The Email.
-    pub id: String,
-    /// "at-delivery-changed" (R12: only anchor additions should cause it) or
-    /// "status-changed".
-    pub kind: String,
-    /// Plain-language explanation.
-    pub message: String,
-}
-
-/// The result of `changes`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
-#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
-#[serde(rename_all = "camelCase")]
-pub struct Changes {
-    /// The state asked from.
-    pub old_state: String,
-    /// The state reached.
-    pub new_state: String,
-    /// More changes remain past the client's bound; call again from `newState`.
-    pub has_more_changes: bool,
-    /// Created Emails, judged.
-    pub created: Vec<PageItem>,
-    /// Updated Emails, re-read and judged (R11).
-    pub updated: Vec<PageItem>,
-    /// Destroyed ids.
-    pub destroyed: Vec<String>,
-    /// Status changes worth telling the reader (R12).
-    pub events: Vec<ChangeEvent>,
-}
-
-/// Counters, for tests and benchmarks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
-#[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
-#[serde(rename_all = "camelCase")]
-pub struct Stats {
-    /// Session fetches.
-    pub session_fetches: u32,
-    /// API requests.
-    pub api_requests: u32,
-    /// Raw message downloads.
-    pub downloads: u32,
-    /// Messages verified.
-    pub verifications: u32,
-    /// Verdicts served from the cache.
-    pub cache_hits: u32,
 }
 
 /// The session URL to fetch: the configured one, or `/.well-known/jmap` on an
@@ -552,8 +374,6 @@ impl<T: Transport> Client<T> {
                 (None, ClientSource::Off, None)
             } else if email.signature_form == SignatureForm::None && (!smime || !server_says_signed) {
                 (Some(Verdict::unsigned()), ClientSource::Structure, None)
-            } else if email.size > u64::try_from(limits::MAX_MESSAGE_BYTES).unwrap_or(u64::MAX) {
-                (None, ClientSource::Skipped, Some(problem(Code::LimitExceeded, "The message is too large to verify here.")))
             } else if let Some(v) = self.cache.get(&key) {
                 (Some(v), ClientSource::Cache, None)
             } else {
@@ -580,6 +400,10 @@ impl<T: Transport> Client<T> {
             let slot = match outcome {
                 // The caller aborted: the whole operation stops.
                 Err(e) if e.code == Code::Aborted => return Err(e),
+                // Issue 9 §3: "too large" is what the transport streamed, stopped
+                // at the bound; the Email's `size` is the server's claim and
+                // decides nothing.
+                Err(e) if e.code == Code::LimitExceeded => (None, ClientSource::Skipped, Some(too_large())),
                 Err(e) => (None, ClientSource::Skipped, Some(Problem { code: e.code().to_owned(), message: e.message(), warning: false })),
                 Ok(r) => {
                     let v = verifier.verify(&r.body, now, email.received_at_unix);
@@ -630,7 +454,8 @@ fn make_item(
     config: &ReconcileConfig,
 ) -> PageItem {
     let (client, client_source, client_error) = slot;
-    let mut display = reconcile(client.as_ref(), server.as_ref(), now, config);
+    // Issue 9 §3: the Email object must describe the bytes that were checked.
+    let mut display = reconcile_email(client.as_ref(), server.as_ref(), &email.server_headers(), now, config);
     if let Some(e) = &client_error {
         display.reasons.push(format!("Not checked in this browser: {}", e.message));
     }
@@ -639,6 +464,17 @@ fn make_item(
 
 fn problem(code: Code, detail: &str) -> Problem {
     Problem { code: code.code().to_owned(), message: format!("{detail} {}", code.advice()), warning: false }
+}
+
+/// Why a message whose download passed `MAX_MESSAGE_BYTES` is not checked.
+fn too_large() -> Problem {
+    problem(
+        Code::LimitExceeded,
+        &format!(
+            "The message is larger than {} bytes, the most this browser checks: the download was stopped at that size.",
+            limits::MAX_MESSAGE_BYTES
+        ),
+    )
 }
 
 fn bad(detail: impl Into<String>) -> Error {

@@ -158,6 +158,17 @@ pub fn server_report(obj: &serde_json::Map<String, Value>) -> Result<ServerRepor
 }
 
 impl EmailSummary {
+    /// What this Email object shows of the message's header fields, for the
+    /// comparison with the checked bytes (issue 9 §3).
+    pub fn server_headers(&self) -> crate::reconcile::headers::ServerHeaders<'_> {
+        crate::reconcile::headers::ServerHeaders {
+            from: self.from.as_deref(),
+            sender: self.sender.as_deref(),
+            subject: self.subject.as_deref(),
+            sent_at: self.sent_at.as_deref(),
+        }
+    }
+
     /// Read one Email object. `smime`: the request asked for the RFC 9219
     /// properties, so the report is returned.
     pub fn from_jmap(v: &Value, smime: bool) -> Result<(EmailSummary, Option<ServerReport>)> {

@@ -4,6 +4,7 @@
 pub mod cache;
 pub mod client;
 pub mod email;
+pub mod page;
 pub mod request;
 pub mod response;
 pub mod session;

@@ -31,6 +31,10 @@
 //! (R6); unrecognised tokens are `signed/failed` unless configured to be
 //! `unknown` (R5).
 
+pub mod headers;
+
+pub use headers::reconcile_email;
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[cfg(target_arch = "wasm32")]
@@ -432,6 +436,10 @@ pub struct DisplayVerdict {
     pub server_age_secs: Option<i64>,
     /// What the reader can do, e.g. the root to import.
     pub hint: Option<String>,
+    /// The server's Email object (from, sender, subject, sentAt) against
+    /// the checked message's headers (issue 9 §3); null when no comparison
+    /// ran (no Email object given, or no signature at the root was read).
+    pub header_check: Option<headers::HeaderCheck>,
 }
 
 fn summarise_client(v: &Verdict, row: ClientRow) -> ClientSummary {
@@ -617,6 +625,7 @@ pub fn reconcile(client: Option<&Verdict>, server: Option<&ServerReport>, now: i
         server: server.map(|s| summarise_server(s, column, config)),
         server_age_secs,
         hint,
+        header_check: None,
     }
 }
 

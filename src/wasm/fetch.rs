@@ -1,7 +1,8 @@
 //! The browser [`Transport`]: `fetch` (the page's, or one the caller passes),
 //! with a per-request timeout and the caller's AbortSignal. Maps failures to
 //! `network-error`, `timeout`, `aborted`; refuses bodies above the request's
-//! bound, first by Content-Length, then by the bytes read.
+//! bound by the bytes read, stopping as soon as they pass it (issue 9 §3: a
+//! size the server claims, Content-Length included, decides nothing).
 
 use std::cell::RefCell;
 
@@ -157,12 +158,6 @@ impl Transport for FetchTransport {
             .map_err(|_| Error::new(Code::InvalidArgument, "options.fetch did not resolve to a Response"))?;
         let headers = resp.headers();
         let content_type = headers.get("content-type").ok().flatten().unwrap_or_default();
-        let too_big = || Error::limit(format!("the response from {} is larger than {} bytes", req.url, req.max_response_bytes));
-        if let Some(len) = headers.get("content-length").ok().flatten().and_then(|l| l.trim().parse::<u64>().ok()) {
-            if len > u64::try_from(req.max_response_bytes).unwrap_or(u64::MAX) {
-                return Err(too_big());
-            }
-        }
         let body = self.read_body(&resp, req.max_response_bytes, &req.url).await?;
         Ok(HttpResponse { status: resp.status(), url: resp.url(), content_type, body })
     }

@@ -2,7 +2,10 @@
 //! request must match an unused recorded one (method, URL, and for API calls
 //! the method names and `using`); the response is replayed. Every request is
 //! logged, and the number in flight is tracked so tests can check the
-//! download concurrency bound.
+//! download concurrency bound. A response recorded as `{"oversize": N}` is a
+//! body of N bytes that is never materialised: past the request's
+//! `max_response_bytes` it fails with `limit-exceeded`, as the fetch
+//! transport does when the bytes streamed pass the bound.
 #![allow(dead_code)]
 
 use std::cell::{Cell, RefCell};
@@ -31,6 +34,8 @@ pub struct Exchange {
 pub enum Reply {
     Http(HttpResponse),
     Fail(Code),
+    /// A 200 body of this many bytes, streamed rather than stored.
+    Oversize(usize),
 }
 
 pub struct Replay {
@@ -67,6 +72,17 @@ impl Replay {
             } else {
                 Vec::new()
             };
+            if let Some(n) = resp.get("oversize").and_then(Value::as_u64) {
+                exchanges.push(Exchange {
+                    method: req["method"].as_str().unwrap().to_owned(),
+                    url: req["url"].as_str().unwrap().to_owned(),
+                    calls: None,
+                    using: None,
+                    reusable: req.get("reusable").and_then(Value::as_bool).unwrap_or(false),
+                    response: Reply::Oversize(usize::try_from(n).unwrap()),
+                });
+                continue;
+            }
             exchanges.push(Exchange {
                 method: req["method"].as_str().unwrap().to_owned(),
                 url: req["url"].as_str().unwrap().to_owned(),
@@ -102,7 +118,7 @@ impl Replay {
     pub fn session_json(&self) -> Value {
         match &self.exchanges.borrow()[0].response {
             Reply::Http(r) => serde_json::from_slice(&r.body).unwrap(),
-            Reply::Fail(_) => panic!("no session"),
+            _ => panic!("no session"),
         }
     }
 
@@ -148,6 +164,13 @@ impl Replay {
                 Reply::Http(r) if r.body.len() > req.max_response_bytes => Err(Error::limit("response too large")),
                 Reply::Http(r) => Ok(r.clone()),
                 Reply::Fail(code) => Err(Error::new(*code, "recorded failure")),
+                // The transport stops reading once the bytes pass the bound.
+                Reply::Oversize(n) if *n > req.max_response_bytes => {
+                    Err(Error::limit(format!("the response is larger than {} bytes", req.max_response_bytes)))
+                }
+                Reply::Oversize(n) => {
+                    Ok(HttpResponse { status: 200, url: req.url.clone(), content_type: "message/rfc822".into(), body: vec![b'x'; *n] })
+                }
             };
         }
         panic!("no recorded exchange for {} {} calls={calls:?} using={using:?}", req.method.as_str(), req.url);

@@ -14,8 +14,9 @@
 // with a single inbox. JMAP requests need Basic demo:demo (401 otherwise, so
 // the sign-in form's error path can be tried).
 //
-//   node tests/e2e/demo-dev.js [--port N] [--no-config]
-//        serve until Ctrl-C; prints the URL
+//   node tests/e2e/demo-dev.js [--port N] [--no-config] [--recording page-forged.json]
+//        serve until Ctrl-C; prints the URL (--recording: another recording
+//        of tests/recordings/, e.g. the forged page of issue 9 §3)
 //   node tests/e2e/demo-dev.js --check [--headed]
 //        drive the page in Debian's Chromium (playwright-core) and check it:
 //        each row's level against tests/recordings/page.tsv, the detail pane,
@@ -24,13 +25,16 @@
 //        Screenshots go to target/e2e-artifacts/. Exit status 0 when all pass.
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
+import { streamOversize } from '../js/recorded-jmap.js';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const WWW = path.join(ROOT, 'www');
 const PKG = path.join(ROOT, 'pkg');
-const RECORDING = path.join(ROOT, 'tests/recordings/page-rfc9219.json');
+const RECORDINGS = path.join(ROOT, 'tests/recordings');
+const PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; "
+  + "style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 const USER = 'demo';
 const PASSWORD = 'demo';
 
@@ -60,14 +64,16 @@ async function demoConfig() {
   };
 }
 
-const INBOX = { id: 'inbox', name: 'Inbox', role: 'inbox', totalEmails: 14, unreadEmails: 0, sortOrder: 1, parentId: null };
 
 /**
  * Start the dev server. `config: false` leaves /demo/config.json out (404),
  * as a server without the demo configuration would.
  */
-export async function startDemoDev({ port = 0, host = '127.0.0.1', config = true } = {}) {
-  const rec = JSON.parse(await readFile(RECORDING, 'utf8'));
+export async function startDemoDev({ port = 0, host = '127.0.0.1', config = true, recording = 'page-rfc9219.json' } = {}) {
+  const rec = JSON.parse(await readFile(path.join(RECORDINGS, path.basename(recording)), 'utf8'));
+  const page = rec.exchanges.find((x) => x.request.calls?.includes('Email/query'))?.response.json;
+  const totalEmails = page?.methodResponses?.[0]?.[1]?.ids?.length ?? 0;
+  const INBOX = { id: 'inbox', name: 'Inbox', role: 'inbox', totalEmails, unreadEmails: 0, sortOrder: 1, parentId: null };
   const recordedOrigin = new URL(rec.sessionUrl).origin;
   const cfg = config ? await demoConfig() : null;
   const log = [];
@@ -122,6 +128,10 @@ export async function startDemoDev({ port = 0, host = '127.0.0.1', config = true
       return true;
     }
     const out = r.response;
+    if (out.oversize !== undefined) {
+      streamOversize(res, out.oversize, { 'content-type': out.contentType || 'application/octet-stream', 'cache-control': 'no-store' });
+      return true;
+    }
     let payload;
     if (out.json !== undefined) payload = JSON.stringify(out.json).replaceAll(recordedOrigin, origin);
     else if (out.file) payload = await readFile(path.join(ROOT, out.file));
@@ -159,7 +169,9 @@ export async function startDemoDev({ port = 0, host = '127.0.0.1', config = true
       }
       try {
         const data = await readFile(file);
-        send(res, 200, TYPES[path.extname(file)] || 'application/octet-stream', data);
+        const type = TYPES[path.extname(file)] || 'application/octet-stream';
+        // The reference server's page policy (src/server/http.rs PAGE_CSP).
+        send(res, 200, type, data, type.startsWith('text/html') ? { 'content-security-policy': PAGE_CSP, 'x-content-type-options': 'nosniff' } : {});
       } catch {
         send(res, 404, 'text/plain', `not found: ${p}`);
       }
@@ -440,12 +452,13 @@ if (isMain) {
     process.exitCode = (await check({ headed: args.includes('--headed') })) ? 0 : 1;
   } else {
     const config = !args.includes('--no-config');
+    const recording = arg('--recording');
     let dev;
     try {
-      dev = await startDemoDev({ port: Number(arg('--port') ?? 8080), config });
+      dev = await startDemoDev({ port: Number(arg('--port') ?? 8080), config, recording });
     } catch (e) {
       if (e?.code !== 'EADDRINUSE' || arg('--port')) throw e;
-      dev = await startDemoDev({ port: 0, config }); // 8080 is taken: any free port
+      dev = await startDemoDev({ port: 0, config, recording }); // 8080 is taken: any free port
     }
     console.log(`demo page: ${dev.origin}/   (sign in as ${USER}/${PASSWORD}; Ctrl-C stops)`);
     const stop = () => dev.close().then(() => process.exit(0));

@@ -2,7 +2,10 @@
 // seeded by scripts/demo-seed.sh) in headless Chromium. Every seeded message
 // must show the badge of tests/e2e/demo-expected.tsv, the detail pane the
 // right reasons, the trust import must flip the root-only-the-server-trusts
-// message, and the drop zone must verify a local file. The same page against
+// message, and the drop zone must verify a local file. Signed messages show
+// the body from the checked bytes with Subject and Date marked not covered
+// (issue 9 §3; the forged-header case is tests/e2e/forged.test.js, over a
+// recorded server, since this server cannot forge its own Email objects). The same page against
 // the server run with --no-smime gives the client-only badges. Screenshots go
 // to target/e2e-artifacts/.
 import { test, before, after } from 'node:test';
@@ -21,7 +24,7 @@ const SERVER = process.env.JMAP_SMIME_SERVER || path.join(process.env.CARGO_TARG
 
 const expected = readFileSync(path.join(ROOT, 'tests/e2e/demo-expected.tsv'), 'utf8').split('\n')
   .filter((l) => l && !l.startsWith('#')).slice(1).map((l) => l.split('\t'))
-  .map(([subject, mailbox, level, label, levelNoSmime]) => ({ subject, mailbox, level, label, levelNoSmime }));
+  .map(([subject, mailbox, level, label, levelNoSmime, content, snippet]) => ({ subject, mailbox, level, label, levelNoSmime, content, snippet }));
 
 let browser, seed, serverArgs;
 const servers = [];
@@ -178,6 +181,40 @@ test('the detail pane shows signer, chain and both verdicts with reasons', { tim
   const partial = await detail('signed part after unsigned prepended text');
   assert.match(partial.text, /Only a part is signed/);
   await page.screenshot({ path: path.join(ARTIFACTS, 'demo-detail.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('signed messages show the checked body and mark Subject and Date as not covered', { timeout: 120_000 }, async () => {
+  const origin = await startServer();
+  const { page, problems } = await openDemo(origin);
+  const wrong = [];
+  for (const mailbox of ['Inbox', 'Archive']) {
+    await openMailbox(page, mailbox);
+    for (const e of expected.filter((x) => x.mailbox === mailbox)) {
+      await page.locator('li.message', { hasText: e.subject }).click();
+      await page.waitForSelector('#detail[data-level]');
+      const got = await page.evaluate(() => {
+        const content = document.querySelector('#detail .message-content');
+        const headers = document.querySelector('#detail .headers');
+        const cover = (name) => [...headers.querySelectorAll('dt')].find((dt) => dt.textContent === name)
+          ?.nextElementSibling?.querySelector('[data-coverage]')?.dataset.coverage ?? null;
+        return {
+          content: content?.dataset.source, text: content?.textContent ?? '', headers: headers?.dataset.source,
+          subject: cover('Subject'), date: cover('Date'), from: cover('From'),
+          frames: content?.querySelectorAll('iframe').length ?? 0,
+        };
+      });
+      const ok = got.content === e.content && got.headers === e.content
+        && (e.content === 'server' || (got.text.includes(e.snippet) && got.subject === 'not-covered' && got.date === 'not-covered'
+          && ['address-checked', 'not-covered'].includes(got.from)));
+      if (!ok) wrong.push(`${e.subject}: ${JSON.stringify(got).slice(0, 300)}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+  // The attachment of "signed body with attachment" is not rendered as text.
+  await page.locator('li.message', { hasText: 'signed body with attachment' }).click();
+  assert.equal(await page.locator('#detail .message-content .text-part').count(), 1);
   assert.deepEqual(problems, []);
   await page.close();
 });

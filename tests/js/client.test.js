@@ -24,13 +24,14 @@ function expected() {
     .map((c) => ({ file: c[0], rfc9219: c[5], cyrus: c[6] })));
 }
 
-let pages, origin, browser, rfc, cyrus, rootPem;
+let pages, origin, browser, rfc, cyrus, forged, rootPem;
 
 before(async () => {
   await requirePkg();
   rootPem = await readFile(path.join(ROOT, 'tests/fixtures/pki/root.cert.pem'), 'utf8');
   rfc = await startRecorded('page-rfc9219.json');
   cyrus = await startRecorded('page-cyrus.json');
+  forged = await startRecorded('page-forged.json');
   pages = createServer(async (req, res) => {
     const p = new URL(req.url, 'http://x').pathname;
     if (p === '/') {
@@ -58,6 +59,7 @@ after(async () => {
   await browser?.close();
   await rfc?.close();
   await cyrus?.close();
+  await forged?.close();
   await new Promise((ok) => (pages ? pages.close(ok) : ok()));
 });
 
@@ -125,3 +127,50 @@ for (const [name, server, column] of [['RFC 9219', () => rfc, 'rfc9219'], ['Cyru
     await page.close();
   });
 }
+
+// Issue 9 §3: Email objects that lie about valid blobs (tests/recordings/forged.tsv),
+// and a download streamed past the size limit with no Content-Length: the
+// fetch transport stops at the bound. The page and the worker agree, and the
+// worker passes the checked headers, body and header check through.
+test('a forged page: the levels of forged.tsv on the page and in the worker', { timeout: 120_000 }, async () => {
+  const want = (await readFile(path.join(ROOT, 'tests/recordings/forged.tsv'), 'utf8')).split('\n')
+    .filter((l) => l && !l.startsWith('#')).slice(1).map((l) => l.split('\t'))
+    .map((c) => ({ level: c[5], headerCode: c[6], clientError: c[7] }));
+  const { page, problems } = await openPage();
+  const out = await page.evaluate(async ({ sessionUrl, rootPem }) => {
+    const api = await import('/pkg/jmap_smime.js');
+    const { WorkerClient } = await import('/pkg/worker-client.js');
+    await api.default();
+    const trust = api.TrustStore.empty();
+    trust.addPem(rootPem);
+    const now = '2026-01-01T00:00:00Z';
+    const auth = { type: 'basic', username: 'demo', password: 'pw' };
+    const main = await api.JmapSmimeClient.connect({ sessionUrl, auth, verifier: new api.Verifier(trust) });
+    const a = await main.loadPage({ limit: 50 }, { now });
+    const worker = await WorkerClient.connect({ sessionUrl, auth, trust: { bundled: false, pem: [rootPem] } });
+    const b = await worker.loadPage({ limit: 50 }, { now });
+    worker.terminate();
+    const summary = (p) => p.items.map((i) => ({
+      level: i.display.level,
+      headerCode: i.display.headerCheck?.problem?.code ?? '-',
+      clientError: i.clientError?.code ?? '-',
+    }));
+    const f1 = a.items[1];
+    return {
+      main: summary(a), worker: summary(b), same: JSON.stringify(a.items) === JSON.stringify(b.items),
+      from: f1.client.headers.from.mailboxes, fromCoverage: f1.client.headers.from.coverage,
+      subjectCoverage: f1.client.headers.subject.coverage, body: f1.client.body.parts.map((p) => [p.part, p.contentType]),
+      fields: f1.display.headerCheck.fields.map((f) => [f.field, f.outcome]),
+    };
+  }, { sessionUrl: forged.sessionUrl, rootPem });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(out.main, want, 'page');
+  assert.deepEqual(out.worker, want, 'worker');
+  assert.ok(out.same, 'the worker returns the same items as the page');
+  assert.deepEqual(out.from, [{ name: 'Alice Example', email: 'alice@example.com' }]);
+  assert.equal(out.fromCoverage, 'address-checked');
+  assert.equal(out.subjectCoverage, 'not-covered');
+  assert.deepEqual(out.body, [['1', 'text/plain']]);
+  assert.deepEqual(out.fields, [['from', 'differs'], ['sender', 'agrees'], ['subject', 'differs'], ['date', 'agrees']]);
+  await page.close();
+});

@@ -2,12 +2,37 @@
 // HTTP on 127.0.0.1, with CORS (the page is on another port). The recording's
 // origin is rewritten to this server's, so absolute URLs in the session work;
 // relative ones (the Cyrus shape) resolve against it too. Requests are logged.
+// A response recorded as {"oversize": N} is N bytes streamed chunk by chunk
+// with no Content-Length (so the client can only decide on what it reads),
+// until the client stops reading.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** Write `n` bytes in 1 MiB chunks, without Content-Length, until done or the peer goes away. */
+export function streamOversize(res, n, headers) {
+  res.writeHead(200, headers);
+  const chunk = Buffer.alloc(1 << 20, 0x78);
+  let left = n;
+  let closed = false;
+  res.on('close', () => { closed = true; });
+  res.on('error', () => { closed = true; });
+  const pump = () => {
+    while (left > 0 && !closed) {
+      const k = Math.min(left, chunk.length);
+      left -= k;
+      if (!res.write(k === chunk.length ? chunk : chunk.subarray(0, k))) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    if (!closed) res.end();
+  };
+  pump();
+}
 
 export async function startRecorded(name) {
   const rec = JSON.parse(await readFile(path.join(ROOT, 'tests/recordings', name), 'utf8'));
@@ -42,6 +67,10 @@ export async function startRecorded(name) {
       return;
     }
     const r = x.response;
+    if (r.oversize !== undefined) {
+      streamOversize(res, r.oversize, { ...cors, 'content-type': r.contentType || 'application/octet-stream', 'cache-control': 'no-store' });
+      return;
+    }
     let out;
     if (r.json !== undefined) out = JSON.stringify(r.json).replaceAll(recordedOrigin, origin);
     else if (r.file) out = await readFile(path.join(ROOT, r.file));

@@ -6,6 +6,11 @@ no smimeverify). Email/get answers carry bodyStructure, sentAt, preview and,
 for the RFC 9219 server, the four S/MIME properties from page.tsv. Downloads
 point at the fixture files, so tests serve the real bytes.
 
+Also page-forged.json from forged.tsv: an RFC 9219 server whose Email objects
+lie (the row's "edit" is merged into the honest object) about the blobs of
+real messages; a download of "oversize:N" is recorded as {"oversize": N},
+which the test servers stream as N bytes without storing them.
+
 Run from the repository root: python3 tests/recordings/gen-pages.py
 """
 import copy, email, email.policy, email.utils, hashlib, json, os, sys
@@ -15,8 +20,8 @@ REC = os.path.join(ROOT, "tests", "recordings")
 FIX = os.path.join(ROOT, "tests", "fixtures")
 
 
-def rows():
-    with open(os.path.join(REC, "page.tsv")) as f:
+def rows(name="page.tsv"):
+    with open(os.path.join(REC, name)) as f:
         lines = [l.rstrip("\n") for l in f if l.strip() and not l.startswith("#")]
     head = lines[0].split("\t")
     return [dict(zip(head, l.split("\t"))) for l in lines[1:]]
@@ -80,8 +85,21 @@ def email_object(i, row, smime):
     return e, blob
 
 
+def forged_email(i, row):
+    """An Email object of forged.tsv: the honest one, then the row's edit."""
+    row = dict(row, smimeStatusAtDelivery=row["smimeStatus"], smimeErrors="-")
+    e, blob = email_object(i, row, True)
+    e["id"], e["threadId"] = f"F{i:03d}", f"T{i:03d}"
+    if row["edit"] != "-":
+        e.update(json.loads(row["edit"]))
+    if row["blob"] != "-":
+        blob = f"Boversize{i:03d}"
+        e["blobId"] = blob
+    return e, blob
+
+
 def recording(kind):
-    smime = kind == "rfc9219"
+    smime = kind in ("rfc9219", "forged")
     session = json.load(open(os.path.join(REC, "rfc9219-session.json" if smime else "cyrus-3.6-session.json")))
     if smime:
         origin, final, account = "https://jmap.example.com", "https://jmap.example.com/jmap/session", "A13824"
@@ -94,10 +112,13 @@ def recording(kind):
         download = "https://cyrus.example.org/jmap/download/{accountId}/{blobId}/{name}?accept={type}"
         using = ["urn:ietf:params:jmap:core", "urn:ietf:params:jmap:mail"]
     emails, blobs = [], []
-    for i, row in enumerate(rows()):
-        e, blob = email_object(i, row, smime)
+    for i, row in enumerate(rows("forged.tsv" if kind == "forged" else "page.tsv")):
+        e, blob = forged_email(i, row) if kind == "forged" else email_object(i, row, smime)
         emails.append(e)
-        blobs.append((blob, row["file"]))
+        if kind == "forged" and row["blob"] != "-":
+            blobs.append((blob, row["blob"]))
+        elif (blob, row["file"]) not in blobs:
+            blobs.append((blob, row["file"]))
     ids = [e["id"] for e in emails]
     page = {
         "sessionState": session["state"],
@@ -114,18 +135,22 @@ def recording(kind):
     ]
     for blob, path in blobs:
         url = download.replace("{accountId}", account).replace("{blobId}", blob).replace("{name}", "message.eml").replace("{type}", "message%2Frfc822")
+        body = {"oversize": int(path.split(":")[1])} if path.startswith("oversize:") else {"file": "tests/fixtures/" + path}
         exchanges.append({"request": {"method": "GET", "url": url, "reusable": True},
-                          "response": {"status": 200, "contentType": "message/rfc822", "file": "tests/fixtures/" + path}})
+                          "response": {"status": 200, "contentType": "message/rfc822", **body}})
+    what = {
+        "rfc9219": f"A mixed page of {len(emails)} messages (tests/recordings/page.tsv) from a server with RFC 9219",
+        "cyrus": f"A mixed page of {len(emails)} messages (tests/recordings/page.tsv) from a Cyrus 3.6-shaped server without RFC 9219",
+        "forged": f"A page of {len(emails)} Email objects (tests/recordings/forged.tsv) from a server with RFC 9219 that lies about real messages' blobs",
+    }[kind]
     return {
-        "description": f"A mixed page of {len(emails)} messages (tests/recordings/page.tsv) from "
-        + ("a server with RFC 9219" if smime else "a Cyrus 3.6-shaped server without RFC 9219")
-        + "; written by tests/recordings/gen-pages.py",
+        "description": what + "; written by tests/recordings/gen-pages.py",
         "sessionUrl": origin,
         "exchanges": exchanges,
     }
 
 
-for kind in ("rfc9219", "cyrus"):
+for kind in ("rfc9219", "cyrus", "forged"):
     out = os.path.join(REC, f"page-{kind}.json")
     with open(out, "w") as f:
         json.dump(recording(kind), f, indent=1, sort_keys=False)

@@ -17,6 +17,10 @@ import init, {
   type ServerReport,
   type DisplayVerdict,
   type ClientSource,
+  type HeaderCheck,
+  type FieldCheck,
+  type FieldOutcome,
+  type HeaderField,
 } from "../../pkg/jmap_smime.js";
 import { WorkerClient, type WorkerConnectOptions } from "../../pkg/worker-client.js";
 
@@ -52,6 +56,16 @@ export async function clientUsage(pem: string): Promise<string[]> {
     const server: ServerReport | null = item.server;
     out.push(level, d.label, ...d.reasons, d.alert ?? "", d.hint ?? "", source, server?.smimeStatus ?? "null");
     out.push(item.email.subject ?? "", item.email.blobId, item.email.receivedAt, item.client?.status ?? "not run", item.clientError?.code ?? "");
+    // Issue 9 §3: the server's Email object against the checked message.
+    const check: HeaderCheck | null = d.headerCheck;
+    out.push(check?.problem?.code ?? "");
+    for (const f of check?.fields ?? []) {
+      const field: HeaderField = f.field;
+      const outcome: FieldOutcome = f.outcome;
+      const fc: FieldCheck = f;
+      out.push(field, outcome, fc.server ?? "", fc.message ?? "", fc.coverage);
+    }
+    out.push(item.client?.headers?.from?.mailboxes?.[0]?.email ?? "", item.client?.body?.parts[0]?.text ?? "");
   }
   const one: PageItem = await client.verifyEmail(page.ids[0]);
   const q: QueryResult = await client.query({ inMailbox: boxes[0].id }, { limit: 10 });
@@ -69,11 +83,15 @@ export async function clientUsage(pem: string): Promise<string[]> {
   // @ts-expect-error not a level
   const wrong: Level = "green";
   out.push(wrong);
+  // @ts-expect-error not an outcome
+  const same: FieldOutcome = "same";
+  out.push(same);
 
   const wopts: WorkerConnectOptions = { sessionUrl: "https://x", trust: { bundled: true, pem: [pem] }, verifierOptions: { allowLegacy: false } };
   const worker = await WorkerClient.connect(wopts);
   const wpage: Page = await worker.loadPage({ limit: 20 }, { onProgress: (p) => void p.total });
   out.push(...wpage.items.map((i) => i.display.level), String(worker.supportsSmime));
+  out.push(...wpage.items.map((i) => i.display.headerCheck?.problem?.code ?? ""), ...wpage.items.map((i) => i.client?.body?.parts.length ?? 0).map(String));
   // @ts-expect-error a worker cannot take a Verifier object
   await WorkerClient.connect({ sessionUrl: "https://x", verifier });
   worker.terminate();

@@ -15,6 +15,11 @@ import init, {
   type VerifierOptions,
   type VerifyTimes,
   type RevocationMode,
+  type SignedHeaders,
+  type SignedBody,
+  type BodyPart,
+  type HeaderCoverage,
+  type MessageAddress,
 } from "../../pkg/jmap_smime.js";
 
 export async function usage(raw: Uint8Array): Promise<string[]> {
@@ -56,6 +61,23 @@ export async function trustUsage(raw: Uint8Array, myRoot: string, crl: Uint8Arra
   out.push(verdict.status ?? "no signature", verdict.statusAtDelivery ?? "-", String(verdict.fromMatches), String(verdict.senderMatches));
   for (const s of verdict.signers) out.push(s.revocation, s.anchor ?? "", ...s.chain.map((c) => c.subject), s.pathError?.code ?? "");
   for (const a of anchors) out.push(a.label, a.subject, a.fingerprintSha256 ?? "");
+  // Issue 9 §3: the headers read from the checked bytes, with their coverage,
+  // and the signed entity's displayable parts.
+  const headers: SignedHeaders | null = verdict.headers;
+  const from: MessageAddress[] = headers?.from?.mailboxes ?? [];
+  const fromCoverage: HeaderCoverage | undefined = headers?.from?.coverage;
+  out.push(...from.map((m) => `${m.name ?? ""} <${m.email}>`), fromCoverage ?? "none", headers?.from?.raw ?? "", headers?.from?.inner ?? "");
+  out.push(headers?.sender?.raw ?? "", headers?.subject?.value ?? "", headers?.subject?.coverage ?? "", headers?.date?.time ?? "", headers?.date?.raw ?? "");
+  const body: SignedBody | null = verdict.body;
+  const parts: BodyPart[] = body?.parts ?? [];
+  for (const p of parts) out.push(p.part, p.contentType, p.charset, p.text, p.alternative ?? "");
+  out.push(body?.error?.code ?? "");
+  // @ts-expect-error coverage is "signed" | "address-checked" | "not-covered"
+  const covered: HeaderCoverage = "covered";
+  out.push(covered);
+  // @ts-expect-error the parts are an array
+  const part: BodyPart = verdict.body?.parts;
+  out.push(String(part));
   // @ts-expect-error revocation is "require" | "prefer" | "off"
   new Verifier(trust, { revocation: "sometimes" });
   // @ts-expect-error allowLegacy is a boolean
