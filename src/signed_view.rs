@@ -165,7 +165,7 @@ fn is_inline_text(e: &Entity, place: Place<'_>) -> bool {
     if !matches!(e.content_type.value.as_str(), "text/plain" | "text/html") {
         return false;
     }
-    let disposition = e.header("Content-Disposition").and_then(|h| header::parse_content_type(&h.value, false).ok().flatten());
+    let disposition = e.header("Content-Disposition").and_then(|h| header::parse_content_type(h.value, false).ok().flatten());
     if disposition.is_some_and(|d| d.value == "attachment") {
         return false;
     }

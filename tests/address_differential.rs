@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 
 use address_cases::{cases, Case, Expect};
 use jmap_smime::address::{self, Mailbox};
-use jmap_smime::{mime, Code};
+use jmap_smime::mime;
 use serde_json::Value;
 
 /// The message both readers parse: the field, then fixed headers.
@@ -198,7 +198,7 @@ fn server_shows_what_the_verifier_read() {
             Ok(boxes) => Value::Array(boxes.iter().map(|m| serde_json::json!({"name": m.name, "email": m.addr_spec})).collect()),
             // A header block the MIME layer refuses is shown as one opaque
             // part with no author fields at all.
-            Err(e) if e.code == Code::AmbiguousMime => Value::Null,
+            Err(e) if e.code == jmap_smime::Code::AmbiguousMime => Value::Null,
             Err(_) => serde_json::json!([]),
         };
         if *shown != want {
