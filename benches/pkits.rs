@@ -1,6 +1,7 @@
 //! NIST PKITS through the full verifier, natively (a benchmark, not a test):
 //! prints the total and per-message time of verifying all 224 messages with
-//! the issue 3 settings. Needs .cache/pkits (scripts/fetch-pkits.sh).
+//! the issue 3 settings. Needs .cache/pkits (scripts/fetch-pkits.sh) or
+//! PKITS_DIR.
 //!
 //! `BENCH_SMOKE=1`: every 28th message of the table (8, valid and invalid
 //! from several sections), one round, seconds even in the test profile
@@ -21,7 +22,10 @@ const SMOKE_STRIDE: usize = 28;
 
 fn main() -> ExitCode {
     let smoke = std::env::var_os("BENCH_SMOKE").is_some_and(|v| v == "1");
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/pkits");
+    // PKITS_DIR as in tests/pkits_conformance.rs.
+    let dir = std::env::var_os("PKITS_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/pkits"));
     let table = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/conformance/pkits-expected.tsv"))
         .expect("pkits-expected.tsv");
     let rows: Vec<(&str, &str)> = table
