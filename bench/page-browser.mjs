@@ -8,31 +8,31 @@
 // then tests/fixtures/trust/messages, in name order, up to 50).
 //
 //   bash scripts/build-wasm.sh && node bench/page-browser.mjs [--runs N]
+//   node bench/page-browser.mjs --smoke      (or BENCH_SMOKE=1: 6 messages, one run)
 //
 // Prints, per run: connect → all 50 verdicts (fresh client, empty cache), and
 // the same page loaded again (from the verdict cache); then medians and the
-// shipped wasm size.
-import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
+// shipped wasm size. Fails (exit 1) unless every message was verified once
+// and then served from the cache.
+import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { signedMessages } from './signed-page.mjs';
+import { BenchError, PKG, ROOT, benchOptions, launchChromium, median, requireFiles, runMain, serveFiles, watchPage } from './harness.mjs';
 
-const ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
-const PKG = path.join(ROOT, 'pkg');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Math.max(1, Number(process.argv[runsArg + 1]) || 1) : 5;
-const PAGE_SIZE = 50;
+const { smoke: SMOKE, runs: RUNS } = benchOptions(5);
+const PAGE_SIZE = SMOKE ? 6 : 50;
 
 const HTML = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
 <script type="module">
   import init, { JmapSmimeClient, TrustStore, Verifier } from '/pkg/jmap_smime.js';
   window.bench = async (files, rootPem, session, runs) => {
     await init();
-    const messages = await Promise.all(files.map(async (f) => new Uint8Array(await (await fetch('/' + f)).arrayBuffer())));
+    const messages = await Promise.all(files.map(async (f) => {
+      const res = await fetch('/' + f);
+      if (!res.ok) throw new Error(f + ': HTTP ' + res.status);
+      return new Uint8Array(await res.arrayBuffer());
+    }));
     const base = 'https://jmap.example.com';
     // An honest server: each Email object describes its message as the
     // verifier reads it (issue 9 §3 compares the two). Set-up, not timed.
@@ -65,10 +65,10 @@ const HTML = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,
     for (let r = 0; r < runs; r++) {
       const t0 = performance.now();
       const client = await JmapSmimeClient.connect({ sessionUrl: base, verifier, fetch: fetchStub });
-      const page = await client.loadPage({ limit: 50 }, { now });
+      const page = await client.loadPage({ limit: files.length }, { now });
       const cold = performance.now() - t0;
       const t1 = performance.now();
-      await client.loadPage({ limit: 50 }, { now });
+      await client.loadPage({ limit: files.length }, { now });
       const warm = performance.now() - t1;
       const stats = await client.stats();
       const levels = {};
@@ -80,39 +80,33 @@ const HTML = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,
   };
 </script>`;
 
-const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.der': 'application/octet-stream' };
-
-const files = await signedMessages(ROOT, PAGE_SIZE);
-const server = createServer(async (req, res) => {
-  const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  if (p === '/') { res.writeHead(200, { 'content-type': 'text/html' }); res.end(HTML); return; }
-  const file = p.startsWith('/pkg/') ? path.resolve(PKG, '.' + p.slice(4)) : (files.includes(p.slice(1)) ? path.join(ROOT, p.slice(1)) : null);
+async function main() {
+  await requireFiles([[path.join(PKG, 'jmap_smime_bg.wasm'), 'run bash scripts/build-wasm.sh']]);
+  const files = await signedMessages(ROOT, PAGE_SIZE);
+  const server = await serveFiles({ pages: { '/': HTML }, roots: [['/pkg/', PKG], ['/tests/fixtures/', path.join(ROOT, 'tests/fixtures')]] });
+  const browser = await launchChromium();
   try {
-    if (!file) throw new Error('not served');
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-    res.end(await readFile(file));
-  } catch { res.writeHead(404); res.end(); }
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const origin = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: CHROMIUM, headless: true, chromiumSandbox: false,
-  args: ['--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-try {
-  const page = await browser.newPage();
-  await page.goto(origin + '/');
-  const rootPem = await readFile(path.join(ROOT, 'tests/fixtures/pki/root.cert.pem'), 'utf8');
-  const session = JSON.parse(await readFile(path.join(ROOT, 'tests/recordings/rfc9219-session.json'), 'utf8'));
-  const runs = await page.evaluate(({ files, rootPem, session, runs }) => window.bench(files, rootPem, session, runs), { files, rootPem, session, runs: RUNS });
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  runs.forEach((r, i) => console.log(`run ${i + 1}: ${r.items} messages, ${r.verifications} verified: connect to all verdicts ${r.cold.toFixed(1)} ms; cached reload ${r.warm.toFixed(1)} ms (${r.cacheHits} cache hits)`));
-  console.log('display levels:', JSON.stringify(runs[0].levels));
-  const cold = median(runs.map((r) => r.cold));
-  console.log(`page of ${runs[0].items} signed messages via fetch stub in Chromium: median ${cold.toFixed(1)} ms (${(cold / runs[0].items).toFixed(2)} ms/message), cached reload median ${median(runs.map((r) => r.warm)).toFixed(1)} ms`);
-  const wasm = await readFile(path.join(PKG, 'jmap_smime_bg.wasm'));
-  console.log(`wasm: ${(await stat(path.join(PKG, 'jmap_smime_bg.wasm'))).size} bytes, gzip ${gzipSync(wasm, { level: 9 }).length} bytes`);
-} finally {
-  await browser.close();
-  server.close();
+    const page = await browser.newPage();
+    const watch = watchPage(page);
+    await page.goto(server.origin + '/');
+    await page.waitForFunction(() => typeof window.bench === 'function', null, { timeout: 15_000 }).catch(() => {
+      throw new BenchError(`the page's script did not start;${watch.text()}`);
+    });
+    const rootPem = await readFile(path.join(ROOT, 'tests/fixtures/pki/root.cert.pem'), 'utf8');
+    const session = JSON.parse(await readFile(path.join(ROOT, 'tests/recordings/rfc9219-session.json'), 'utf8'));
+    const runs = await page.evaluate(({ files, rootPem, session, runs }) => window.bench(files, rootPem, session, runs), { files, rootPem, session, runs: RUNS });
+    runs.forEach((r, i) => console.log(`run ${i + 1}: ${r.items} messages, ${r.verifications} verified: connect to all verdicts ${r.cold.toFixed(1)} ms; cached reload ${r.warm.toFixed(1)} ms (${r.cacheHits} cache hits)`));
+    const bad = runs.filter((r) => r.items !== files.length || r.verifications !== files.length || r.cacheHits !== files.length);
+    if (bad.length) throw new BenchError(`want ${files.length} items, each verified once and then a cache hit: ${JSON.stringify(bad)}`);
+    console.log('display levels:', JSON.stringify(runs[0].levels));
+    const cold = median(runs.map((r) => r.cold));
+    console.log(`page of ${runs[0].items} signed messages via fetch stub in Chromium${SMOKE ? ' [smoke]' : ''}: median ${cold.toFixed(1)} ms (${(cold / runs[0].items).toFixed(2)} ms/message), cached reload median ${median(runs.map((r) => r.warm)).toFixed(1)} ms`);
+    const wasm = await readFile(path.join(PKG, 'jmap_smime_bg.wasm'));
+    console.log(`wasm: ${wasm.length} bytes, gzip ${gzipSync(wasm, { level: 9 }).length} bytes`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 }
+
+runMain('page-browser', main);

@@ -5,35 +5,30 @@
 // revocation "require", legacy algorithms allowed, no address check.
 //
 //   bash scripts/build-wasm.sh && node bench/pkits-browser.mjs [--runs N]
+//   node bench/pkits-browser.mjs --smoke      (or BENCH_SMOKE=1: 8 messages, one run)
 //
 // Serves pkg/ and .cache/pkits (scripts/fetch-pkits.sh) on 127.0.0.1, drives
 // Debian's /usr/bin/chromium with playwright-core (the flags of
 // webdriver.json), and prints: total ms and ms per message for each run (the
 // messages are fetched before the clock starts), how many came out
 // signed/verified, how many verdicts match ../shared/conformance/
-// pkits-expected.tsv when it is there, and the sizes of the shipped .wasm and
-// of the bundled roots asset.
-import { createServer } from 'node:http';
-import { readFile, readdir, stat } from 'node:fs/promises';
+// pkits-expected.tsv (any that does not fails the benchmark), and the sizes
+// of the shipped .wasm and of the bundled roots asset.
+import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-
-const ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
-const PKG = path.join(ROOT, 'pkg');
-const PKITS = path.resolve(process.env.PKITS_DIR || path.join(ROOT, '.cache', 'pkits'));
-const EXPECTED = path.resolve(ROOT, '..', 'shared', 'conformance', 'pkits-expected.tsv');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Math.max(1, Number(process.argv[runsArg + 1]) || 1) : 5;
+import { BenchError, PKG, PKITS, benchOptions, launchChromium, median, pkitsRows, requireFiles, runMain, serveFiles, watchPage } from './harness.mjs';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
 <script type="module">
   import init, { TrustStore, Verifier } from '/pkg/jmap_smime.js';
   window.bench = async (names, runs) => {
-    const get = async (p) => new Uint8Array(await (await fetch(p)).arrayBuffer());
+    const get = async (p) => {
+      const res = await fetch(p);
+      if (!res.ok) throw new Error(p + ': HTTP ' + res.status);
+      return new Uint8Array(await res.arrayBuffer());
+    };
     const t0 = performance.now();
     await init();
     const initMs = performance.now() - t0;
@@ -62,80 +57,40 @@ function gzipSize(bytes) {
 }
 
 async function main() {
-  for (const [what, p] of [['pkg/ (run scripts/build-wasm.sh)', path.join(PKG, 'jmap_smime_bg.wasm')], ['PKITS (run scripts/fetch-pkits.sh)', path.join(PKITS, 'smime')]]) {
-    try {
-      await stat(p);
-    } catch {
-      throw new Error(`${p} missing: ${what}`);
-    }
-  }
-  const names = (await readdir(path.join(PKITS, 'smime'))).filter((n) => n.endsWith('.eml')).sort();
-
-  const roots = [['/pkg/', PKG], ['/pkits/', PKITS]];
-  const server = createServer(async (req, res) => {
-    const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    let file = null;
-    if (url === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      return res.end(PAGE);
-    }
-    for (const [prefix, dir] of roots) {
-      if (url.startsWith(prefix)) {
-        const f = path.resolve(dir, '.' + url.slice(prefix.length - 1));
-        if (f.startsWith(dir + path.sep)) file = f;
-      }
-    }
-    try {
-      if (!file) throw new Error('not found');
-      const body = await readFile(file);
-      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream';
-      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
-      res.end(body);
-    } catch {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const origin = `http://127.0.0.1:${server.address().port}`;
-
-  const flags = JSON.parse(await readFile(path.join(ROOT, 'webdriver.json'), 'utf8'))['goog:chromeOptions'].args;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    chromiumSandbox: false,
-    args: flags.filter((a) => a !== '--headless' && a !== '--no-sandbox'),
-  });
+  const { smoke, runs } = benchOptions(5);
+  await requireFiles([
+    [path.join(PKG, 'jmap_smime_bg.wasm'), 'run bash scripts/build-wasm.sh'],
+    [path.join(PKITS, 'smime'), 'run bash scripts/fetch-pkits.sh'],
+  ]);
+  const rows = await pkitsRows(smoke);
+  const names = rows.map((r) => r.file);
+  const server = await serveFiles({ pages: { '/': PAGE }, roots: [['/pkg/', PKG], ['/pkits/', PKITS]] });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    page.on('pageerror', (e) => console.error(`pageerror: ${e.message}`));
-    await page.goto(origin + '/');
-    await page.waitForFunction(() => typeof window.bench === 'function');
-    const { initMs, times, statuses } = await page.evaluate(([n, r]) => window.bench(n, r), [names, RUNS]);
+    const watch = watchPage(page);
+    await page.goto(server.origin + '/');
+    await page.waitForFunction(() => typeof window.bench === 'function', null, { timeout: 15_000 }).catch(() => {
+      throw new BenchError(`the page's script did not start;${watch.text()}`);
+    });
+    const { initMs, times, statuses } = await page.evaluate(([n, r]) => window.bench(n, r), [names, runs]);
     const version = await browser.version();
 
     const verified = statuses.filter((s) => s === 'signed/verified').length;
     const signed = statuses.filter((s) => s === 'signed/verified' || s === 'signed/failed').length;
-    console.log(`PKITS in headless Chromium ${version} (wasm Verifier, 2020-01-01T00:00:00Z, revocation require, allowLegacy, skipAddressCheck)`);
+    console.log(`PKITS in headless Chromium ${version} (wasm Verifier, 2020-01-01T00:00:00Z, revocation require, allowLegacy, skipAddressCheck)${smoke ? ' [smoke]' : ''}`);
     console.log(`init(): ${initMs.toFixed(1)} ms (fetch + compile + instantiate)`);
     times.forEach((t, i) => console.log(`run ${i + 1}: ${t.toFixed(1)} ms total, ${(t / names.length).toFixed(3)} ms per message`));
     const best = Math.min(...times);
-    const sorted = [...times].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)];
-    console.log(`messages: ${names.length}; best ${best.toFixed(1)} ms (${(best / names.length).toFixed(3)} ms/message), median ${median.toFixed(1)} ms (${(median / names.length).toFixed(3)} ms/message)`);
+    const med = median(times);
+    console.log(`messages: ${names.length}; best ${best.toFixed(1)} ms (${(best / names.length).toFixed(3)} ms/message), median ${med.toFixed(1)} ms (${(med / names.length).toFixed(3)} ms/message)`);
     console.log(`signed (signed/verified or signed/failed): ${signed}/${names.length}; signed/verified: ${verified}`);
-    try {
-      const rows = (await readFile(EXPECTED, 'utf8')).trim().split('\n').slice(1).map((l) => l.split('\t'));
-      const got = new Map(names.map((n, i) => [n, statuses[i] === 'signed/verified' ? 'valid' : 'invalid']));
-      const agree = rows.filter(([file, expected]) => got.get(file) === expected).length;
-      const expectValid = rows.filter(([, e]) => e === 'valid').length;
-      console.log(`verdicts as in pkits-expected.tsv: ${agree}/${rows.length} (the table expects ${expectValid} valid)`);
-    } catch {
-      console.log(`(no ${EXPECTED}: conformance not compared)`);
-    }
+    const wrong = rows.filter((r, i) => (statuses[i] === 'signed/verified' ? 'valid' : 'invalid') !== r.expected);
+    console.log(`verdicts as in pkits-expected.tsv: ${rows.length - wrong.length}/${rows.length} (the table expects ${rows.filter((r) => r.expected === 'valid').length} valid)`);
+    if (wrong.length) throw new BenchError(`verdicts differ from pkits-expected.tsv: ${wrong.map((r) => `${r.section} ${r.file} (expected ${r.expected})`).join(', ')}`);
   } finally {
     await browser.close();
-    server.close();
+    await server.close();
   }
   const wasm = await readFile(path.join(PKG, 'jmap_smime_bg.wasm'));
   const der = await readFile(path.join(PKG, 'email-roots.der'));
@@ -143,7 +98,4 @@ async function main() {
   console.log(`bundled roots (email-roots.der, loaded on demand): ${der.length} bytes, gzip ${gzipSize(der)} bytes`);
 }
 
-main().catch((e) => {
-  console.error(`pkits-browser: ${e.stack || e}`);
-  process.exit(1);
-});
+runMain('pkits-browser', main);
