@@ -130,6 +130,8 @@ pub enum Code {
     UnsupportedFilter,
     /// Email/changes cannotCalculateChanges.
     CannotCalculateChanges,
+    /// The message's public-key and hashing work exceeded the per-message budget.
+    WorkBudgetExceeded,
 }
 
 impl Code {
@@ -195,6 +197,7 @@ impl Code {
         Code::UnsupportedSort,
         Code::UnsupportedFilter,
         Code::CannotCalculateChanges,
+        Code::WorkBudgetExceeded,
     ];
 
     /// The stable identifier.
@@ -260,6 +263,7 @@ impl Code {
             Code::UnsupportedSort => "unsupported-sort",
             Code::UnsupportedFilter => "unsupported-filter",
             Code::CannotCalculateChanges => "cannot-calculate-changes",
+            Code::WorkBudgetExceeded => "work-budget-exceeded",
         }
     }
 
@@ -326,6 +330,7 @@ impl Code {
             Code::UnsupportedSort => "The mail server cannot sort this way; choose another sort order.",
             Code::UnsupportedFilter => "The mail server cannot filter this way (for example by S/MIME status); remove the filter.",
             Code::CannotCalculateChanges => "The mail server cannot say what changed since the state given; reload the page.",
+            Code::WorkBudgetExceeded => "Checking this message's signatures and certificates would take more work than this verifier allows for one message (too many or too large keys, certificates, revocation lists or signers), so it was not verified. Ask the sender for a message with only their own certificate chain; do not trust it until then.",
         }
     }
 }

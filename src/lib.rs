@@ -31,6 +31,7 @@
 #![forbid(unsafe_code)]
 
 pub mod asn1;
+pub mod budget;
 pub mod cms;
 pub mod error;
 pub mod identity;

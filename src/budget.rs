@@ -1,0 +1,320 @@
+//! The per-message work budget (issue 9 §1; DESIGN.md "Threat model").
+//!
+//! One [`WorkBudget`] is created for each message a [`crate::Verifier`]
+//! judges and is shared by everything whose work grows with what the message
+//! carries: the signer-candidate checks of the signature layer, path building
+//! and validation, and the CRL signer search, at both validation times. Every
+//! public-key operation, key decoding, hash, path search step and name
+//! comparison is charged in work units (`limits::MAX_WORK_UNITS_PER_MESSAGE`;
+//! the cost model's figures and their reasons are in `src/limits.rs`). A
+//! charge that would pass the limit is refused with `work-budget-exceeded`,
+//! and from then on every charge is refused: exhaustion is final, so no later
+//! check can be skipped silently.
+//!
+//! Signature checks are remembered: an identical check (same key, scheme,
+//! digest of the signed bytes and signature) is done once per message and
+//! afterwards costs a lookup ([`limits::WORK_UNITS_MEMO_LOOKUP`]) plus the
+//! hashing that identifies it, so repeating a check cannot escape the budget.
+
+use std::collections::BTreeMap;
+
+use rsa::traits::PublicKeyParts;
+use sha2::{Digest, Sha256};
+
+use crate::cms::alg::{self, DigestAlg, PublicKey, SigScheme};
+use crate::error::{Code, Error, Result};
+use crate::limits;
+use crate::pki::cert::PublicKeyInfo;
+use crate::policy::Policy;
+
+/// Counters of the work spent on one message: tests assert on these instead
+/// of on time, and the benchmark prints them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkStats {
+    /// Work units spent (never above `limit`).
+    pub units: u64,
+    /// The budget.
+    pub limit: u64,
+    /// Public-key operations run (signature checks not answered by the memo).
+    pub public_key_ops: u64,
+    /// Signature checks answered by the memo.
+    pub memo_hits: u64,
+    /// Public keys decoded (not answered by the key cache).
+    pub keys_decoded: u64,
+    /// Octets hashed.
+    pub bytes_hashed: u64,
+    /// Path search steps (candidate issuers tried, dead ends, depth stops).
+    pub path_steps: u64,
+    /// Complete candidate paths validated.
+    pub path_candidates: u64,
+    /// Name comparisons made by path building.
+    pub name_comparisons: u64,
+    /// True once a charge was refused.
+    pub exhausted: bool,
+}
+
+/// A decoded public key with its identity and the cost of one operation.
+#[derive(Clone, Debug)]
+pub struct Key {
+    /// The key.
+    pub public: PublicKey,
+    /// SHA-256 over the encoded key (algorithm, parameters, inherited DSA
+    /// parameters, key bits): the key's identity in the memo.
+    pub id: [u8; 32],
+    /// Work units of one operation with this key.
+    pub cost: u64,
+}
+
+/// One signature check.
+#[derive(Clone, Copy, Debug)]
+pub struct SignatureCheck<'a> {
+    /// The signature scheme.
+    pub scheme: SigScheme,
+    /// The digest algorithm.
+    pub digest: DigestAlg,
+    /// The signed bytes.
+    pub message: &'a [u8],
+    /// `digest` of `message` when the caller has it already (the content
+    /// digests of the signature layer); computed and charged otherwise.
+    pub hashed: Option<&'a [u8]>,
+    /// The signature value.
+    pub signature: &'a [u8],
+}
+
+/// True for the codes that mean "a budget ran out": the work was not done,
+/// so such an error must end the search rather than count as a failed check.
+pub fn is_exhaustion(code: Code) -> bool {
+    matches!(code, Code::WorkBudgetExceeded | Code::PathBudgetExceeded)
+}
+
+/// Work units of one operation with `key` (see the figures in `limits`).
+pub fn key_cost(key: &PublicKey) -> u64 {
+    match key {
+        PublicKey::Rsa(k) => rsa_cost(k.n().bits(), k.e().bits()),
+        PublicKey::P256(_) => limits::WORK_UNITS_P256,
+        PublicKey::P384(_) => limits::WORK_UNITS_P384,
+        PublicKey::P521(_) => limits::WORK_UNITS_P521,
+        PublicKey::Ed25519(_) => limits::WORK_UNITS_ED25519,
+        PublicKey::Dsa(k) => dsa_cost(k.components().p().bits(), k.components().q().bits()),
+    }
+}
+
+/// `base × (a / a0)² × (b / b0)`, rounded up, saturating.
+fn scaled(base: u64, a: usize, a0: u64, b: usize, b0: u64) -> u64 {
+    let (a, b) = (u128::try_from(a).unwrap_or(u128::MAX), u128::try_from(b).unwrap_or(u128::MAX));
+    let num = u128::from(base).saturating_mul(a).saturating_mul(a).saturating_mul(b);
+    let den = u128::from(a0).saturating_mul(u128::from(a0)).saturating_mul(u128::from(b0)).max(1);
+    u64::try_from(num.div_ceil(den)).unwrap_or(u64::MAX)
+}
+
+/// RSA: the square of the modulus size times the exponent's length (at
+/// least that of 65537, 17 bits).
+pub fn rsa_cost(modulus_bits: usize, exponent_bits: usize) -> u64 {
+    scaled(limits::WORK_UNITS_RSA_2048, modulus_bits, 2048, exponent_bits.max(17), 17)
+}
+
+/// DSA: two exponentiations modulo p with exponents of q's size.
+pub fn dsa_cost(p_bits: usize, q_bits: usize) -> u64 {
+    scaled(limits::WORK_UNITS_DSA_2048, p_bits, 2048, q_bits.max(160), 256)
+}
+
+/// Length-prefixed parts into a hasher (no two part lists hash alike).
+fn absorb(h: &mut Sha256, parts: &[&[u8]]) {
+    for p in parts {
+        h.update(u64::try_from(p.len()).unwrap_or(u64::MAX).to_be_bytes());
+        h.update(p);
+    }
+}
+
+/// The per-message budget, counters and memo.
+#[derive(Debug)]
+pub struct WorkBudget {
+    stats: WorkStats,
+    /// Name comparisons already paid for.
+    names_paid: u64,
+    checks: BTreeMap<[u8; 32], Result<()>>,
+    keys: BTreeMap<[u8; 32], Result<Key>>,
+}
+
+impl Default for WorkBudget {
+    fn default() -> Self {
+        WorkBudget::new()
+    }
+}
+
+impl WorkBudget {
+    /// A budget of `limits::MAX_WORK_UNITS_PER_MESSAGE`.
+    pub fn new() -> Self {
+        WorkBudget::with_limit(limits::MAX_WORK_UNITS_PER_MESSAGE)
+    }
+
+    /// A budget of `units` (tests and benchmarks).
+    pub fn with_limit(units: u64) -> Self {
+        WorkBudget {
+            stats: WorkStats { limit: units, ..WorkStats::default() },
+            names_paid: 0,
+            checks: BTreeMap::new(),
+            keys: BTreeMap::new(),
+        }
+    }
+
+    /// The counters so far.
+    pub fn stats(&self) -> WorkStats {
+        self.stats
+    }
+
+    /// Spend `units` on `what`, or refuse (and stay refused) when the budget
+    /// would be passed.
+    pub fn charge(&mut self, units: u64, what: &str) -> Result<()> {
+        let after = self.stats.units.checked_add(units).filter(|u| *u <= self.stats.limit);
+        match after {
+            Some(u) if !self.stats.exhausted => {
+                self.stats.units = u;
+                Ok(())
+            }
+            _ => {
+                self.stats.exhausted = true;
+                Err(Error::new(
+                    Code::WorkBudgetExceeded,
+                    format!("checking this message needs more than {} work units ({what})", self.stats.limit),
+                ))
+            }
+        }
+    }
+
+    /// Hash `data`, charged by size.
+    pub fn hash(&mut self, alg: DigestAlg, data: &[u8]) -> Result<Vec<u8>> {
+        self.charge_bytes(data.len(), "hashing")?;
+        Ok(alg.digest(&[data]))
+    }
+
+    fn charge_bytes(&mut self, len: usize, what: &str) -> Result<()> {
+        let len = u64::try_from(len).unwrap_or(u64::MAX);
+        self.charge(len.div_ceil(limits::WORK_BYTES_HASHED_PER_UNIT), what)?;
+        self.stats.bytes_hashed = self.stats.bytes_hashed.saturating_add(len);
+        Ok(())
+    }
+
+    /// One path search step.
+    pub fn path_step(&mut self) -> Result<()> {
+        self.charge(limits::WORK_UNITS_PATH_STEP, "path search")?;
+        self.stats.path_steps = self.stats.path_steps.saturating_add(1);
+        Ok(())
+    }
+
+    /// One complete candidate path about to be validated.
+    pub fn path_candidate(&mut self) -> Result<()> {
+        self.charge(limits::WORK_UNITS_PATH_STEP, "path validation")?;
+        self.stats.path_candidates = self.stats.path_candidates.saturating_add(1);
+        Ok(())
+    }
+
+    /// `n` name comparisons, paid per `WORK_NAME_COMPARISONS_PER_UNIT`.
+    pub fn name_comparisons(&mut self, n: usize) -> Result<()> {
+        let total = self.stats.name_comparisons.saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
+        let due = total.div_ceil(limits::WORK_NAME_COMPARISONS_PER_UNIT);
+        self.charge(due.saturating_sub(self.names_paid), "comparing certificate names")?;
+        self.names_paid = due;
+        self.stats.name_comparisons = total;
+        Ok(())
+    }
+
+    /// Decode a SubjectPublicKeyInfo (see [`alg::decode_key`]), once per
+    /// message for each distinct key.
+    pub fn key(&mut self, spki: &PublicKeyInfo, inherited_dsa_params: Option<&[u8]>) -> Result<Key> {
+        let params = spki.params.as_deref();
+        let mut h = Sha256::new();
+        absorb(
+            &mut h,
+            &[
+                b"spki",
+                &spki.algorithm,
+                &[u8::from(params.is_some())],
+                params.unwrap_or(&[]),
+                &spki.key,
+                &[u8::from(inherited_dsa_params.is_some())],
+                inherited_dsa_params.unwrap_or(&[]),
+            ],
+        );
+        let id: [u8; 32] = h.finalize().into();
+        self.charge_bytes(spki.key.len().saturating_add(params.map_or(0, <[u8]>::len)), "reading a public key")?;
+        self.charge(limits::WORK_UNITS_MEMO_LOOKUP, "reading a public key")?;
+        if let Some(k) = self.keys.get(&id) {
+            return k.clone();
+        }
+        self.charge(limits::WORK_UNITS_KEY_DECODE, "decoding a public key")?;
+        self.stats.keys_decoded = self.stats.keys_decoded.saturating_add(1);
+        let key = alg::decode_key(spki, inherited_dsa_params).map(|public| Key { cost: key_cost(&public), public, id });
+        self.keys.insert(id, key.clone());
+        key
+    }
+
+    /// Check a signature: algorithm agreement and policy first (no
+    /// cryptography), then the memo, then the public-key operation, charged
+    /// by the key's cost before it runs.
+    pub fn verify(&mut self, key: &Key, check: &SignatureCheck<'_>, policy: &Policy) -> Result<()> {
+        let SignatureCheck { scheme, digest, message, hashed, signature } = *check;
+        alg::check_agreement(scheme, digest)?;
+        alg::check_policy(&key.public, scheme, digest, policy)?;
+        let computed;
+        let hashed = match hashed {
+            Some(h) => h,
+            None => {
+                computed = self.hash(digest, message)?;
+                &computed
+            }
+        };
+        let mut h = Sha256::new();
+        absorb(&mut h, &[b"check", &key.id, format!("{scheme:?}").as_bytes(), digest.oid(), hashed, signature]);
+        let id: [u8; 32] = h.finalize().into();
+        self.charge(limits::WORK_UNITS_MEMO_LOOKUP, "looking up a signature check")?;
+        if let Some(r) = self.checks.get(&id) {
+            self.stats.memo_hits = self.stats.memo_hits.saturating_add(1);
+            return r.clone();
+        }
+        self.charge(key.cost, "public-key operations")?;
+        if scheme == SigScheme::Ed25519 {
+            // PureEdDSA hashes the whole message inside the check.
+            self.charge_bytes(message.len(), "hashing")?;
+        }
+        self.stats.public_key_ops = self.stats.public_key_ops.saturating_add(1);
+        let r = alg::verify_prehashed(&key.public, scheme, digest, message, hashed, signature);
+        self.checks.insert(id, r.clone());
+        r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cost_model_scales() {
+        assert_eq!(rsa_cost(2048, 17), limits::WORK_UNITS_RSA_2048);
+        assert_eq!(rsa_cost(2048, 2), limits::WORK_UNITS_RSA_2048);
+        assert_eq!(rsa_cost(4096, 17), 4 * limits::WORK_UNITS_RSA_2048);
+        assert!(rsa_cost(2048, 32) > rsa_cost(2048, 17));
+        assert_eq!(dsa_cost(2048, 256), limits::WORK_UNITS_DSA_2048);
+    }
+
+    #[test]
+    fn exhaustion_is_final() {
+        let mut b = WorkBudget::with_limit(10);
+        assert!(b.charge(8, "a").is_ok());
+        assert_eq!(b.charge(3, "b").unwrap_err().code, Code::WorkBudgetExceeded);
+        // Even a charge that would fit is refused now.
+        assert_eq!(b.charge(1, "c").unwrap_err().code, Code::WorkBudgetExceeded);
+        assert_eq!(b.stats().units, 8);
+        assert!(b.stats().exhausted);
+    }
+
+    #[test]
+    fn name_comparisons_are_paid_in_groups() {
+        let mut b = WorkBudget::with_limit(1_000);
+        for _ in 0..(limits::WORK_NAME_COMPARISONS_PER_UNIT * 3) {
+            b.name_comparisons(1).unwrap();
+        }
+        assert_eq!(b.stats().units, 3);
+    }
+}
