@@ -196,6 +196,12 @@ impl WorkBudget {
         Ok(())
     }
 
+    /// Scanning `len` octets (the entries of a CRL), charged like hashing.
+    pub fn scan(&mut self, len: usize) -> Result<()> {
+        let len = u64::try_from(len).unwrap_or(u64::MAX);
+        self.charge(len.div_ceil(limits::WORK_BYTES_HASHED_PER_UNIT), "reading revocation lists")
+    }
+
     /// One path search step.
     pub fn path_step(&mut self) -> Result<()> {
         self.charge(limits::WORK_UNITS_PATH_STEP, "path search")?;

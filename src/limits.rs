@@ -195,8 +195,9 @@ pub const WORK_UNITS_ED25519: u64 = 60;
 /// by the square of p's size and linearly by q's.
 pub const WORK_UNITS_DSA_2048: u64 = 1_000;
 
-/// Octets hashed per unit (SHA-256 with SHA-NI runs at about 1.5 GB/s, SHA-512
-/// and MD5 at about 0.5; one unit per KiB leaves room).
+/// Octets hashed (or CRL octets scanned for an entry) per unit (SHA-256 with
+/// SHA-NI runs at about 1.5 GB/s, SHA-512 and MD5 at about 0.5; one unit per
+/// KiB leaves room).
 pub const WORK_BYTES_HASHED_PER_UNIT: u64 = 1_024;
 
 /// Units of decoding one public key (EC points are validated on the curve).

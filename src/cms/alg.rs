@@ -5,9 +5,9 @@
 use rsa::traits::PublicKeyParts;
 use signature::hazmat::PrehashVerifier;
 
+use super::rsa::bit_len;
 use crate::asn1::{self, oid, AlgorithmIdentifier, Tag};
 use crate::error::{Code, Error, Result};
-use super::rsa::bit_len;
 use crate::limits;
 use crate::pki::cert::PublicKeyInfo;
 use crate::policy::Policy;

@@ -1,0 +1,338 @@
+//! Path building: a depth-first search from the end entity towards the trust
+//! anchors over the certificates at hand, every step charged.
+//!
+//! Each step of the search spends the per-call budgets (`path-budget-exceeded`)
+//! and the message's work budget: a candidate issuer tried, an anchor tried, a
+//! dead end and a depth stop alike, so a mesh of certificates sharing one name
+//! cannot make the search explore n! chains for free (issue 9 §1). Sound
+//! pruning keeps meshes cheap:
+//! - an issuer that already failed to verify a certificate's signature (or
+//!   whose key could not be used for it) is not tried for that certificate
+//!   again (the edge is known bad);
+//! - a certificate with the same subject name and key as one already on the
+//!   path is a loop (RFC 4158 §2.4.1) and is not pushed;
+//! - a certificate from which no anchor can be reached over edges not known
+//!   bad is not pushed: no path through it can end at an anchor.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{authority_key_id, remember, PathInput, ValidPath};
+use crate::budget::{is_exhaustion, WorkBudget};
+use crate::error::{Code, Error, Result};
+use crate::limits;
+use crate::pki::cert::Certificate;
+
+/// The issuer side of a signature edge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Up {
+    /// Trust anchor, by index in `PathInput::anchors`.
+    Anchor(usize),
+    /// Certificate node.
+    Node(usize),
+}
+
+/// What a search looks for: a path for the signer (any anchor) or, in the
+/// CRL signer search of §6.3.3(f), a path to one given anchor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Mode {
+    /// Only this anchor may end the path.
+    pub anchor: Option<usize>,
+    /// Validating the path of a CRL signer (cRLSign instead of R31).
+    pub crl_signer: bool,
+}
+
+/// One certificate, with its issuer candidates found lazily.
+struct Node<'a> {
+    cert: &'a Certificate,
+    /// Nodes whose subject matches this certificate's issuer, the ones whose
+    /// subject key identifier matches its authority key identifier first.
+    issuers: Option<Vec<usize>>,
+    /// Anchors whose subject matches this certificate's issuer.
+    anchors: Option<Vec<usize>>,
+}
+
+/// The state of one `validate_with` call: the certificates, the per-call
+/// budgets, what is known about signature edges, and the message's budget.
+pub(super) struct Search<'i, 'a, 'w> {
+    pub input: &'i PathInput<'a>,
+    pub work: &'w mut WorkBudget,
+    nodes: Vec<Node<'a>>,
+    ee: usize,
+    steps: usize,
+    candidates: usize,
+    signatures: usize,
+    /// Signature edges known to fail.
+    bad: BTreeSet<(Up, usize)>,
+    /// Nodes that can reach an anchor, per (anchor filter, search origin);
+    /// cleared when an edge is found bad.
+    reach: BTreeMap<(Option<usize>, usize), Vec<bool>>,
+    /// CRL signer nodes whose path to an anchor was searched: (node, anchor).
+    crl_signers: BTreeMap<(usize, usize), bool>,
+    /// CRLs (by index in `PathInput::crls`) found usable at T, or not.
+    pub crl_usable: BTreeMap<usize, bool>,
+}
+
+fn path_budget(what: String) -> Error {
+    Error::new(Code::PathBudgetExceeded, what)
+}
+
+impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
+    /// The certificates at hand: the intermediates without duplicates, and
+    /// the end entity.
+    pub fn new(input: &'i PathInput<'a>, work: &'w mut WorkBudget, ee: &'a Certificate) -> Result<Self> {
+        let mut seen: BTreeSet<&[u8]> = BTreeSet::new();
+        let mut nodes = Vec::new();
+        for c in input.intermediates.iter().copied() {
+            if seen.insert(&c.raw) {
+                nodes.push(Node { cert: c, issuers: None, anchors: None });
+            }
+        }
+        let ee_index = match nodes.iter().position(|n| n.cert.raw == ee.raw) {
+            Some(i) => i,
+            None => {
+                nodes.push(Node { cert: ee, issuers: None, anchors: None });
+                nodes.len().saturating_sub(1)
+            }
+        };
+        Ok(Search {
+            input,
+            work,
+            nodes,
+            ee: ee_index,
+            steps: 0,
+            candidates: 0,
+            signatures: 0,
+            bad: BTreeSet::new(),
+            reach: BTreeMap::new(),
+            crl_signers: BTreeMap::new(),
+            crl_usable: BTreeMap::new(),
+        })
+    }
+
+    /// Search for the end entity's path.
+    pub fn run(mut self) -> Result<ValidPath<'a>> {
+        let mode = Mode { anchor: None, crl_signer: self.input.crl_signer };
+        let mut best = None;
+        let mut chain = vec![self.ee];
+        match self.search(&mut chain, mode, &mut best)? {
+            Some(v) => Ok(v),
+            None => Err(best.unwrap_or_else(|| Error::new(Code::UntrustedRoot, "no path from the signer's certificate to a trusted root"))),
+        }
+    }
+
+    /// The certificate of node `n`.
+    pub fn cert(&self, n: usize) -> Result<&'a Certificate> {
+        self.nodes.get(n).map(|x| x.cert).ok_or_else(|| Error::malformed("no such certificate node"))
+    }
+
+    /// Every node (for the CRL signer search).
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    fn step(&mut self) -> Result<()> {
+        self.steps = self.steps.saturating_add(1);
+        if self.steps > limits::MAX_PATH_SEARCH_STEPS {
+            return Err(path_budget(format!("more than {} path search steps", limits::MAX_PATH_SEARCH_STEPS)));
+        }
+        self.work.path_step()
+    }
+
+    fn candidate(&mut self) -> Result<()> {
+        self.candidates = self.candidates.saturating_add(1);
+        if self.candidates > limits::MAX_PATH_CANDIDATES {
+            return Err(path_budget(format!("more than {} candidate paths", limits::MAX_PATH_CANDIDATES)));
+        }
+        self.work.path_candidate()
+    }
+
+    /// One certificate or CRL signature check (the per-call count).
+    pub fn signature(&mut self) -> Result<()> {
+        self.signatures = self.signatures.saturating_add(1);
+        if self.signatures > limits::MAX_PATH_SIGNATURE_CHECKS {
+            return Err(path_budget(format!("more than {} signature checks", limits::MAX_PATH_SIGNATURE_CHECKS)));
+        }
+        Ok(())
+    }
+
+    /// Record that `up`'s key does not verify node `n`.
+    pub fn mark_bad(&mut self, up: Up, n: usize) {
+        if self.bad.insert((up, n)) {
+            self.reach.clear();
+        }
+    }
+
+    fn anchors_of(&mut self, n: usize) -> Result<Vec<usize>> {
+        let node = self.nodes.get(n).ok_or_else(|| Error::malformed("no such certificate node"))?;
+        if let Some(a) = &node.anchors {
+            return Ok(a.clone());
+        }
+        let issuer = &node.cert.issuer;
+        self.work.name_comparisons(self.input.anchors.len())?;
+        let found: Vec<usize> = self.input.anchors.iter().enumerate().filter(|(_, a)| a.subject.matches(issuer)).map(|(i, _)| i).collect();
+        if let Some(node) = self.nodes.get_mut(n) {
+            node.anchors = Some(found.clone());
+        }
+        Ok(found)
+    }
+
+    fn issuers_of(&mut self, n: usize) -> Result<Vec<usize>> {
+        let node = self.nodes.get(n).ok_or_else(|| Error::malformed("no such certificate node"))?;
+        if let Some(i) = &node.issuers {
+            return Ok(i.clone());
+        }
+        let cert = node.cert;
+        self.work.name_comparisons(self.nodes.len())?;
+        let mut found: Vec<(u8, usize)> = Vec::new();
+        let aki = authority_key_id(cert);
+        for (j, other) in self.nodes.iter().enumerate() {
+            if j == n || !other.cert.subject.matches(&cert.issuer) {
+                continue;
+            }
+            let rank = match (&aki, other.cert.subject_key_id()) {
+                (Some(a), Some(s)) if *a == s => 0,
+                (Some(_), Some(_)) => 2,
+                _ => 1,
+            };
+            found.push((rank, j));
+        }
+        found.sort_by_key(|(r, _)| *r);
+        let found: Vec<usize> = found.into_iter().map(|(_, j)| j).collect();
+        if let Some(node) = self.nodes.get_mut(n) {
+            node.issuers = Some(found.clone());
+        }
+        Ok(found)
+    }
+
+    /// Can node `n` reach an anchor allowed by `mode` over edges not known
+    /// bad? Computed over everything the search from `origin` can push.
+    fn reaches(&mut self, origin: usize, n: usize, mode: Mode) -> Result<bool> {
+        let key = (mode.anchor, origin);
+        if !self.reach.contains_key(&key) {
+            let r = self.compute_reach(origin, mode)?;
+            self.reach.insert(key, r);
+        }
+        // Every node the search pushes is in the closure of its origin.
+        Ok(self.reach.get(&key).and_then(|r| r.get(n).copied()).unwrap_or(true))
+    }
+
+    /// Backward propagation, from the nodes with a usable anchor, over the
+    /// issuer edges of everything reachable from `origin`.
+    fn compute_reach(&mut self, origin: usize, mode: Mode) -> Result<Vec<bool>> {
+        let count = self.nodes.len();
+        let mut explored = vec![false; count];
+        let mut stack = vec![origin];
+        let mut edges: Vec<(usize, usize)> = Vec::new();
+        while let Some(x) = stack.pop() {
+            match explored.get_mut(x) {
+                Some(e) if !*e => *e = true,
+                _ => continue,
+            }
+            for i in self.issuers_of(x)? {
+                if !self.bad.contains(&(Up::Node(i), x)) {
+                    edges.push((i, x));
+                }
+                stack.push(i);
+            }
+        }
+        let mut reach = vec![false; count];
+        let mut queue = Vec::new();
+        for x in (0..count).filter(|x| explored.get(*x).copied().unwrap_or(false)) {
+            let usable =
+                self.anchors_of(x)?.into_iter().any(|a| mode.anchor.is_none_or(|m| m == a) && !self.bad.contains(&(Up::Anchor(a), x)));
+            if usable {
+                if let Some(r) = reach.get_mut(x) {
+                    *r = true;
+                }
+                queue.push(x);
+            }
+        }
+        // Linear in the edges, each visited once per reached issuer: charged
+        // like name comparisons.
+        self.work.name_comparisons(edges.len().saturating_add(count))?;
+        edges.sort_unstable();
+        while let Some(i) = queue.pop() {
+            let from = edges.partition_point(|(up, _)| *up < i);
+            for &(_, x) in edges.get(from..).unwrap_or(&[]).iter().take_while(|(up, _)| *up == i) {
+                if let Some(r) = reach.get_mut(x) {
+                    if !*r {
+                        *r = true;
+                        queue.push(x);
+                    }
+                }
+            }
+        }
+        Ok(reach)
+    }
+
+    /// RFC 4158 §2.4.1: the same subject name and key twice in a path is a
+    /// loop.
+    fn repeats_name_and_key(&self, chain: &[usize], c: usize) -> bool {
+        let Some(cand) = self.nodes.get(c).map(|n| n.cert) else { return true };
+        chain.iter().filter_map(|p| self.nodes.get(*p)).any(|p| p.cert.subject.raw == cand.subject.raw && p.cert.spki_raw == cand.spki_raw)
+    }
+
+    /// Depth-first search; `chain` runs from the end entity (or CRL signer)
+    /// upward.
+    pub fn search(&mut self, chain: &mut Vec<usize>, mode: Mode, best: &mut Option<Error>) -> Result<Option<ValidPath<'a>>> {
+        let Some(top) = chain.last().copied() else { return Ok(None) };
+        self.step()?;
+        // Anchors first: a path that ends here is complete.
+        for a in self.anchors_of(top)? {
+            if mode.anchor.is_some_and(|m| m != a) || self.bad.contains(&(Up::Anchor(a), top)) {
+                continue;
+            }
+            self.candidate()?;
+            match super::validate::validate_path(self, chain, a, mode) {
+                Ok(v) => return Ok(Some(v)),
+                Err(e) if is_exhaustion(e.code) => return Err(e),
+                Err(e) => remember(best, e),
+            }
+        }
+        if chain.len() >= limits::MAX_PATH_LENGTH {
+            // A depth stop costs a step too.
+            self.step()?;
+            return Ok(None);
+        }
+        // Then certificates that name the issuer, not already on the path.
+        let mut any = false;
+        for c in self.issuers_of(top)? {
+            if chain.contains(&c) || self.bad.contains(&(Up::Node(c), top)) || self.repeats_name_and_key(chain, c) {
+                continue;
+            }
+            if !self.reaches(chain.first().copied().unwrap_or(top), c, mode)? {
+                continue;
+            }
+            any = true;
+            chain.push(c);
+            let r = self.search(chain, mode, best);
+            chain.pop();
+            if let Some(v) = r? {
+                return Ok(Some(v));
+            }
+        }
+        if !any {
+            // A dead end costs a step too.
+            self.step()?;
+        }
+        Ok(None)
+    }
+
+    /// §6.3.3(f): does CRL signer node `n` have a valid path (as a CRL signer)
+    /// to `anchor`? Searched once per node and anchor in this call.
+    pub fn crl_signer_valid(&mut self, n: usize, anchor: usize) -> Result<bool> {
+        if let Some(v) = self.crl_signers.get(&(n, anchor)) {
+            return Ok(*v);
+        }
+        let mode = Mode { anchor: Some(anchor), crl_signer: true };
+        let mut best = None;
+        let mut chain = vec![n];
+        let ok = match self.search(&mut chain, mode, &mut best) {
+            Ok(found) => found.is_some(),
+            Err(e) if is_exhaustion(e.code) => return Err(e),
+            Err(_) => false,
+        };
+        self.crl_signers.insert((n, anchor), ok);
+        Ok(ok)
+    }
+}
