@@ -133,6 +133,9 @@ pub struct WorkBudget {
     stats: WorkStats,
     /// Name comparisons already paid for.
     names_paid: u64,
+    /// Graph edges visited, and paid for.
+    edges: u64,
+    edges_paid: u64,
     checks: BTreeMap<[u8; 32], Result<()>>,
     keys: BTreeMap<[u8; 32], Result<Key>>,
 }
@@ -154,6 +157,8 @@ impl WorkBudget {
         WorkBudget {
             stats: WorkStats { limit: units, ..WorkStats::default() },
             names_paid: 0,
+            edges: 0,
+            edges_paid: 0,
             checks: BTreeMap::new(),
             keys: BTreeMap::new(),
         }
@@ -223,6 +228,17 @@ impl WorkBudget {
         self.charge(due.saturating_sub(self.names_paid), "comparing certificate names")?;
         self.names_paid = due;
         self.stats.name_comparisons = total;
+        Ok(())
+    }
+
+    /// `n` issuer edges visited while computing which certificates can reach
+    /// an anchor, paid per `WORK_GRAPH_EDGES_PER_UNIT`.
+    pub fn graph_edges(&mut self, n: usize) -> Result<()> {
+        let total = self.edges.saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
+        let due = total.div_ceil(limits::WORK_GRAPH_EDGES_PER_UNIT);
+        self.charge(due.saturating_sub(self.edges_paid), "searching certificate paths")?;
+        self.edges_paid = due;
+        self.edges = total;
         Ok(())
     }
 

@@ -98,9 +98,12 @@ pub const MAX_POLICY_NODES: usize = 1_000;
 pub const MAX_NAME_CONSTRAINT_SUBTREES: usize = 1_024;
 
 /// Most candidate paths examined while building a path for one signer.
-/// Cross-signed meshes have exponentially many; 64 covers every real PKI
-/// (including bridge CAs) and ends a crafted mesh quickly.
-pub const MAX_PATH_CANDIDATES: usize = 64;
+/// Cross-signed meshes have exponentially many; real PKIs (bridge CAs
+/// included) need a few. The builder validates each candidate once and never
+/// again tries a signature found bad, so 128 (twice `MAX_CERTIFICATES`) lets
+/// every certificate of a message be tried as the top of a path, and each
+/// candidate's work is charged to the message's work budget.
+pub const MAX_PATH_CANDIDATES: usize = 128;
 
 /// Most certificate and CRL signature checks spent building and validating
 /// paths for one signer (each RSA check costs ~0.3 ms natively).
@@ -214,6 +217,10 @@ pub const WORK_UNITS_PATH_STEP: u64 = 2;
 /// Name comparisons per unit (path building compares issuer and subject
 /// names; a comparison costs well under a microsecond).
 pub const WORK_NAME_COMPARISONS_PER_UNIT: u64 = 4;
+
+/// Issuer edges visited per unit when path building works out which
+/// certificates can still reach an anchor (a visit is a table lookup).
+pub const WORK_GRAPH_EDGES_PER_UNIT: u64 = 64;
 
 /// Most search steps (candidate issuers tried, dead ends, depth stops,
 /// anchors tried) spent building paths for one signer at one time, CRL

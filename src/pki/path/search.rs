@@ -1,5 +1,7 @@
-//! Path building: a depth-first search from the end entity towards the trust
-//! anchors over the certificates at hand, every step charged.
+//! Path building: an iteratively deepened depth-first search from the end
+//! entity towards the trust anchors over the certificates at hand, every step
+//! charged. Round L tries the complete candidates of exactly L certificates,
+//! so the shortest paths are validated first and each candidate once.
 //!
 //! Each step of the search spends the per-call budgets (`path-budget-exceeded`)
 //! and the message's work budget: a candidate issuer tried, an anchor tried, a
@@ -12,9 +14,10 @@
 //! - a certificate with the same subject name and key as one already on the
 //!   path is a loop (RFC 4158 §2.4.1) and is not pushed;
 //! - a certificate from which no anchor can be reached over edges not known
-//!   bad is not pushed: no path through it can end at an anchor.
+//!   bad, or only over more certificates than the round has left, is not
+//!   pushed: no path through it can end at an anchor in this round.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::{authority_key_id, remember, PathInput, ValidPath};
 use crate::budget::{is_exhaustion, WorkBudget};
@@ -41,6 +44,22 @@ pub(super) struct Mode {
     pub crl_signer: bool,
 }
 
+/// The length of the candidates one round of the search tries, and whether
+/// some chain could have gone on.
+struct Round {
+    length: usize,
+    cut: bool,
+}
+
+/// For each node, the fewest certificates above it to an anchor over edges
+/// not known bad (None: no anchor can be reached), over the explored nodes.
+struct Reach {
+    explored: Vec<bool>,
+    dist: Vec<Option<usize>>,
+    /// An edge was found bad since: compute again before use.
+    stale: bool,
+}
+
 /// One certificate, with its issuer candidates found lazily.
 struct Node<'a> {
     cert: &'a Certificate,
@@ -63,9 +82,8 @@ pub(super) struct Search<'i, 'a, 'w> {
     signatures: usize,
     /// Signature edges known to fail.
     bad: BTreeSet<(Up, usize)>,
-    /// Nodes that can reach an anchor, per (anchor filter, search origin);
-    /// cleared when an edge is found bad.
-    reach: BTreeMap<(Option<usize>, usize), Vec<bool>>,
+    /// Distances to an anchor, per anchor filter.
+    reach: BTreeMap<Option<usize>, Reach>,
     /// CRL signer nodes whose path to an anchor was searched: (node, anchor).
     crl_signers: BTreeMap<(usize, usize), bool>,
     /// CRLs (by index in `PathInput::crls`) found usable at T, or not.
@@ -113,11 +131,27 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
     pub fn run(mut self) -> Result<ValidPath<'a>> {
         let mode = Mode { anchor: None, crl_signer: self.input.crl_signer };
         let mut best = None;
-        let mut chain = vec![self.ee];
-        match self.search(&mut chain, mode, &mut best)? {
+        match self.find(self.ee, mode, &mut best)? {
             Some(v) => Ok(v),
             None => Err(best.unwrap_or_else(|| Error::new(Code::UntrustedRoot, "no path from the signer's certificate to a trusted root"))),
         }
+    }
+
+    /// Rounds of 1, 2, ... certificates from `origin` up, until a path
+    /// validates, the length limit is reached, or no chain was cut short by
+    /// the round's length (nothing longer exists).
+    fn find(&mut self, origin: usize, mode: Mode, best: &mut Option<Error>) -> Result<Option<ValidPath<'a>>> {
+        for length in 1..=limits::MAX_PATH_LENGTH {
+            let mut round = Round { length, cut: false };
+            let mut chain = vec![origin];
+            if let Some(v) = self.search(&mut chain, &mut round, mode, best)? {
+                return Ok(Some(v));
+            }
+            if !round.cut {
+                break;
+            }
+        }
+        Ok(None)
     }
 
     /// The certificate of node `n`.
@@ -158,7 +192,9 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
     /// Record that `up`'s key does not verify node `n`.
     pub fn mark_bad(&mut self, up: Up, n: usize) {
         if self.bad.insert((up, n)) {
-            self.reach.clear();
+            for r in self.reach.values_mut() {
+                r.stale = true;
+            }
         }
     }
 
@@ -204,24 +240,33 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
         Ok(found)
     }
 
-    /// Can node `n` reach an anchor allowed by `mode` over edges not known
-    /// bad? Computed over everything the search from `origin` can push.
-    fn reaches(&mut self, origin: usize, n: usize, mode: Mode) -> Result<bool> {
-        let key = (mode.anchor, origin);
-        if !self.reach.contains_key(&key) {
-            let r = self.compute_reach(origin, mode)?;
-            self.reach.insert(key, r);
+    /// The fewest certificates above node `n` to an anchor allowed by
+    /// `mode` over edges not known bad (None: unreachable), computed over
+    /// everything the searches so far (and this one, from `origin`) can push.
+    fn distance(&mut self, origin: usize, n: usize, mode: Mode) -> Result<Option<usize>> {
+        let known = self.reach.get(&mode.anchor).filter(|r| !r.stale && r.explored.get(origin).copied().unwrap_or(false));
+        if known.is_none() {
+            let mut origins: Vec<usize> = self
+                .reach
+                .get(&mode.anchor)
+                .map(|r| r.explored.iter().enumerate().filter(|(_, e)| **e).map(|(i, _)| i).collect())
+                .unwrap_or_default();
+            origins.push(origin);
+            let r = self.compute_reach(origins, mode)?;
+            self.reach.insert(mode.anchor, r);
         }
-        // Every node the search pushes is in the closure of its origin.
-        Ok(self.reach.get(&key).and_then(|r| r.get(n).copied()).unwrap_or(true))
+        // Every node a search pushes is in the closure of its origin.
+        Ok(self.reach.get(&mode.anchor).and_then(|r| r.dist.get(n).copied()).unwrap_or(Some(0)))
     }
 
-    /// Backward propagation, from the nodes with a usable anchor, over the
-    /// issuer edges of everything reachable from `origin`.
-    fn compute_reach(&mut self, origin: usize, mode: Mode) -> Result<Vec<bool>> {
+    /// Breadth-first, backwards from the nodes with a usable anchor, over the
+    /// issuer edges not known bad of everything reachable from `origins`.
+    /// A node's distance depends only on what lies above it, so one result
+    /// serves every origin inside the explored closure.
+    fn compute_reach(&mut self, origins: Vec<usize>, mode: Mode) -> Result<Reach> {
         let count = self.nodes.len();
         let mut explored = vec![false; count];
-        let mut stack = vec![origin];
+        let mut stack = origins;
         let mut edges: Vec<(usize, usize)> = Vec::new();
         while let Some(x) = stack.pop() {
             match explored.get_mut(x) {
@@ -235,34 +280,34 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
                 stack.push(i);
             }
         }
-        let mut reach = vec![false; count];
-        let mut queue = Vec::new();
+        let mut dist: Vec<Option<usize>> = explored.iter().map(|e| if *e { None } else { Some(0) }).collect();
+        let mut queue = VecDeque::new();
         for x in (0..count).filter(|x| explored.get(*x).copied().unwrap_or(false)) {
-            let usable =
-                self.anchors_of(x)?.into_iter().any(|a| mode.anchor.is_none_or(|m| m == a) && !self.bad.contains(&(Up::Anchor(a), x)));
+            let usable = self
+                .anchors_of(x)?
+                .into_iter()
+                .any(|a| mode.anchor.is_none_or(|m| m == a) && !self.bad.contains(&(Up::Anchor(a), x)));
             if usable {
-                if let Some(r) = reach.get_mut(x) {
-                    *r = true;
+                if let Some(d) = dist.get_mut(x) {
+                    *d = Some(0);
                 }
-                queue.push(x);
+                queue.push_back((x, 0usize));
             }
         }
-        // Linear in the edges, each visited once per reached issuer: charged
-        // like name comparisons.
-        self.work.name_comparisons(edges.len().saturating_add(count))?;
+        self.work.graph_edges(edges.len().saturating_add(count))?;
         edges.sort_unstable();
-        while let Some(i) = queue.pop() {
+        while let Some((i, d)) = queue.pop_front() {
             let from = edges.partition_point(|(up, _)| *up < i);
             for &(_, x) in edges.get(from..).unwrap_or(&[]).iter().take_while(|(up, _)| *up == i) {
-                if let Some(r) = reach.get_mut(x) {
-                    if !*r {
-                        *r = true;
-                        queue.push(x);
+                if let Some(slot) = dist.get_mut(x) {
+                    if slot.is_none() {
+                        *slot = Some(d.saturating_add(1));
+                        queue.push_back((x, d.saturating_add(1)));
                     }
                 }
             }
         }
-        Ok(reach)
+        Ok(Reach { explored, dist, stale: false })
     }
 
     /// RFC 4158 §2.4.1: the same subject name and key twice in a path is a
@@ -272,40 +317,58 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
         chain.iter().filter_map(|p| self.nodes.get(*p)).any(|p| p.cert.subject.raw == cand.subject.raw && p.cert.spki_raw == cand.spki_raw)
     }
 
-    /// Depth-first search; `chain` runs from the end entity (or CRL signer)
-    /// upward.
-    pub fn search(&mut self, chain: &mut Vec<usize>, mode: Mode, best: &mut Option<Error>) -> Result<Option<ValidPath<'a>>> {
-        let Some(top) = chain.last().copied() else { return Ok(None) };
-        self.step()?;
-        // Anchors first: a path that ends here is complete.
-        for a in self.anchors_of(top)? {
-            if mode.anchor.is_some_and(|m| m != a) || self.bad.contains(&(Up::Anchor(a), top)) {
-                continue;
-            }
-            self.candidate()?;
-            match super::validate::validate_path(self, chain, a, mode) {
-                Ok(v) => return Ok(Some(v)),
-                Err(e) if is_exhaustion(e.code) => return Err(e),
-                Err(e) => remember(best, e),
+    /// Could a later round push something on top of `chain`?
+    fn can_go_on(&mut self, chain: &[usize], origin: usize, mode: Mode) -> Result<bool> {
+        let Some(top) = chain.last().copied() else { return Ok(false) };
+        for c in self.issuers_of(top)? {
+            if !chain.contains(&c) && !self.bad.contains(&(Up::Node(c), top)) && self.distance(origin, c, mode)?.is_some() {
+                return Ok(true);
             }
         }
-        if chain.len() >= limits::MAX_PATH_LENGTH {
-            // A depth stop costs a step too.
-            self.step()?;
+        Ok(false)
+    }
+
+    /// One round of the depth-first search; `chain` runs from the end entity
+    /// (or CRL signer) upward.
+    fn search(&mut self, chain: &mut Vec<usize>, round: &mut Round, mode: Mode, best: &mut Option<Error>) -> Result<Option<ValidPath<'a>>> {
+        let Some(top) = chain.last().copied() else { return Ok(None) };
+        let origin = chain.first().copied().unwrap_or(top);
+        self.step()?;
+        if chain.len() >= round.length {
+            // Candidates of this round's length end here, at an anchor.
+            for a in self.anchors_of(top)? {
+                if mode.anchor.is_some_and(|m| m != a) || self.bad.contains(&(Up::Anchor(a), top)) {
+                    continue;
+                }
+                self.candidate()?;
+                match super::validate::validate_path(self, chain, a, mode) {
+                    Ok(v) => return Ok(Some(v)),
+                    Err(e) if is_exhaustion(e.code) => return Err(e),
+                    Err(e) => remember(best, e),
+                }
+            }
+            // Longer chains through here wait for a later round: a depth
+            // stop, charged like any step.
+            if chain.len() < limits::MAX_PATH_LENGTH && self.can_go_on(chain, origin, mode)? {
+                round.cut = true;
+                self.step()?;
+            }
             return Ok(None);
         }
-        // Then certificates that name the issuer, not already on the path.
+        // Certificates that name the issuer, not already on the path, that
+        // can still reach an anchor within the round's length.
+        let left = round.length.saturating_sub(chain.len()).saturating_sub(1);
         let mut any = false;
         for c in self.issuers_of(top)? {
             if chain.contains(&c) || self.bad.contains(&(Up::Node(c), top)) || self.repeats_name_and_key(chain, c) {
                 continue;
             }
-            if !self.reaches(chain.first().copied().unwrap_or(top), c, mode)? {
+            if self.distance(origin, c, mode)?.is_none_or(|d| d > left) {
                 continue;
             }
             any = true;
             chain.push(c);
-            let r = self.search(chain, mode, best);
+            let r = self.search(chain, round, mode, best);
             chain.pop();
             if let Some(v) = r? {
                 return Ok(Some(v));
@@ -326,8 +389,7 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
         }
         let mode = Mode { anchor: Some(anchor), crl_signer: true };
         let mut best = None;
-        let mut chain = vec![n];
-        let ok = match self.search(&mut chain, mode, &mut best) {
+        let ok = match self.find(n, mode, &mut best) {
             Ok(found) => found.is_some(),
             Err(e) if is_exhaustion(e.code) => return Err(e),
             Err(_) => false,
