@@ -21,10 +21,12 @@ use std::collections::BTreeMap;
 use rsa::traits::PublicKeyParts;
 use sha2::{Digest, Sha256};
 
+use crate::asn1::{self, oid};
 use crate::cms::alg::{self, DigestAlg, PublicKey, SigScheme};
 use crate::error::{Code, Error, Result};
 use crate::limits;
 use crate::pki::cert::PublicKeyInfo;
+use crate::pki::name::Name;
 use crate::policy::Policy;
 
 /// Counters of the work spent on one message: tests assert on these instead
@@ -100,6 +102,59 @@ pub fn key_cost(key: &PublicKey) -> u64 {
     }
 }
 
+/// Work units of hashing `len` octets with `alg`.
+pub fn hash_cost(alg: DigestAlg, len: usize) -> u64 {
+    let per_unit = match alg {
+        DigestAlg::Sha1 | DigestAlg::Sha224 | DigestAlg::Sha256 => limits::WORK_BYTES_HASHED_PER_UNIT,
+        DigestAlg::Md5 | DigestAlg::Sha384 | DigestAlg::Sha512 => limits::WORK_BYTES_HASHED_PER_UNIT_SLOW,
+    };
+    u64::try_from(len).unwrap_or(u64::MAX).div_ceil(per_unit.max(1))
+}
+
+/// Work units of decoding `spki` (charged before it is decoded): DSA checks
+/// that the key lies in the subgroup (an exponentiation modulo p), EC and
+/// Ed25519 keys are validated points (a compressed one costs a square root).
+pub fn decode_cost(spki: &PublicKeyInfo, inherited_dsa_params: Option<&[u8]>) -> u64 {
+    match spki.algorithm.as_slice() {
+        oid::DSA => {
+            let sizes = spki.explicit_params().or(inherited_dsa_params).and_then(|p| {
+                let t = asn1::parse_single(p).ok()?;
+                let mut r = t.children().ok()?;
+                let p = r.next_tlv().ok()??.unsigned_integer().ok()?;
+                let q = r.next_tlv().ok()??.unsigned_integer().ok()?;
+                Some((crate::cms::rsa::bit_len(p), crate::cms::rsa::bit_len(q)))
+            });
+            let (p, q) = sizes.unwrap_or((0, 0));
+            limits::WORK_UNITS_KEY_DECODE.saturating_add(dsa_cost(p.min(limits::MAX_DSA_BITS), q.min(limits::MAX_DSA_BITS)))
+        }
+        oid::EC_PUBLIC_KEY => limits::WORK_UNITS_KEY_DECODE_EC,
+        oid::ED25519 => limits::WORK_UNITS_KEY_DECODE.saturating_add(limits::WORK_UNITS_ED25519 / 2),
+        _ => limits::WORK_UNITS_KEY_DECODE,
+    }
+}
+
+/// Work units of one [`Name::matches`] (see [`WorkBudget::names_match`]):
+/// one, plus for each pair of RDNs of equal size the normalised octets of
+/// every attribute pair and a fixed overhead per pair, per
+/// `limits::WORK_NAME_OCTETS_PER_UNIT`.
+pub fn name_cost(a: &Name, b: &Name) -> u64 {
+    let raw = a.raw.len().saturating_add(b.raw.len());
+    let mut octets = u64::try_from(raw).unwrap_or(u64::MAX);
+    if a.raw != b.raw && a.rdns.len() == b.rdns.len() {
+        for (x, y) in a.rdns.iter().zip(&b.rdns) {
+            if x.len() != y.len() {
+                continue;
+            }
+            let size = |r: &[crate::pki::name::Attribute]| r.iter().map(|t| t.value.len()).fold(0usize, usize::saturating_add);
+            let pairs = x.len().saturating_mul(y.len());
+            let work =
+                y.len().saturating_mul(size(x)).saturating_add(x.len().saturating_mul(size(y))).saturating_add(pairs.saturating_mul(64));
+            octets = octets.saturating_add(u64::try_from(work).unwrap_or(u64::MAX));
+        }
+    }
+    1u64.saturating_add(octets / limits::WORK_NAME_OCTETS_PER_UNIT)
+}
+
 /// `base × (a / a0)² × (b / b0)`, rounded up, saturating.
 fn scaled(base: u64, a: usize, a0: u64, b: usize, b0: u64) -> u64 {
     let (a, b) = (u128::try_from(a).unwrap_or(u128::MAX), u128::try_from(b).unwrap_or(u128::MAX));
@@ -131,8 +186,6 @@ fn absorb(h: &mut Sha256, parts: &[&[u8]]) {
 #[derive(Debug)]
 pub struct WorkBudget {
     stats: WorkStats,
-    /// Name comparisons already paid for.
-    names_paid: u64,
     /// Graph edges visited, and paid for.
     edges: u64,
     edges_paid: u64,
@@ -156,7 +209,6 @@ impl WorkBudget {
     pub fn with_limit(units: u64) -> Self {
         WorkBudget {
             stats: WorkStats { limit: units, ..WorkStats::default() },
-            names_paid: 0,
             edges: 0,
             edges_paid: 0,
             checks: BTreeMap::new(),
@@ -188,23 +240,29 @@ impl WorkBudget {
         }
     }
 
-    /// Hash `data`, charged by size.
+    /// Hash `data`, charged by size and algorithm.
     pub fn hash(&mut self, alg: DigestAlg, data: &[u8]) -> Result<Vec<u8>> {
-        self.charge_bytes(data.len(), "hashing")?;
+        self.charge_bytes(alg, data.len(), "hashing")?;
         Ok(alg.digest(&[data]))
     }
 
-    fn charge_bytes(&mut self, len: usize, what: &str) -> Result<()> {
-        let len = u64::try_from(len).unwrap_or(u64::MAX);
-        self.charge(len.div_ceil(limits::WORK_BYTES_HASHED_PER_UNIT), what)?;
-        self.stats.bytes_hashed = self.stats.bytes_hashed.saturating_add(len);
+    /// Raise the limit by what hashing `len` octets with `alg` costs: the
+    /// signature layer grants one pass over each form of the content (the
+    /// message itself may be most of its 64 MiB, and must be hashed once
+    /// whatever the budget); further passes are charged.
+    pub fn grant_hashing(&mut self, alg: DigestAlg, len: usize) {
+        self.stats.limit = self.stats.limit.saturating_add(hash_cost(alg, len));
+    }
+
+    fn charge_bytes(&mut self, alg: DigestAlg, len: usize, what: &str) -> Result<()> {
+        self.charge(hash_cost(alg, len), what)?;
+        self.stats.bytes_hashed = self.stats.bytes_hashed.saturating_add(u64::try_from(len).unwrap_or(u64::MAX));
         Ok(())
     }
 
-    /// Scanning `len` octets (the entries of a CRL), charged like hashing.
+    /// Scanning `len` octets (the entries of a CRL), charged like fast hashing.
     pub fn scan(&mut self, len: usize) -> Result<()> {
-        let len = u64::try_from(len).unwrap_or(u64::MAX);
-        self.charge(len.div_ceil(limits::WORK_BYTES_HASHED_PER_UNIT), "reading revocation lists")
+        self.charge(hash_cost(DigestAlg::Sha256, len), "reading revocation lists")
     }
 
     /// One path search step.
@@ -221,14 +279,14 @@ impl WorkBudget {
         Ok(())
     }
 
-    /// `n` name comparisons, paid per `WORK_NAME_COMPARISONS_PER_UNIT`.
-    pub fn name_comparisons(&mut self, n: usize) -> Result<()> {
-        let total = self.stats.name_comparisons.saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
-        let due = total.div_ceil(limits::WORK_NAME_COMPARISONS_PER_UNIT);
-        self.charge(due.saturating_sub(self.names_paid), "comparing certificate names")?;
-        self.names_paid = due;
-        self.stats.name_comparisons = total;
-        Ok(())
+    /// Compare two names ([`Name::matches`]), charged beforehand by an upper
+    /// bound of the comparison's work: it compares the attributes of equally
+    /// long RDNs pairwise after normalising both values, so the cost grows
+    /// with the product of the RDN sizes and with the values' lengths.
+    pub fn names_match(&mut self, a: &Name, b: &Name) -> Result<bool> {
+        self.charge(name_cost(a, b), "comparing certificate names")?;
+        self.stats.name_comparisons = self.stats.name_comparisons.saturating_add(1);
+        Ok(a.matches(b))
     }
 
     /// `n` issuer edges visited while computing which certificates can reach
@@ -260,12 +318,12 @@ impl WorkBudget {
             ],
         );
         let id: [u8; 32] = h.finalize().into();
-        self.charge_bytes(spki.key.len().saturating_add(params.map_or(0, <[u8]>::len)), "reading a public key")?;
+        self.charge_bytes(DigestAlg::Sha256, spki.key.len().saturating_add(params.map_or(0, <[u8]>::len)), "reading a public key")?;
         self.charge(limits::WORK_UNITS_MEMO_LOOKUP, "reading a public key")?;
         if let Some(k) = self.keys.get(&id) {
             return k.clone();
         }
-        self.charge(limits::WORK_UNITS_KEY_DECODE, "decoding a public key")?;
+        self.charge(decode_cost(spki, inherited_dsa_params), "decoding a public key")?;
         self.stats.keys_decoded = self.stats.keys_decoded.saturating_add(1);
         let key = alg::decode_key(spki, inherited_dsa_params).map(|public| Key { cost: key_cost(&public), public, id });
         self.keys.insert(id, key.clone());
@@ -298,7 +356,7 @@ impl WorkBudget {
         self.charge(key.cost, "public-key operations")?;
         if scheme == SigScheme::Ed25519 {
             // PureEdDSA hashes the whole message inside the check.
-            self.charge_bytes(message.len(), "hashing")?;
+            self.charge_bytes(DigestAlg::Sha512, message.len(), "hashing")?;
         }
         self.stats.public_key_ops = self.stats.public_key_ops.saturating_add(1);
         let r = alg::verify_prehashed(&key.public, scheme, digest, message, hashed, signature);
@@ -332,11 +390,26 @@ mod tests {
     }
 
     #[test]
-    fn name_comparisons_are_paid_in_groups() {
-        let mut b = WorkBudget::with_limit(1_000);
-        for _ in 0..(limits::WORK_NAME_COMPARISONS_PER_UNIT * 3) {
-            b.name_comparisons(1).unwrap();
+    fn name_cost_grows_with_rdn_size() {
+        use crate::asn1::parse_single;
+        // One RDN of k attributes (CN=a+CN=a+...), as DER.
+        fn rdn_name(k: usize) -> Name {
+            let atv = [0x30, 0x08, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x01, b'a'];
+            let mut set = vec![0x31, 0x82];
+            set.extend_from_slice(&u16::try_from(k * atv.len()).unwrap().to_be_bytes());
+            for _ in 0..k {
+                set.extend_from_slice(&atv);
+            }
+            let mut name = vec![0x30, 0x82];
+            name.extend_from_slice(&u16::try_from(set.len()).unwrap().to_be_bytes());
+            name.extend_from_slice(&set);
+            Name::parse(&parse_single(&name).unwrap()).unwrap()
         }
-        assert_eq!(b.stats().units, 3);
+        let (small, big) = (rdn_name(2), rdn_name(200));
+        let mut other = rdn_name(200);
+        other.raw.push(0); // not byte-identical: the slow path
+        assert_eq!(name_cost(&small, &small), 1);
+        // 200 x 200 pairs of 64 octets of overhead each, at least.
+        assert!(name_cost(&big, &other) >= 200 * 200 * 64 / limits::WORK_NAME_OCTETS_PER_UNIT);
     }
 }

@@ -180,31 +180,40 @@ pub const MAX_WORK_UNITS_PER_MESSAGE: u64 = 200_000;
 /// Units of one RSA public operation with a 2048-bit modulus and a 17-bit
 /// exponent (65537). The cost scales with the square of the modulus size and
 /// linearly with the exponent's bit length (counted as at least 17).
-pub const WORK_UNITS_RSA_2048: u64 = 400;
+pub const WORK_UNITS_RSA_2048: u64 = 700;
 
 /// Units of one ECDSA P-256 verification.
-pub const WORK_UNITS_P256: u64 = 150;
+pub const WORK_UNITS_P256: u64 = 450;
 
 /// Units of one ECDSA P-384 verification.
-pub const WORK_UNITS_P384: u64 = 500;
+pub const WORK_UNITS_P384: u64 = 2_200;
 
 /// Units of one ECDSA P-521 verification.
-pub const WORK_UNITS_P521: u64 = 1_200;
+pub const WORK_UNITS_P521: u64 = 3_200;
 
 /// Units of one Ed25519 verification (plus its hashing, by size).
-pub const WORK_UNITS_ED25519: u64 = 60;
+pub const WORK_UNITS_ED25519: u64 = 80;
 
 /// Units of one DSA verification with a 2048-bit p and a 256-bit q; scaled
 /// by the square of p's size and linearly by q's.
-pub const WORK_UNITS_DSA_2048: u64 = 1_000;
+pub const WORK_UNITS_DSA_2048: u64 = 4_300;
 
-/// Octets hashed (or CRL octets scanned for an entry) per unit (SHA-256 with
-/// SHA-NI runs at about 1.5 GB/s, SHA-512 and MD5 at about 0.5; one unit per
-/// KiB leaves room).
+/// Octets hashed with SHA-1, SHA-224 or SHA-256 (or CRL octets scanned for
+/// an entry) per unit: about 0.65 µs per KiB measured (SHA-NI).
 pub const WORK_BYTES_HASHED_PER_UNIT: u64 = 1_024;
 
-/// Units of decoding one public key (EC points are validated on the curve).
+/// Octets hashed with SHA-384, SHA-512 or MD5 per unit: about 2.9 µs per KiB
+/// measured.
+pub const WORK_BYTES_HASHED_PER_UNIT_SLOW: u64 = 256;
+
+/// Units of decoding one public key. DSA adds a verification's worth (the
+/// subgroup check exponentiates), Ed25519 half its verification (point
+/// decompression).
 pub const WORK_UNITS_KEY_DECODE: u64 = 20;
+
+/// Units of decoding one EC public key: the point is validated, and a
+/// compressed point costs a square root in the field (P-521: the dearest).
+pub const WORK_UNITS_KEY_DECODE_EC: u64 = 300;
 
 /// Units of a remembered signature check or decoded key: a remembered check
 /// is not free, so repeating one cannot escape the budget.
@@ -214,9 +223,12 @@ pub const WORK_UNITS_MEMO_LOOKUP: u64 = 2;
 /// depth stop, an anchor tried).
 pub const WORK_UNITS_PATH_STEP: u64 = 2;
 
-/// Name comparisons per unit (path building compares issuer and subject
-/// names; a comparison costs well under a microsecond).
-pub const WORK_NAME_COMPARISONS_PER_UNIT: u64 = 4;
+/// Octets of names compared per unit, on top of one unit per comparison
+/// (`budget::name_cost`: a comparison normalises both values of every pair
+/// of attributes of equally long RDNs, so an RDN of many attributes costs
+/// the square of its size; a comparison of two short names takes about 1 µs
+/// measured).
+pub const WORK_NAME_OCTETS_PER_UNIT: u64 = 512;
 
 /// Issuer edges visited per unit when path building works out which
 /// certificates can still reach an anchor (a visit is a table lookup).

@@ -42,7 +42,11 @@ fn printing() -> bool {
 /// Check the work counters against a row's ceilings.
 fn check_work(label: &str, stats: &WorkStats, max_ops: &str, max_units: &str) {
     assert!(stats.units <= stats.limit, "{label}: spent {} of {}", stats.units, stats.limit);
-    assert!(stats.public_key_ops <= max_ops.parse().unwrap(), "{label}: {} public-key operations, table allows {max_ops}", stats.public_key_ops);
+    assert!(
+        stats.public_key_ops <= max_ops.parse().unwrap(),
+        "{label}: {} public-key operations, table allows {max_ops}",
+        stats.public_key_ops
+    );
     assert!(stats.units <= max_units.parse().unwrap(), "{label}: {} work units, table allows {max_units}", stats.units);
 }
 

@@ -44,6 +44,10 @@ impl<'c> Content<'c> {
         }
         let bytes = if crlf { self.crlf.as_deref() } else { Some(self.exact) };
         let Some(bytes) = bytes else { return Ok(None) };
+        if !self.digests.borrow().iter().any(|(c, _, _)| *c == crlf) {
+            // One pass over each form is the message's own cost, granted.
+            work.grant_hashing(alg, bytes.len());
+        }
         let d = work.hash(alg, bytes)?;
         self.digests.borrow_mut().push((crlf, alg, d.clone()));
         Ok(Some(d))
@@ -193,15 +197,18 @@ fn sid_report(sid: &SignerIdentifier) -> SignerId {
 
 /// Certificates that match the SignerInfo's identifier (R21: every SKI
 /// match, since SKIs can collide).
-fn candidates<'s>(sd: &'s SignedData<'_>, sid: &SignerIdentifier) -> Result<Vec<&'s Certificate>> {
-    let found: Vec<&Certificate> = sd
-        .certificates
-        .iter()
-        .filter(|c| match sid {
-            SignerIdentifier::IssuerSerial { issuer, serial } => same_serial(&c.serial, serial) && c.issuer.matches(issuer),
+/// Name comparisons are charged to `work`.
+fn candidates<'s>(sd: &'s SignedData<'_>, sid: &SignerIdentifier, work: &mut WorkBudget) -> Result<Vec<&'s Certificate>> {
+    let mut found: Vec<&Certificate> = Vec::new();
+    for c in &sd.certificates {
+        let hit = match sid {
+            SignerIdentifier::IssuerSerial { issuer, serial } => same_serial(&c.serial, serial) && work.names_match(&c.issuer, issuer)?,
             SignerIdentifier::KeyId(k) => c.subject_key_id().as_deref() == Some(k.as_slice()),
-        })
-        .collect();
+        };
+        if hit {
+            found.push(c);
+        }
+    }
     if found.len() > limits::MAX_CANDIDATES_PER_SIGNER {
         return Err(Error::limit(format!("more than {} certificates match one signer identifier", limits::MAX_CANDIDATES_PER_SIGNER)));
     }
@@ -280,7 +287,7 @@ fn judge_inner(
     }
 
     // Certificate selection (R21), bound by signingCertificate(V2) (R23).
-    let by_sid = candidates(sd, &si.sid)?;
+    let by_sid = candidates(sd, &si.sid, work)?;
     let Some(first) = by_sid.first() else {
         return Err(Error::new(Code::SignerCertNotFound, "no certificate in the message matches the signer identifier"));
     };
@@ -288,9 +295,11 @@ fn judge_inner(
     let mut certs = Vec::with_capacity(by_sid.len());
     if let Some(EssCertId { hash_alg, hash, issuer_serial }) = attrs.as_ref().and_then(|a| a.ess.as_ref()) {
         for c in &by_sid {
-            if work.hash(*hash_alg, &c.raw)? == *hash
-                && issuer_serial.as_ref().is_none_or(|(n, s)| same_serial(&c.serial, s) && c.issuer.matches(n))
-            {
+            let bound = match issuer_serial {
+                Some((n, s)) => same_serial(&c.serial, s) && work.names_match(&c.issuer, n)?,
+                None => true,
+            };
+            if bound && work.hash(*hash_alg, &c.raw)? == *hash {
                 certs.push(*c);
             }
         }
@@ -310,7 +319,7 @@ fn judge_inner(
     let mut usable: Vec<(&Certificate, Key)> = Vec::new();
     let mut refused: Option<Error> = None;
     for c in &certs {
-        let inherited = inherited_dsa_params(sd, c);
+        let inherited = inherited_dsa_params(sd, c, work)?;
         let checked = work.key(&c.spki, inherited.as_deref()).and_then(|key| {
             alg::check_key_restrictions(&c.spki, scheme)?;
             alg::check_policy(&key.public, scheme, digest, policy)?;
@@ -420,22 +429,29 @@ fn judge_inner(
 /// DSA parameters inherited from the issuing CA (RFC 3279 §2.3.2) when the
 /// signer's DSA key has none: the nearest certificate up the issuer names in
 /// the message that carries them. The path check verifies the chain itself.
-fn inherited_dsa_params(sd: &SignedData<'_>, cert: &Certificate) -> Option<Vec<u8>> {
+fn inherited_dsa_params(sd: &SignedData<'_>, cert: &Certificate, work: &mut WorkBudget) -> Result<Option<Vec<u8>>> {
     if cert.spki.algorithm != oid::DSA || cert.spki.explicit_params().is_some() {
-        return None;
+        return Ok(None);
     }
     let mut current = cert;
     for _ in 0..limits::MAX_PATH_LENGTH {
-        let issuer = sd.certificates.iter().find(|c| c.subject.matches(&current.issuer) && c.raw != current.raw)?;
+        let mut issuer = None;
+        for c in &sd.certificates {
+            if c.raw != current.raw && work.names_match(&c.subject, &current.issuer)? {
+                issuer = Some(c);
+                break;
+            }
+        }
+        let Some(issuer) = issuer else { return Ok(None) };
         if issuer.spki.algorithm != oid::DSA {
-            return None;
+            return Ok(None);
         }
         if let Some(p) = issuer.spki.explicit_params() {
-            return Some(p.to_vec());
+            return Ok(Some(p.to_vec()));
         }
         current = issuer;
     }
-    None
+    Ok(None)
 }
 
 /// Convert bare LF line ends to CRLF (RFC 8551 §3.1.1 canonical form); CR

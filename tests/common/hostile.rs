@@ -300,7 +300,8 @@ pub fn same_name_mesh(n: usize, keys: MeshKeys, anchor: MeshAnchor) -> Mesh {
         email: Some("mesh@example.com".into()),
         ..CertSpec::new(mesh.clone(), name("Mesh Signer"), ed25519_spki(&ee_key))
     };
-    let ee = if valid { certificate(&ee_spec, Sign::Ed25519(&ca_key)) } else { certificate(&ee_spec, Sign::JunkRsa { octets: 256, seed: 9 }) };
+    let ee =
+        if valid { certificate(&ee_spec, Sign::Ed25519(&ca_key)) } else { certificate(&ee_spec, Sign::JunkRsa { octets: 256, seed: 9 }) };
     Mesh { anchor: anchor_cert, cas, ee }
 }
 
@@ -315,7 +316,8 @@ pub fn many_signers(signers: usize, candidates: usize, bits: usize, e: u64) -> V
     let certs: Vec<Vec<u8>> = (0..candidates)
         .map(|i| {
             let spki = rsa_spki(&rsa_modulus(bits, 500 + i as u64), &exponent(e));
-            let spec = CertSpec { serial, email: Some("mallory@example.com".into()), ..CertSpec::new(issuer.clone(), name("Mallory"), spki) };
+            let spec =
+                CertSpec { serial, email: Some("mallory@example.com".into()), ..CertSpec::new(issuer.clone(), name("Mallory"), spki) };
             certificate(&spec, Sign::JunkRsa { octets: 256, seed: i as u64 })
         })
         .collect();
@@ -400,8 +402,11 @@ pub fn detached_message(from: &str, signature: &[u8]) -> Vec<u8> {
     .into_bytes();
     m.extend_from_slice(SIGNED_PART);
     m.extend_from_slice(
-        format!("\r\n--hb\r\nContent-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--hb--\r\n", base64_lines(signature))
-            .as_bytes(),
+        format!(
+            "\r\n--hb\r\nContent-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--hb--\r\n",
+            base64_lines(signature)
+        )
+        .as_bytes(),
     );
     m
 }
@@ -422,6 +427,24 @@ pub fn inject(eml: &[u8], extra_certs: &[Vec<u8>], extra_crls: &[Vec<u8>]) -> Ve
     out.push_str(&base64_lines(&rebuilt));
     out.push_str(&text[body_end..]);
     out.into_bytes()
+}
+
+/// The DER SignedData ContentInfo of a fixture's detached signature.
+pub fn p7s(eml: &[u8]) -> Vec<u8> {
+    let text = std::str::from_utf8(eml).expect("fixture is ASCII");
+    let at = text.find("Content-Type: application/pkcs7-signature").expect("a detached signature part");
+    let body_start = at + text[at..].find("\r\n\r\n").expect("part header end") + 4;
+    let body_end = body_start + text[body_start..].find("\r\n--").expect("closing boundary");
+    let b64: String = text[body_start..body_end].split_whitespace().collect();
+    jmap_smime::mime::decode::base64(b64.as_bytes()).expect("base64")
+}
+
+/// The certificates a fixture message carries.
+pub fn message_certificates(eml: &[u8]) -> Vec<jmap_smime::pki::cert::Certificate> {
+    let der = p7s(eml);
+    let ci = jmap_smime::cms::parse_content_info(&der).unwrap();
+    let sd = jmap_smime::cms::parse_signed_data(&ci.content.unwrap()).unwrap();
+    sd.certificates.clone()
 }
 
 fn add_to_signed_data(p7s: &[u8], extra_certs: &[Vec<u8>], extra_crls: &[Vec<u8>]) -> Vec<u8> {

@@ -62,7 +62,6 @@ pub(super) fn status(s: &mut Search<'_, '_, '_>, cert: &Certificate, issuer: &Is
     let issuer_may_sign = issuer.cert.is_none_or(|ic| key_usage(ic).ok().flatten().is_none_or(|ku| ku & KU_CRL_SIGN != 0));
     let mut reasons_mask = 0u16;
     for dp in points {
-        s.work.name_comparisons(input.crls.len().saturating_mul(dp.crl_issuer.len().max(1)))?;
         for (index, crl) in input.crls.iter().copied().enumerate().filter(|(_, c)| c.delta_base.is_none()) {
             if reasons_mask & crl::ALL_REASONS == crl::ALL_REASONS {
                 break;
@@ -71,9 +70,9 @@ pub(super) fn status(s: &mut Search<'_, '_, '_>, cert: &Certificate, issuer: &Is
             // (b)(1): the CRL issuer — the cRLIssuer of the point (indirect
             // CRLs only) or the certificate issuer.
             let issuer_ok = if dp.crl_issuer.is_empty() {
-                crl.issuer.matches(issuer.name)
+                s.work.names_match(&crl.issuer, issuer.name)?
             } else {
-                idp.indirect && dp.crl_issuer.iter().any(|n| n.matches(&crl.issuer))
+                idp.indirect && any_name_matches(s, &dp.crl_issuer, &crl.issuer)?
             };
             if !issuer_ok || !scope_ok(crl, &idp, dp, cert, is_ca) {
                 continue;
@@ -88,13 +87,11 @@ pub(super) fn status(s: &mut Search<'_, '_, '_>, cert: &Certificate, issuer: &Is
                 continue;
             }
             // (h): a current delta CRL for this complete CRL, checked first.
-            s.work.name_comparisons(input.crls.len())?;
             let mut delta = None;
             for (d_index, d) in input.crls.iter().copied().enumerate() {
                 let candidate = d.delta_base.as_deref().is_some_and(|base| crl.number.as_deref().is_some_and(|n| integer_le(base, n)))
-                    && d.issuer.matches(&crl.issuer)
                     && d.idp == crl.idp;
-                if candidate && usable(s, d_index, d)? {
+                if candidate && s.work.names_match(&d.issuer, &crl.issuer)? && usable(s, d_index, d)? {
                     delta = Some(d);
                     break;
                 }
@@ -119,6 +116,16 @@ pub(super) fn status(s: &mut Search<'_, '_, '_>, cert: &Certificate, issuer: &Is
         }
     }
     Ok(if reasons_mask & crl::ALL_REASONS == crl::ALL_REASONS { Status::Good } else { Status::Unknown })
+}
+
+/// Does any of `names` match `name`?
+fn any_name_matches(s: &mut Search<'_, '_, '_>, names: &[Name], name: &Name) -> Result<bool> {
+    for n in names {
+        if s.work.names_match(n, name)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// §6.3.3(b)(2): the CRL's scope covers this certificate and point.
@@ -173,7 +180,7 @@ fn crl_signature_ok(
     issuer_may_sign: bool,
     at: &Position<'_>,
 ) -> Result<bool> {
-    if issuer_may_sign && crl.issuer.matches(issuer.name) {
+    if issuer_may_sign && s.work.names_match(&crl.issuer, issuer.name)? {
         s.signature()?;
         match check_signature(s.work, issuer.key, issuer.spki, &Signed::crl(crl), s.input.policy) {
             Ok(()) => return Ok(true),
@@ -216,10 +223,9 @@ fn other_crl_signer(s: &mut Search<'_, '_, '_>, crl: &Crl, at: &Position<'_>) ->
     // this very pass: its signature suffices. Certificates further down are
     // not validated yet, so their keys are not used.
     let validated = at.path.get(..=at.index).unwrap_or(&[]);
-    s.work.name_comparisons(validated.len())?;
     for &n in validated {
         let c = s.cert(n)?;
-        if c.subject.matches(&crl.issuer) && may_sign_crls(c) && signed_by(s, n, crl)? {
+        if s.work.names_match(&c.subject, &crl.issuer)? && may_sign_crls(c) && signed_by(s, n, crl)? {
             return Ok(true);
         }
     }
@@ -227,11 +233,9 @@ fn other_crl_signer(s: &mut Search<'_, '_, '_>, crl: &Crl, at: &Position<'_>) ->
         // One level of separate CRL signers only.
         return Ok(false);
     }
-    let count = s.node_count();
-    s.work.name_comparisons(count)?;
-    for n in 0..count {
+    for n in 0..s.node_count() {
         let c = s.cert(n)?;
-        if at.path.contains(&n) || !c.subject.matches(&crl.issuer) || !may_sign_crls(c) {
+        if at.path.contains(&n) || !may_sign_crls(c) || !s.work.names_match(&c.subject, &crl.issuer)? {
             continue;
         }
         // The signer's path first, from the anchor down: a certificate that

@@ -204,8 +204,12 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
             return Ok(a.clone());
         }
         let issuer = &node.cert.issuer;
-        self.work.name_comparisons(self.input.anchors.len())?;
-        let found: Vec<usize> = self.input.anchors.iter().enumerate().filter(|(_, a)| a.subject.matches(issuer)).map(|(i, _)| i).collect();
+        let mut found = Vec::new();
+        for (i, a) in self.input.anchors.iter().enumerate() {
+            if self.work.names_match(&a.subject, issuer)? {
+                found.push(i);
+            }
+        }
         if let Some(node) = self.nodes.get_mut(n) {
             node.anchors = Some(found.clone());
         }
@@ -218,11 +222,10 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
             return Ok(i.clone());
         }
         let cert = node.cert;
-        self.work.name_comparisons(self.nodes.len())?;
         let mut found: Vec<(u8, usize)> = Vec::new();
         let aki = authority_key_id(cert);
         for (j, other) in self.nodes.iter().enumerate() {
-            if j == n || !other.cert.subject.matches(&cert.issuer) {
+            if j == n || !self.work.names_match(&other.cert.subject, &cert.issuer)? {
                 continue;
             }
             let rank = match (&aki, other.cert.subject_key_id()) {
@@ -283,10 +286,8 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
         let mut dist: Vec<Option<usize>> = explored.iter().map(|e| if *e { None } else { Some(0) }).collect();
         let mut queue = VecDeque::new();
         for x in (0..count).filter(|x| explored.get(*x).copied().unwrap_or(false)) {
-            let usable = self
-                .anchors_of(x)?
-                .into_iter()
-                .any(|a| mode.anchor.is_none_or(|m| m == a) && !self.bad.contains(&(Up::Anchor(a), x)));
+            let usable =
+                self.anchors_of(x)?.into_iter().any(|a| mode.anchor.is_none_or(|m| m == a) && !self.bad.contains(&(Up::Anchor(a), x)));
             if usable {
                 if let Some(d) = dist.get_mut(x) {
                     *d = Some(0);

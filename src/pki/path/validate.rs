@@ -70,7 +70,7 @@ pub(super) fn validate_path<'a>(s: &mut Search<'_, 'a, '_>, chain: &[usize], anc
             ));
         }
         // §6.1.3(a)(4): name chaining.
-        if !cert.issuer.matches(working_name) {
+        if !s.work.names_match(&cert.issuer, working_name)? {
             return Err(Error::new(Code::UntrustedRoot, "issuer name does not chain"));
         }
         // §6.1.3(a)(3): revocation (§6.3), against the issuer's key.
