@@ -364,8 +364,14 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
             if chain.contains(&c) || self.bad.contains(&(Up::Node(c), top)) || self.repeats_name_and_key(chain, c) {
                 continue;
             }
-            if self.distance(origin, c, mode)?.is_none_or(|d| d > left) {
-                continue;
+            match self.distance(origin, c, mode)? {
+                None => continue,
+                Some(d) if d > left => {
+                    // It may reach an anchor in a later, longer round.
+                    round.cut = true;
+                    continue;
+                }
+                Some(_) => {}
             }
             any = true;
             chain.push(c);
