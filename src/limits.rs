@@ -106,7 +106,10 @@ pub const MAX_NAME_CONSTRAINT_SUBTREES: usize = 1_024;
 pub const MAX_PATH_CANDIDATES: usize = 128;
 
 /// Most certificate and CRL signature checks spent building and validating
-/// paths for one signer (each RSA check costs ~0.3 ms natively).
+/// paths for one signer (each RSA check costs ~0.3 ms natively). Checks the
+/// message's memo answers (the same key, signed bytes and signature seen
+/// before) run no public-key operation and are not counted here; the work
+/// budget charges them a lookup.
 pub const MAX_PATH_SIGNATURE_CHECKS: usize = 256;
 
 /// Longest certification path considered (anchor excluded). PKITS needs 6;

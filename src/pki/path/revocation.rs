@@ -5,7 +5,7 @@
 //! into "this CRL is not usable", which could hide a revocation).
 
 use super::search::{Mode, Search};
-use super::{basic_constraints, check_signature, integer_le, key_usage, same_serial, Signed, KU_CRL_SIGN};
+use super::{basic_constraints, integer_le, key_usage, same_serial, Signed, KU_CRL_SIGN};
 use crate::asn1::oid;
 use crate::budget::{is_exhaustion, Key};
 use crate::error::Result;
@@ -181,8 +181,7 @@ fn crl_signature_ok(
     at: &Position<'_>,
 ) -> Result<bool> {
     if issuer_may_sign && s.work.names_match(&crl.issuer, issuer.name)? {
-        s.signature()?;
-        match check_signature(s.work, issuer.key, issuer.spki, &Signed::crl(crl), s.input.policy) {
+        match s.check(issuer.key, issuer.spki, &Signed::crl(crl)) {
             Ok(()) => return Ok(true),
             Err(e) if is_exhaustion(e.code) => return Err(e),
             Err(_) => {}
@@ -204,8 +203,7 @@ fn signed_by(s: &mut Search<'_, '_, '_>, n: usize, crl: &Crl) -> Result<bool> {
         Err(e) if is_exhaustion(e.code) => return Err(e),
         Err(_) => return Ok(false),
     };
-    s.signature()?;
-    match check_signature(s.work, &key, &c.spki, &Signed::crl(crl), s.input.policy) {
+    match s.check(&key, &c.spki, &Signed::crl(crl)) {
         Ok(()) => Ok(true),
         Err(e) if is_exhaustion(e.code) => Err(e),
         Err(_) => Ok(false),

@@ -19,11 +19,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use super::{authority_key_id, remember, PathInput, ValidPath};
+use super::{authority_key_id, check_signature, remember, PathInput, Signed, ValidPath};
+use crate::budget::Key;
 use crate::budget::{is_exhaustion, WorkBudget};
 use crate::error::{Code, Error, Result};
 use crate::limits;
 use crate::pki::cert::Certificate;
+use crate::pki::cert::PublicKeyInfo;
 
 /// The issuer side of a signature edge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -180,13 +182,19 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
         self.work.path_candidate()
     }
 
-    /// One certificate or CRL signature check (the per-call count).
-    pub fn signature(&mut self) -> Result<()> {
-        self.signatures = self.signatures.saturating_add(1);
-        if self.signatures > limits::MAX_PATH_SIGNATURE_CHECKS {
+    /// Check a certificate or CRL signature. The per-call bound counts the
+    /// checks that ran a public-key operation (a remembered one costs the
+    /// message's budget a lookup, not an operation).
+    pub fn check(&mut self, key: &Key, issuer_spki: &PublicKeyInfo, signed: &Signed<'_>) -> Result<()> {
+        if self.signatures >= limits::MAX_PATH_SIGNATURE_CHECKS {
             return Err(path_budget(format!("more than {} signature checks", limits::MAX_PATH_SIGNATURE_CHECKS)));
         }
-        Ok(())
+        let before = self.work.stats().public_key_ops;
+        let r = check_signature(self.work, key, issuer_spki, signed, self.input.policy);
+        if self.work.stats().public_key_ops > before {
+            self.signatures = self.signatures.saturating_add(1);
+        }
+        r
     }
 
     /// Record that `up`'s key does not verify node `n`.

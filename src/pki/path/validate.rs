@@ -7,8 +7,8 @@
 use super::revocation::{self, IssuerRef, Position, Status};
 use super::search::{Mode, Search, Up};
 use super::{
-    basic_constraints, check_signature, check_signer_usage, dsa_params, key_usage, self_issued, Revocation, RevocationMode, Signed,
-    ValidPath, KU_CRL_SIGN, KU_KEY_CERT_SIGN, UNDERSTOOD,
+    basic_constraints, check_signer_usage, dsa_params, key_usage, self_issued, Revocation, RevocationMode, Signed, ValidPath, KU_CRL_SIGN,
+    KU_KEY_CERT_SIGN, UNDERSTOOD,
 };
 use crate::asn1::oid;
 use crate::budget::is_exhaustion;
@@ -43,8 +43,7 @@ pub(super) fn validate_path<'a>(s: &mut Search<'_, 'a, '_>, chain: &[usize], anc
         let last = i.saturating_add(1) == n;
         // §6.1.3(a)(1): the signature, with the working key.
         let checked = s.work.key(&working_spki, working_params.as_deref()).and_then(|key| {
-            s.signature()?;
-            check_signature(s.work, &key, &working_spki, &Signed::cert(cert), input.policy)?;
+            s.check(&key, &working_spki, &Signed::cert(cert))?;
             Ok(key)
         });
         let key = match checked {
