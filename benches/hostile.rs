@@ -312,23 +312,10 @@ fn root_anchor() -> Anchor {
 /// A message signed (for real, Ed25519) by the mesh's end entity, carrying the
 /// mesh's certificates, trusted through the mesh's anchor.
 fn mesh_message(n: usize, keys: MeshKeys, anchor: MeshAnchor, anchor_bits: Option<usize>) -> (Verifier, Vec<u8>) {
-    let mesh = same_name_mesh(n, keys, anchor);
-    let mut anchor_cert = Certificate::from_der(&mesh.anchor).unwrap();
-    if let Some(bits) = anchor_bits {
-        // The anchor holds a large key (a bundled RSA-4096 root, say).
-        anchor_cert = Certificate::from_der(&certificate(
-            &CertSpec {
-                ca: true,
-                ..CertSpec::new(
-                    anchor_cert.subject.raw.clone(),
-                    anchor_cert.subject.raw.clone(),
-                    rsa_spki(&rsa_modulus(bits, 3), &exponent(65537)),
-                )
-            },
-            Sign::JunkRsa { octets: 256, seed: 1 },
-        ))
-        .unwrap();
-    }
+    // A large anchor key (a bundled RSA-4096 root, say), and junk signatures
+    // as long as it, so that every check under it exponentiates.
+    let mesh = same_name_mesh_with(n, keys, anchor, anchor_bits.unwrap_or(2048));
+    let anchor_cert = Certificate::from_der(&mesh.anchor).unwrap();
     let mut certs = mesh.cas.clone();
     certs.push(mesh.ee.clone());
     // The end entity's signature over the signed part (Ed25519, key seed 3).
@@ -407,7 +394,11 @@ fn cases() -> Vec<Case> {
     };
     for &(fakes, bits, self_issued, crls) in crl_cases {
         let issuer = if self_issued { inter.subject.raw.clone() } else { root.subject.raw.clone() };
-        let msg = inject(&baseline, &fake_intermediates(fakes, bits, &issuer, &inter.subject.raw), &junk_crls(crls, &inter.subject.raw));
+        let msg = inject(
+            &baseline,
+            &fake_intermediates(fakes, bits, &issuer, &inter.subject.raw),
+            &junk_crls(crls, &inter.subject.raw, bits.div_ceil(8)),
+        );
         out.push(Case {
             label: format!("crl: {fakes} fake intermediates RSA-{bits}{}, {crls} junk CRL", if self_issued { " self-issued" } else { "" }),
             verifier: verifier_with(vec![root_anchor()], fixture_crls()),

@@ -174,6 +174,12 @@ pub fn dsa_cost(p_bits: usize, q_bits: usize) -> u64 {
     scaled(limits::WORK_UNITS_DSA_2048, p_bits, 2048, q_bits.max(160), 256)
 }
 
+/// An RSA signature that is not exactly as long as the modulus is refused
+/// without an exponentiation, so it is not charged as one.
+fn cheap_reject(key: &PublicKey, signature: &[u8]) -> bool {
+    matches!(key, PublicKey::Rsa(k) if signature.len() != k.size())
+}
+
 /// Length-prefixed parts into a hasher (no two part lists hash alike).
 fn absorb(h: &mut Sha256, parts: &[&[u8]]) {
     for p in parts {
@@ -352,6 +358,12 @@ impl WorkBudget {
         if let Some(r) = self.checks.get(&id) {
             self.stats.memo_hits = self.stats.memo_hits.saturating_add(1);
             return r.clone();
+        }
+        if cheap_reject(&key.public, signature) {
+            // Refused before any exponentiation (RFC 8017 §8.2.2 step 1).
+            let r = Err(Error::new(Code::BadSignature, "the signature is not as long as the RSA modulus"));
+            self.checks.insert(id, r.clone());
+            return r;
         }
         self.charge(key.cost, "public-key operations")?;
         if scheme == SigScheme::Ed25519 {

@@ -177,7 +177,8 @@ fn crl_signer_search() {
             i => panic!("fake_issuer {i}"),
         };
         let fake_certs = fake_intermediates(fakes.parse().unwrap(), bits, &issuer, &inter.subject.raw);
-        let junk_crls = junk_crls(junk.parse().unwrap(), &inter.subject.raw);
+        // Signed like the fakes' keys: each one a real exponentiation there.
+        let junk_crls = junk_crls(junk.parse().unwrap(), &inter.subject.raw, bits.div_ceil(8));
         let msg = inject(&fixture(&format!("messages/{file}")), &fake_certs, &junk_crls);
         let received_at = (received == "yes").then(|| time() - 86_400);
         let mut work = WorkBudget::new();

@@ -21,6 +21,8 @@
 //! bounds, and that any path it returns really chains: names match and every
 //! signature verifies under its issuer's key (checked again without the memo).
 #![no_main]
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use ed25519_dalek::SigningKey;
@@ -41,7 +43,7 @@ use hostile::*;
 
 /// A budget small enough to keep each execution short; the bounds are what
 /// is under test, not their size.
-const FUZZ_BUDGET: u64 = 40_000;
+const FUZZ_BUDGET: u64 = 10_000;
 const NAMES: usize = 8;
 const KEYS: usize = 8;
 /// Key slot 7 is a made-up RSA-2048 key (nobody can sign with it).
@@ -62,6 +64,23 @@ fn fixed() -> &'static Fixed {
         // Names 0-3 distinct; 4-7 repeat 0 and 1, the same-name case.
         let names = (0..NAMES).map(|i| name(&format!("Mesh CA {}", [0, 1, 2, 3, 0, 1, 0, 1][i]))).collect();
         Fixed { keys, spkis, names }
+    })
+}
+
+thread_local! {
+    /// Certificates and CRLs already built, by what describes them (signing
+    /// and parsing dominate an execution otherwise).
+    static BUILT: RefCell<HashMap<[usize; 6], Vec<u8>>> = RefCell::new(HashMap::new());
+}
+
+/// `make()`'s DER, built once per description.
+fn built(key: [usize; 6], make: impl FnOnce() -> Vec<u8>) -> Vec<u8> {
+    BUILT.with(|b| {
+        let mut b = b.borrow_mut();
+        if b.len() > 200_000 {
+            b.clear();
+        }
+        b.entry(key).or_insert_with(make).clone()
     })
 }
 
@@ -101,29 +120,36 @@ fuzz_target!(|data: &[u8]| {
     for i in 0..anchor_count {
         let (n, k) = (input.byte() % NAMES, input.byte() % KEYS);
         input.byte();
-        let spec = CertSpec { serial: 90 + i as u64, ca: true, ..CertSpec::new(f.names[n].clone(), f.names[n].clone(), f.spkis[k].clone()) };
-        let Ok(c) = Certificate::from_der(&certificate(&spec, Sign::JunkEd25519 { seed: i as u64 })) else { return };
+        let der = built([0, i, n, k, 0, 0], || {
+            let spec = CertSpec { serial: 90 + i as u64, ca: true, ..CertSpec::new(f.names[n].clone(), f.names[n].clone(), f.spkis[k].clone()) };
+            certificate(&spec, Sign::JunkEd25519 { seed: i as u64 })
+        });
+        let Ok(c) = Certificate::from_der(&der) else { return };
         anchors.push(Anchor::from_certificate(c));
     }
     let mut certs = Vec::new();
     for i in 0..ca_count {
         let subject_byte = input.byte();
         let (subject, key, issuer, signer) = (subject_byte % NAMES, input.byte() % KEYS, input.byte() % NAMES, input.byte() % 16);
-        let spec = CertSpec {
-            serial: 1000 + i as u64,
-            ca: subject_byte & 0x80 == 0,
-            ..CertSpec::new(f.names[issuer].clone(), f.names[subject].clone(), f.spkis[key].clone())
-        };
-        let Ok(c) = Certificate::from_der(&certificate(&spec, sign(f, signer, i as u64))) else { return };
+        let der = built([1 + usize::from(subject_byte & 0x80 != 0), i, subject, key, issuer, signer], || {
+            let spec = CertSpec {
+                serial: 1000 + i as u64,
+                ca: subject_byte & 0x80 == 0,
+                ..CertSpec::new(f.names[issuer].clone(), f.names[subject].clone(), f.spkis[key].clone())
+            };
+            certificate(&spec, sign(f, signer, i as u64))
+        });
+        let Ok(c) = Certificate::from_der(&der) else { return };
         certs.push(c);
     }
     let (ee_issuer, ee_signer) = (input.byte() % NAMES, input.byte() % 16);
     let ee_spec = CertSpec { serial: 5, ..CertSpec::new(f.names[ee_issuer].clone(), name("Mesh Signer"), f.spkis[0].clone()) };
-    let Ok(ee) = Certificate::from_der(&certificate(&ee_spec, sign(f, ee_signer, 5))) else { return };
+    let ee_der = built([3, 0, ee_issuer, ee_signer, 0, 0], || certificate(&ee_spec, sign(f, ee_signer, 5)));
+    let Ok(ee) = Certificate::from_der(&ee_der) else { return };
     let mut crls = Vec::new();
     for i in 0..crl_count {
         let (issuer, signer, serial) = (input.byte() % NAMES, input.byte() % 16, input.byte());
-        let der = crl(&f.names[issuer], &[1000 + serial as u64 % 64, 5], sign(f, signer, 50 + i as u64));
+        let der = built([4, i, issuer, signer, serial, 0], || crl(&f.names[issuer], &[1000 + serial as u64 % 64, 5], sign(f, signer, 50 + i as u64)));
         let Ok(c) = Crl::from_der(&der) else { return };
         crls.push(c);
     }

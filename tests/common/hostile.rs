@@ -267,13 +267,20 @@ pub const MESH_NAME: &str = "Mesh CA";
 /// `n` self-issued CAs all named [`MESH_NAME`] and an end entity issued by
 /// that name (issue 9 §1, x509-limbo `pathological::`).
 pub fn same_name_mesh(n: usize, keys: MeshKeys, anchor: MeshAnchor) -> Mesh {
+    same_name_mesh_with(n, keys, anchor, 2048)
+}
+
+/// [`same_name_mesh`] with an anchor key (for `SameName`) and junk CA
+/// signatures of `bits` bits: each check under the anchor's key then costs a
+/// full exponentiation.
+pub fn same_name_mesh_with(n: usize, keys: MeshKeys, anchor: MeshAnchor, bits: usize) -> Mesh {
     let mesh = name(MESH_NAME);
     let anchor_key = ed25519_key(1);
     let ca_key = ed25519_key(2);
     let shared_rsa = rsa_spki(&rsa_modulus(2048, 7), &exponent(65537));
     let anchor_spki = match anchor {
         MeshAnchor::SameNameValid => ed25519_spki(&anchor_key),
-        _ => rsa_spki(&rsa_modulus(2048, 3), &exponent(65537)),
+        _ => rsa_spki(&rsa_modulus(bits, 3), &exponent(65537)),
     };
     let anchor_name = if anchor == MeshAnchor::Elsewhere { name("Elsewhere Root") } else { mesh.clone() };
     let anchor_cert = certificate(
@@ -290,7 +297,7 @@ pub fn same_name_mesh(n: usize, keys: MeshKeys, anchor: MeshAnchor) -> Mesh {
             (MeshKeys::Shared, false) => shared_rsa.clone(),
             (MeshKeys::Distinct, false) => rsa_spki(&rsa_modulus(2048, 100 + i as u64), &exponent(65537)),
         };
-        let sign = if valid && last { Sign::Ed25519(&anchor_key) } else { Sign::JunkRsa { octets: 256, seed: 200 + i as u64 } };
+        let sign = if valid && last { Sign::Ed25519(&anchor_key) } else { Sign::JunkRsa { octets: bits / 8, seed: 200 + i as u64 } };
         let spec = CertSpec { serial: 1000 + i as u64, ca: true, ..CertSpec::new(mesh.clone(), mesh.clone(), spki) };
         cas.push(certificate(&spec, sign));
     }
@@ -345,9 +352,10 @@ pub fn fake_intermediates(count: usize, bits: usize, issuer: &[u8], subject: &[u
         .collect()
 }
 
-/// `count` CRLs of `issuer` with junk RSA-2048 signatures.
-pub fn junk_crls(count: usize, issuer: &[u8]) -> Vec<Vec<u8>> {
-    (0..count).map(|i| crl(issuer, &[1, 2, 3], Sign::JunkRsa { octets: 256, seed: 60 + i as u64 })).collect()
+/// `count` CRLs of `issuer` with junk RSA signatures of `octets` octets (the
+/// size of the keys that should waste an exponentiation on them).
+pub fn junk_crls(count: usize, issuer: &[u8], octets: usize) -> Vec<Vec<u8>> {
+    (0..count).map(|i| crl(issuer, &[1, 2, 3], Sign::JunkRsa { octets, seed: 60 + i as u64 })).collect()
 }
 
 // ---- CMS and MIME ----
