@@ -174,6 +174,24 @@ pub fn dsa_cost(p_bits: usize, q_bits: usize) -> u64 {
     scaled(limits::WORK_UNITS_DSA_2048, p_bits, 2048, q_bits.max(160), 256)
 }
 
+/// The scheme and its parameters, as memo key material.
+fn scheme_id(scheme: SigScheme) -> [u8; 12] {
+    let hash = |h: Option<DigestAlg>| h.map_or(0, |d| (d as u8).saturating_add(1));
+    let (kind, a, b, salt) = match scheme {
+        SigScheme::RsaPkcs1 { hash: h } => (1, hash(h), 0, 0),
+        SigScheme::RsaPss { hash: h, mgf_hash, salt_len } => (2, hash(Some(h)), hash(Some(mgf_hash)), salt_len),
+        SigScheme::Ecdsa { hash: h } => (3, hash(h), 0, 0),
+        SigScheme::Ed25519 => (4, 0, 0, 0),
+        SigScheme::Dsa { hash: h } => (5, hash(h), 0, 0),
+    };
+    let mut id = [0u8; 12];
+    id[0] = kind;
+    id[1] = a;
+    id[2] = b;
+    id[4..].copy_from_slice(&u64::try_from(salt).unwrap_or(u64::MAX).to_be_bytes());
+    id
+}
+
 /// An RSA signature that is not exactly as long as the modulus is refused
 /// without an exponentiation, so it is not charged as one.
 fn cheap_reject(key: &PublicKey, signature: &[u8]) -> bool {
@@ -188,6 +206,13 @@ fn absorb(h: &mut Sha256, parts: &[&[u8]]) {
     }
 }
 
+/// What the memo remembers.
+#[derive(Debug)]
+enum Memo {
+    Check(Result<()>),
+    Key(Box<Result<Key>>),
+}
+
 /// The per-message budget, counters and memo.
 #[derive(Debug)]
 pub struct WorkBudget {
@@ -195,8 +220,9 @@ pub struct WorkBudget {
     /// Graph edges visited, and paid for.
     edges: u64,
     edges_paid: u64,
-    checks: BTreeMap<[u8; 32], Result<()>>,
-    keys: BTreeMap<[u8; 32], Result<Key>>,
+    /// Signature checks and decoded keys, by their identities (distinct
+    /// domains in the hash).
+    memo: BTreeMap<[u8; 32], Memo>,
 }
 
 impl Default for WorkBudget {
@@ -213,13 +239,7 @@ impl WorkBudget {
 
     /// A budget of `units` (tests and benchmarks).
     pub fn with_limit(units: u64) -> Self {
-        WorkBudget {
-            stats: WorkStats { limit: units, ..WorkStats::default() },
-            edges: 0,
-            edges_paid: 0,
-            checks: BTreeMap::new(),
-            keys: BTreeMap::new(),
-        }
+        WorkBudget { stats: WorkStats { limit: units, ..WorkStats::default() }, edges: 0, edges_paid: 0, memo: BTreeMap::new() }
     }
 
     /// The counters so far.
@@ -326,13 +346,13 @@ impl WorkBudget {
         let id: [u8; 32] = h.finalize().into();
         self.charge_bytes(DigestAlg::Sha256, spki.key.len().saturating_add(params.map_or(0, <[u8]>::len)), "reading a public key")?;
         self.charge(limits::WORK_UNITS_MEMO_LOOKUP, "reading a public key")?;
-        if let Some(k) = self.keys.get(&id) {
-            return k.clone();
+        if let Some(Memo::Key(k)) = self.memo.get(&id) {
+            return (**k).clone();
         }
         self.charge(decode_cost(spki, inherited_dsa_params), "decoding a public key")?;
         self.stats.keys_decoded = self.stats.keys_decoded.saturating_add(1);
         let key = alg::decode_key(spki, inherited_dsa_params).map(|public| Key { cost: key_cost(&public), public, id });
-        self.keys.insert(id, key.clone());
+        self.memo.insert(id, Memo::Key(Box::new(key.clone())));
         key
     }
 
@@ -352,17 +372,17 @@ impl WorkBudget {
             }
         };
         let mut h = Sha256::new();
-        absorb(&mut h, &[b"check", &key.id, format!("{scheme:?}").as_bytes(), digest.oid(), hashed, signature]);
+        absorb(&mut h, &[b"check", &key.id, &scheme_id(scheme), digest.oid(), hashed, signature]);
         let id: [u8; 32] = h.finalize().into();
         self.charge(limits::WORK_UNITS_MEMO_LOOKUP, "looking up a signature check")?;
-        if let Some(r) = self.checks.get(&id) {
+        if let Some(Memo::Check(r)) = self.memo.get(&id) {
             self.stats.memo_hits = self.stats.memo_hits.saturating_add(1);
             return r.clone();
         }
         if cheap_reject(&key.public, signature) {
             // Refused before any exponentiation (RFC 8017 §8.2.2 step 1).
             let r = Err(Error::new(Code::BadSignature, "the signature is not as long as the RSA modulus"));
-            self.checks.insert(id, r.clone());
+            self.memo.insert(id, Memo::Check(r.clone()));
             return r;
         }
         self.charge(key.cost, "public-key operations")?;
@@ -372,7 +392,7 @@ impl WorkBudget {
         }
         self.stats.public_key_ops = self.stats.public_key_ops.saturating_add(1);
         let r = alg::verify_prehashed(&key.public, scheme, digest, message, hashed, signature);
-        self.checks.insert(id, r.clone());
+        self.memo.insert(id, Memo::Check(r.clone()));
         r
     }
 }

@@ -157,7 +157,7 @@ fn scope_ok(crl: &Crl, idp: &crl::IssuingDistributionPoint, dp: &crl::Distributi
 /// §6.3.3(a)); decided once per CRL in this search (the scan of its entries
 /// is charged).
 fn usable(s: &mut Search<'_, '_, '_>, index: usize, crl: &Crl) -> Result<bool> {
-    if let Some(u) = s.crl_usable.get(&index) {
+    if let Some(Some(u)) = s.crl_usable.get(index) {
         return Ok(*u);
     }
     s.work.scan(crl.raw.len())?;
@@ -166,7 +166,9 @@ fn usable(s: &mut Search<'_, '_, '_>, index: usize, crl: &Crl) -> Result<bool> {
         && !crl.revoked.iter().any(|e| e.unknown_critical)
         && crl.this_update <= time
         && crl.next_update.is_none_or(|nu| nu >= time);
-    s.crl_usable.insert(index, u);
+    if let Some(slot) = s.crl_usable.get_mut(index) {
+        *slot = Some(u);
+    }
     Ok(u)
 }
 

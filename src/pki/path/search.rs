@@ -17,8 +17,6 @@
 //!   bad, or only over more certificates than the round has left, is not
 //!   pushed: no path through it can end at an anchor in this round.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
-
 use super::{authority_key_id, check_signature, remember, PathInput, Signed, ValidPath};
 use crate::budget::Key;
 use crate::budget::{is_exhaustion, WorkBudget};
@@ -53,6 +51,25 @@ struct Round {
     cut: bool,
 }
 
+/// Signature edges known to fail, sorted.
+struct Edges(Vec<(Up, usize)>);
+
+impl Edges {
+    fn contains(&self, e: &(Up, usize)) -> bool {
+        self.0.binary_search(e).is_ok()
+    }
+    /// Add `e`; false when it was known.
+    fn insert(&mut self, e: (Up, usize)) -> bool {
+        match self.0.binary_search(&e) {
+            Ok(_) => false,
+            Err(at) => {
+                self.0.insert(at, e);
+                true
+            }
+        }
+    }
+}
+
 /// For each node, the fewest certificates above it to an anchor over edges
 /// not known bad (None: no anchor can be reached), over the explored nodes.
 struct Reach {
@@ -83,13 +100,13 @@ pub(super) struct Search<'i, 'a, 'w> {
     candidates: usize,
     signatures: usize,
     /// Signature edges known to fail.
-    bad: BTreeSet<(Up, usize)>,
+    bad: Edges,
     /// Distances to an anchor, per anchor filter.
-    reach: BTreeMap<Option<usize>, Reach>,
+    reach: Vec<(Option<usize>, Reach)>,
     /// CRL signer nodes whose path to an anchor was searched: (node, anchor).
-    crl_signers: BTreeMap<(usize, usize), bool>,
+    crl_signers: Vec<((usize, usize), bool)>,
     /// CRLs (by index in `PathInput::crls`) found usable at T, or not.
-    pub crl_usable: BTreeMap<usize, bool>,
+    pub crl_usable: Vec<Option<bool>>,
 }
 
 fn path_budget(what: String) -> Error {
@@ -100,10 +117,9 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
     /// The certificates at hand: the intermediates without duplicates, and
     /// the end entity.
     pub fn new(input: &'i PathInput<'a>, work: &'w mut WorkBudget, ee: &'a Certificate) -> Result<Self> {
-        let mut seen: BTreeSet<&[u8]> = BTreeSet::new();
-        let mut nodes = Vec::new();
+        let mut nodes: Vec<Node<'a>> = Vec::new();
         for c in input.intermediates.iter().copied() {
-            if seen.insert(&c.raw) {
+            if !nodes.iter().any(|n| n.cert.raw == c.raw) {
                 nodes.push(Node { cert: c, issuers: None, anchors: None });
             }
         }
@@ -122,10 +138,10 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
             steps: 0,
             candidates: 0,
             signatures: 0,
-            bad: BTreeSet::new(),
-            reach: BTreeMap::new(),
-            crl_signers: BTreeMap::new(),
-            crl_usable: BTreeMap::new(),
+            bad: Edges(Vec::new()),
+            reach: Vec::new(),
+            crl_signers: Vec::new(),
+            crl_usable: vec![None; input.crls.len()],
         })
     }
 
@@ -200,7 +216,7 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
     /// Record that `up`'s key does not verify node `n`.
     pub fn mark_bad(&mut self, up: Up, n: usize) {
         if self.bad.insert((up, n)) {
-            for r in self.reach.values_mut() {
+            for (_, r) in &mut self.reach {
                 r.stale = true;
             }
         }
@@ -255,19 +271,21 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
     /// `mode` over edges not known bad (None: unreachable), computed over
     /// everything the searches so far (and this one, from `origin`) can push.
     fn distance(&mut self, origin: usize, n: usize, mode: Mode) -> Result<Option<usize>> {
-        let known = self.reach.get(&mode.anchor).filter(|r| !r.stale && r.explored.get(origin).copied().unwrap_or(false));
-        if known.is_none() {
-            let mut origins: Vec<usize> = self
-                .reach
-                .get(&mode.anchor)
-                .map(|r| r.explored.iter().enumerate().filter(|(_, e)| **e).map(|(i, _)| i).collect())
-                .unwrap_or_default();
+        let slot = self.reach.iter().position(|(a, _)| *a == mode.anchor);
+        let known = slot.and_then(|i| self.reach.get(i)).map(|(_, r)| r);
+        if !known.is_some_and(|r| !r.stale && r.explored.get(origin).copied().unwrap_or(false)) {
+            let mut origins: Vec<usize> =
+                known.map(|r| r.explored.iter().enumerate().filter(|(_, e)| **e).map(|(i, _)| i).collect()).unwrap_or_default();
             origins.push(origin);
             let r = self.compute_reach(origins, mode)?;
-            self.reach.insert(mode.anchor, r);
+            match slot.and_then(|i| self.reach.get_mut(i)) {
+                Some(entry) => entry.1 = r,
+                None => self.reach.push((mode.anchor, r)),
+            }
         }
         // Every node a search pushes is in the closure of its origin.
-        Ok(self.reach.get(&mode.anchor).and_then(|r| r.dist.get(n).copied()).unwrap_or(Some(0)))
+        let dist = self.reach.iter().find(|(a, _)| *a == mode.anchor).and_then(|(_, r)| r.dist.get(n).copied());
+        Ok(dist.unwrap_or(Some(0)))
     }
 
     /// Breadth-first, backwards from the nodes with a usable anchor, over the
@@ -292,7 +310,9 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
             }
         }
         let mut dist: Vec<Option<usize>> = explored.iter().map(|e| if *e { None } else { Some(0) }).collect();
-        let mut queue = VecDeque::new();
+        // Breadth first: a queue read from `head`.
+        let mut queue: Vec<(usize, usize)> = Vec::new();
+        let mut head = 0;
         for x in (0..count).filter(|x| explored.get(*x).copied().unwrap_or(false)) {
             let usable =
                 self.anchors_of(x)?.into_iter().any(|a| mode.anchor.is_none_or(|m| m == a) && !self.bad.contains(&(Up::Anchor(a), x)));
@@ -300,18 +320,19 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
                 if let Some(d) = dist.get_mut(x) {
                     *d = Some(0);
                 }
-                queue.push_back((x, 0usize));
+                queue.push((x, 0usize));
             }
         }
         self.work.graph_edges(edges.len().saturating_add(count))?;
         edges.sort_unstable();
-        while let Some((i, d)) = queue.pop_front() {
+        while let Some(&(i, d)) = queue.get(head) {
+            head = head.saturating_add(1);
             let from = edges.partition_point(|(up, _)| *up < i);
             for &(_, x) in edges.get(from..).unwrap_or(&[]).iter().take_while(|(up, _)| *up == i) {
                 if let Some(slot) = dist.get_mut(x) {
                     if slot.is_none() {
                         *slot = Some(d.saturating_add(1));
-                        queue.push_back((x, d.saturating_add(1)));
+                        queue.push((x, d.saturating_add(1)));
                     }
                 }
             }
@@ -399,7 +420,7 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
     /// §6.3.3(f): does CRL signer node `n` have a valid path (as a CRL signer)
     /// to `anchor`? Searched once per node and anchor in this call.
     pub fn crl_signer_valid(&mut self, n: usize, anchor: usize) -> Result<bool> {
-        if let Some(v) = self.crl_signers.get(&(n, anchor)) {
+        if let Some((_, v)) = self.crl_signers.iter().find(|(k, _)| *k == (n, anchor)) {
             return Ok(*v);
         }
         let mode = Mode { anchor: Some(anchor), crl_signer: true };
@@ -409,7 +430,7 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
             Err(e) if is_exhaustion(e.code) => return Err(e),
             Err(_) => false,
         };
-        self.crl_signers.insert((n, anchor), ok);
+        self.crl_signers.push(((n, anchor), ok));
         Ok(ok)
     }
 }
