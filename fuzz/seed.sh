@@ -13,12 +13,15 @@
 #                       certificates up to an end entity, and the issuers'
 #                       CRLs, from the test PKI and PKITS; and header + each
 #                       trust fixture message for the verdict mode
+#   path_mesh:          a few mesh descriptions (see fuzz_targets/path_mesh.rs):
+#                       same-name meshes with and without an anchor of that
+#                       name, a valid chain, and a chain with CRLs
 set -euo pipefail
 cd "$(dirname "$0")"
 fix=../tests/fixtures
 pkits=../.cache/pkits
 mkdir -p corpus/mime_parse corpus/cms_parse corpus/verify corpus/cert_parse corpus/crl_parse corpus/path_validate \
-  corpus/jmap_input corpus/server_api corpus/address_parse
+  corpus/jmap_input corpus/server_api corpus/address_parse corpus/path_mesh
 cp "$fix"/messages/*.eml corpus/mime_parse/
 cp "$fix"/messages/*.eml corpus/verify/
 if [ -d "$pkits"/smime ]; then
@@ -121,6 +124,35 @@ done
 { hdr 5 "$T2026"; cat "$fix"/trust/messages/baseline-alice.eml; } > corpus/path_validate/verdict-baseline-nocrl-off
 echo "seed: $(ls corpus/mime_parse | wc -l) mime_parse, $(ls corpus/cms_parse | wc -l) cms_parse, $(ls corpus/verify | wc -l) verify," \
   "$(ls corpus/cert_parse | wc -l) cert_parse, $(ls corpus/crl_parse | wc -l) crl_parse, $(ls corpus/path_validate | wc -l) path_validate inputs"
+
+# path_mesh: descriptions, not DER (byte layout in fuzz_targets/path_mesh.rs).
+python3 - <<'PY'
+def desc(cas, flags, anchors, ca_list, ee, crls=()):
+    b = bytes([cas - 1, flags])
+    for n, k in anchors:
+        b += bytes([n, k, 0])
+    for subject, key, issuer, signer in ca_list:
+        b += bytes([subject, key, issuer, signer])
+    b += bytes(ee)
+    for issuer, signer, serial in crls:
+        b += bytes([issuer, signer, serial])
+    return b
+seeds = {
+    # 62 CAs named "Mesh CA 0" (names 0, 4, 6), distinct keys, junk signatures;
+    # the anchor has that name: every CA is checked once under its key.
+    "same-name-anchor": desc(62, 0, [(0, 1)], [((0, 4, 6)[i % 3], i % 7, (4, 6, 0)[i % 3], 8 + i % 8) for i in range(62)], (0, 9)),
+    # The same mesh with an anchor of another name: nothing reaches it.
+    "same-name-elsewhere": desc(62, 0, [(3, 1)], [((0, 4, 6)[i % 3], i % 7, (4, 6, 0)[i % 3], 8 + i % 8) for i in range(62)], (0, 9)),
+    # A valid chain: anchor 0 (key 0) -> CA name 1 (key 1) -> CA name 2 (key 2) -> EE.
+    "valid-chain": desc(2, 0, [(0, 0)], [(1, 1, 0, 0), (2, 2, 1, 1)], (2, 2)),
+    # The valid chain under --revocation require, CRLs from both CAs, and a second time.
+    "valid-chain-crls": desc(2, 0x80 | (3 << 4) | (2 << 2), [(0, 0)], [(1, 1, 0, 0), (2, 2, 1, 1)], (2, 2), [(0, 0, 9), (1, 1, 9), (2, 2, 200)]),
+    # A valid chain hidden among same-name CAs sharing one key.
+    "valid-in-mesh": desc(40, 1, [(0, 0), (1, 3)], [(4, 1, 0, 9) for _ in range(39)] + [(4, 1, 0, 0)], (4, 1)),
+}
+for name, b in seeds.items():
+    open("corpus/path_mesh/" + name, "wb").write(b)
+PY
 
 # jmap_input: the recorded sessions and every recorded API response body.
 # server_api: the API request bodies the client sends, and a few by hand.

@@ -141,6 +141,8 @@ pub enum Code {
     /// The server's Email object shows a From or Sender that differs from the
     /// message that was downloaded and checked (issue 9 §3).
     ServerHeaderMismatch,
+    /// The message's public-key and hashing work exceeded the per-message budget.
+    WorkBudgetExceeded,
 }
 
 impl Code {
@@ -209,6 +211,7 @@ impl Code {
         Code::AddressUnparseable,
         Code::AmbiguousMime,
         Code::ServerHeaderMismatch,
+        Code::WorkBudgetExceeded,
     ];
 
     /// The stable identifier.
@@ -277,6 +280,7 @@ impl Code {
             Code::AddressUnparseable => "address-unparseable",
             Code::AmbiguousMime => "ambiguous-mime",
             Code::ServerHeaderMismatch => "server-header-mismatch",
+            Code::WorkBudgetExceeded => "work-budget-exceeded",
         }
     }
 
@@ -346,6 +350,7 @@ impl Code {
             Code::AddressUnparseable => "The sender's address field is not written in the strict standard form, so mail programs may show different addresses for it; it was not compared with the signature and the message is not verified. Ask the sender to fix their mail program's From header.",
             Code::AmbiguousMime => "Mail programs would read this message's MIME structure in different ways, so what a signature covers cannot be decided; it is not treated as signed. Ask the sender to resend it.",
             Code::ServerHeaderMismatch => "The mail server describes this message with a sender that is not the one in the message itself: the server may be compromised. Trust only the sender shown from the checked message, and report this to your administrator.",
+            Code::WorkBudgetExceeded => "Checking this message's signatures and certificates would take more work than this verifier allows for one message (too many or too large keys, certificates, revocation lists or signers), so it was not verified. Ask the sender for a message with only their own certificate chain; do not trust it until then.",
         }
     }
 }

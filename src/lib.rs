@@ -32,6 +32,7 @@
 
 pub mod address;
 pub mod asn1;
+pub mod budget;
 pub mod cms;
 pub mod error;
 pub mod identity;

@@ -10,6 +10,7 @@ use tsify::Tsify;
 
 use crate::address;
 use crate::asn1::time::{self, UnixTime};
+use crate::budget::WorkBudget;
 use crate::error::{Code, Error};
 use crate::identity;
 use crate::pki::cert::Certificate;
@@ -225,11 +226,19 @@ impl Verifier {
         Verifier { trust, ..Verifier::default() }
     }
 
-    /// Verify `raw` at `now` (and at `received_at` when given).
+    /// Verify `raw` at `now` (and at `received_at` when given), within one
+    /// per-message work budget (`limits::MAX_WORK_UNITS_PER_MESSAGE`).
     pub fn verify(&self, raw: &[u8], now: UnixTime, received_at: Option<UnixTime>) -> Verdict {
-        let analysis = verify::analyse(raw, &self.policy);
-        let at_now = self.judge(&analysis, now);
-        let status_at_delivery = received_at.map(|t| self.judge(&analysis, t).status);
+        self.verify_with_budget(raw, now, received_at, &mut WorkBudget::new())
+    }
+
+    /// [`Verifier::verify`] charging `work`, which is shared by the signature
+    /// layer and both validation times; its counters tell what the message
+    /// cost.
+    pub fn verify_with_budget(&self, raw: &[u8], now: UnixTime, received_at: Option<UnixTime>, work: &mut WorkBudget) -> Verdict {
+        let analysis = verify::analyse(raw, &self.policy, work);
+        let at_now = self.judge(&analysis, now, work);
+        let status_at_delivery = received_at.map(|t| self.judge(&analysis, t, work).status);
         let sender_matches = at_now.has_sender.then_some(at_now.sender_matches);
         // Issue 9 §3: what a UI shows comes from the checked bytes.
         let view = analysis.extras.signed_view.filter(|_| analysis.report.structure == Structure::Signed);
@@ -251,7 +260,7 @@ impl Verifier {
         }
     }
 
-    fn judge(&self, a: &Analysis, t: UnixTime) -> AtTime {
+    fn judge(&self, a: &Analysis, t: UnixTime, work: &mut WorkBudget) -> AtTime {
         let r = &a.report;
         let has_sender = !header_values(&a.extras.headers, "Sender").is_empty();
         let mut out =
@@ -302,6 +311,8 @@ impl Verifier {
         };
         let mut all_paths_ok = r.structure == Structure::Signed && !r.signers.is_empty();
         let mut any_address = false;
+        // Signers sharing a certificate share its path (validated once).
+        let mut paths: Vec<(&Certificate, Result<path::ValidPath<'_>, Error>)> = Vec::new();
         for s in &r.signers {
             let mut v = SignerVerdict {
                 signature: s.clone(),
@@ -316,7 +327,13 @@ impl Verifier {
                 a.extras.certificates.iter().find(|c| crate::asn1::hex(&c.fingerprint_sha256()) == info.fingerprint_sha256)
             });
             if let (true, Some(cert)) = (s.valid, cert) {
-                match path::validate(cert, &input) {
+                let known = paths.iter().find(|(c, _)| c.raw == cert.raw).map(|(_, p)| p.clone());
+                let result = known.unwrap_or_else(|| {
+                    let p = path::validate_with(cert, &input, work);
+                    paths.push((cert, p.clone()));
+                    p
+                });
+                match result {
                     Ok(p) => {
                         v.chain = p.chain.iter().map(|c| c.info()).collect();
                         v.anchor = self.trust.anchors().get(p.anchor).map(|an| an.label.clone());

@@ -8,7 +8,7 @@ use jmap_smime::cms::alg::{self, PublicKey, SigScheme};
 use jmap_smime::limits::*;
 use jmap_smime::pki::cert::PublicKeyInfo;
 use jmap_smime::report::Structure;
-use jmap_smime::{verify_signatures, Code, Policy, SignatureReport};
+use jmap_smime::{verify_signatures, Code, Policy, SignatureReport, Verifier};
 
 mod common;
 use common::der;
@@ -400,7 +400,8 @@ fn path_signature_checks() {
                 inter.subject.raw.clone(),
                 der(0x17, b"200101000000Z"),
                 der(0x17, b"491231235959Z"),
-                seq(&[seq(&[int(&[(i % 100) as u8 + 1]), der(0x17, b"200101000000Z")])]),
+                // Distinct CRLs: the memo answers repeated checks without an operation.
+                seq(&[seq(&[int(&(i as u16 + 1).to_be_bytes()), der(0x17, b"200101000000Z")])]),
             ]);
             Crl::from_der(&seq(&[tbs, alg.clone(), der(0x03, &[&[0u8][..], &[0x66; 256]].concat())])).unwrap()
         })
@@ -437,4 +438,170 @@ fn trust_anchors() {
     let mut dup = base.clone();
     dup.spki.key = 0u32.to_be_bytes().to_vec();
     assert!(!store.add(dup).unwrap());
+}
+
+// ---- the work budget (issue 9 §1; src/budget.rs) ----
+
+#[path = "common/hostile.rs"]
+mod hostile;
+
+use jmap_smime::budget::{self, WorkBudget};
+
+fn rsa_spki_e(modulus_bytes: usize, e: &[u8]) -> PublicKeyInfo {
+    PublicKeyInfo {
+        algorithm: oid::RSA_ENCRYPTION.to_vec(),
+        params: None,
+        key: seq(&[hostile::uint(&hostile::rsa_modulus(modulus_bytes * 8, 1)), hostile::uint(e)]),
+    }
+}
+
+#[test]
+fn rsa_public_exponent() {
+    // MAX_RSA_PUBLIC_EXPONENT_BITS: 2^32 - 1 is accepted, 2^32 + 1 (33 bits) is not.
+    assert!(alg::decode_key(&rsa_spki_e(256, &[0xff; 4]), None).is_ok());
+    let e33 = [0x01, 0, 0, 0, 0x01];
+    assert_eq!(alg::decode_key(&rsa_spki_e(256, &e33), None).unwrap_err().code, Code::LimitExceeded);
+    assert_eq!(MAX_RSA_PUBLIC_EXPONENT_BITS, 32);
+    // MIN_RSA_PUBLIC_EXPONENT: 3 is accepted; 1 is not, nor any even exponent.
+    assert!(alg::decode_key(&rsa_spki_e(256, &[MIN_RSA_PUBLIC_EXPONENT as u8]), None).is_ok());
+    for e in [[1u8], [2], [0x10]] {
+        assert_eq!(alg::decode_key(&rsa_spki_e(256, &e), None).unwrap_err().code, Code::BadKey, "e = {e:?}");
+    }
+}
+
+fn at() -> i64 {
+    parse_rfc3339("2026-01-01T00:00:00Z").unwrap()
+}
+
+#[test]
+fn work_units_per_message() {
+    // MAX_WORK_UNITS_PER_MESSAGE: 16 SignerInfos x 8 candidates with the
+    // largest RSA keys accepted need more; the budget stops them, and what
+    // was spent stays within it.
+    let v = Verifier::new(TrustStore::empty());
+    let mut work = WorkBudget::new();
+    let verdict = v.verify_with_budget(&hostile::many_signers(16, 8, MAX_RSA_BITS, 65537), at(), Some(at() - 86_400), &mut work);
+    assert!(verdict.errors.iter().any(|e| e.code == "work-budget-exceeded"), "{:?}", verdict.errors);
+    let s = work.stats();
+    assert!(s.exhausted && s.units <= MAX_WORK_UNITS_PER_MESSAGE, "{s:?}");
+    // Two candidates of one signer fit: every check runs, none is refused.
+    let mut work = WorkBudget::new();
+    let verdict = v.verify_with_budget(&hostile::many_signers(1, 2, MAX_RSA_BITS, 65537), at(), None, &mut work);
+    assert!(!verdict.errors.iter().any(|e| e.code == "work-budget-exceeded"), "{:?}", verdict.errors);
+    assert_eq!(work.stats().public_key_ops, 2);
+}
+
+#[test]
+fn work_cost_model() {
+    // The figures of the cost model, as charged (WORK_UNITS_*,
+    // WORK_BYTES_HASHED_PER_UNIT, WORK_UNITS_MEMO_LOOKUP).
+    let spki = rsa_spki_e(256, &[1, 0, 1]);
+    let mut work = WorkBudget::new();
+    let key = work.key(&spki, None).unwrap();
+    assert_eq!(key.cost, WORK_UNITS_RSA_2048);
+    let decoded = budget::hash_cost(alg::DigestAlg::Sha256, spki.key.len()) + WORK_UNITS_MEMO_LOOKUP + WORK_UNITS_KEY_DECODE;
+    assert_eq!(work.stats().units, decoded);
+    let message = vec![0x61u8; 3 * WORK_BYTES_HASHED_PER_UNIT as usize];
+    let mut sig = vec![0x01u8; 256];
+    sig[255] = 7;
+    let check = budget::SignatureCheck {
+        scheme: SigScheme::RsaPkcs1 { hash: None },
+        digest: alg::DigestAlg::Sha256,
+        message: &message,
+        hashed: None,
+        signature: &sig,
+    };
+    assert_eq!(work.verify(&key, &check, &Policy::default()).unwrap_err().code, Code::BadSignature);
+    let once = decoded + 3 + WORK_UNITS_MEMO_LOOKUP + WORK_UNITS_RSA_2048;
+    assert_eq!(work.stats().units, once);
+    // The same check again: the memo answers, for a lookup and the hashing.
+    assert_eq!(work.verify(&key, &check, &Policy::default()).unwrap_err().code, Code::BadSignature);
+    assert_eq!(work.stats().units, once + 3 + WORK_UNITS_MEMO_LOOKUP);
+    assert_eq!((work.stats().public_key_ops, work.stats().memo_hits), (1, 1));
+    // SHA-512 is charged at its own rate.
+    assert_eq!(budget::hash_cost(alg::DigestAlg::Sha512, 1024), 1024 / WORK_BYTES_HASHED_PER_UNIT_SLOW);
+    assert_eq!(budget::rsa_cost(4096, 17), 4 * WORK_UNITS_RSA_2048);
+    assert_eq!(budget::dsa_cost(2048, 256), WORK_UNITS_DSA_2048);
+    // A name comparison costs at least one unit, and more by size.
+    let n = Certificate::from_der(&alice_cert()).unwrap().issuer;
+    assert_eq!(budget::name_cost(&n, &n), 1 + (2 * n.raw.len() as u64) / WORK_NAME_OCTETS_PER_UNIT);
+}
+
+/// Anchors named like the signer's issuer, each with its own Ed25519 key
+/// that signed nothing: each one is a complete candidate path.
+#[test]
+fn path_candidates() {
+    use hostile::{certificate, ed25519_key, ed25519_spki, CertSpec, Sign};
+    let issuer = hostile::name("Candidate Root");
+    let anchors: Vec<Anchor> = (0..=MAX_PATH_CANDIDATES as u64)
+        .map(|i| {
+            let spec = CertSpec { ca: true, ..CertSpec::new(issuer.clone(), issuer.clone(), ed25519_spki(&ed25519_key(1000 + i))) };
+            Anchor::from_certificate(Certificate::from_der(&certificate(&spec, Sign::JunkEd25519 { seed: i })).unwrap())
+        })
+        .collect();
+    let ee_spec = CertSpec::new(issuer.clone(), hostile::name("Signer"), ed25519_spki(&ed25519_key(1)));
+    let ee = Certificate::from_der(&certificate(&ee_spec, Sign::JunkEd25519 { seed: 9 })).unwrap();
+    let policy = Policy::default();
+    let run = |anchors: &[Anchor]| pkipath::validate(&ee, &input(anchors, &[], &[], &policy)).unwrap_err();
+    assert_eq!(run(&anchors[..MAX_PATH_CANDIDATES]).code, Code::BadCertSignature);
+    let e = run(&anchors);
+    assert_eq!(e.code, Code::PathBudgetExceeded, "{e:?}");
+    assert!(e.detail.contains("candidate paths"), "{}", e.detail);
+}
+
+/// MAX_PATH_SEARCH_STEPS: a junk CRL claims the intermediate's name, and
+/// certificates with that name wait as separate CRL signers (RFC 5280
+/// §6.3.3(f)) at the bottom of a valid chain of 14 CAs to the same anchor.
+/// Each one's own signature is junk, found only once its whole chain has been
+/// validated; the search for each takes a round per length, so the steps run
+/// out while candidate paths and public-key operations stay far below their
+/// bounds.
+#[test]
+fn path_search_steps() {
+    use hostile::{certificate, crl, ed25519_key, ed25519_spki, CertSpec, Sign};
+    let anchor_key = ed25519_key(2000);
+    let root = hostile::name("Steps Root");
+    let anchor_spec = CertSpec { ca: true, ..CertSpec::new(root.clone(), root.clone(), ed25519_spki(&anchor_key)) };
+    let anchors = [Anchor::from_certificate(Certificate::from_der(&certificate(&anchor_spec, Sign::Ed25519(&anchor_key))).unwrap())];
+    let int_name = hostile::name("Steps Intermediate");
+    let int_key = ed25519_key(2001);
+    let ca = |issuer: &[u8], subject: &[u8], key: &ed25519_dalek::SigningKey, serial: u64, by: Sign<'_>| {
+        let spec = CertSpec { serial, ca: true, ..CertSpec::new(issuer.to_vec(), subject.to_vec(), ed25519_spki(key)) };
+        Certificate::from_der(&certificate(&spec, by)).unwrap()
+    };
+    let mut certs = vec![ca(&root, &int_name, &int_key, 2, Sign::Ed25519(&anchor_key))];
+    // P14 (issued by the anchor) ... P1.
+    let keys: Vec<ed25519_dalek::SigningKey> = (0..14).map(|i| ed25519_key(2100 + i)).collect();
+    let names: Vec<Vec<u8>> = (0..14).map(|i| hostile::name(&format!("Steps P{}", i + 1))).collect();
+    for i in (0..14).rev() {
+        let (issuer, by) =
+            if i == 13 { (root.clone(), Sign::Ed25519(&anchor_key)) } else { (names[i + 1].clone(), Sign::Ed25519(&keys[i + 1])) };
+        certs.push(ca(&issuer, &names[i], &keys[i], 10 + i as u64, by));
+    }
+    let ee_spec =
+        CertSpec { serial: 5, ..CertSpec::new(int_name.clone(), hostile::name("Steps Signer"), ed25519_spki(&ed25519_key(2002))) };
+    let ee = Certificate::from_der(&certificate(&ee_spec, Sign::Ed25519(&int_key))).unwrap();
+    let junk = Crl::from_der(&crl(&int_name, &[5], Sign::JunkEd25519 { seed: 1 })).unwrap();
+    let policy = Policy::default();
+    let run = |signers: usize| {
+        let mut all = certs.clone();
+        for j in 0..signers as u64 {
+            all.push(ca(&names[0], &int_name, &ed25519_key(3000 + j), 100 + j, Sign::JunkEd25519 { seed: j }));
+        }
+        let inter: Vec<&Certificate> = all.iter().collect();
+        let crls = [&junk];
+        let i = PathInput { revocation: RevocationMode::Prefer, ..input(&anchors, &inter, &crls, &policy) };
+        let mut work = WorkBudget::new();
+        let r = pkipath::validate_with(&ee, &i, &mut work).map(|p| p.revocation).map_err(|e| (e.code, e.detail));
+        (r, work.stats())
+    };
+    // A few such signers: the junk CRL is refused, the path validates.
+    let (r, _) = run(4);
+    assert_eq!(r, Ok(pkipath::Revocation::Unknown));
+    // As many as a message can carry: the steps run out first.
+    let (r, stats) = run(MAX_CERTIFICATES - 16);
+    let (code, detail) = r.unwrap_err();
+    assert_eq!(code, Code::PathBudgetExceeded, "{detail}");
+    assert!(detail.contains("search steps"), "{detail}");
+    assert!(stats.path_candidates < MAX_PATH_CANDIDATES as u64 && stats.public_key_ops < MAX_PATH_SIGNATURE_CHECKS as u64, "{stats:?}");
 }

@@ -5,6 +5,7 @@
 use rsa::traits::PublicKeyParts;
 use signature::hazmat::PrehashVerifier;
 
+use super::rsa::bit_len;
 use crate::asn1::{self, oid, AlgorithmIdentifier, Tag};
 use crate::error::{Code, Error, Result};
 use crate::limits;
@@ -364,16 +365,7 @@ pub fn decode_key(spki: &PublicKeyInfo, inherited_dsa_params: Option<&[u8]>) -> 
     match spki.algorithm.as_slice() {
         oid::RSA_ENCRYPTION | oid::RSASSA_PSS => {
             let (n, e) = two_integers(&spki.key).map_err(|_| bad_key("bad RSA public key"))?;
-            if bit_len(&n) > limits::MAX_RSA_BITS {
-                return Err(Error::limit(format!("RSA key larger than {} bits", limits::MAX_RSA_BITS)));
-            }
-            let key = rsa::RsaPublicKey::new_with_max_size(
-                rsa::BigUint::from_bytes_be(&n),
-                rsa::BigUint::from_bytes_be(&e),
-                limits::MAX_RSA_BITS,
-            )
-            .map_err(|e| bad_key(format!("bad RSA public key: {e}")))?;
-            Ok(PublicKey::Rsa(key))
+            super::rsa::public_key(&n, &e).map(PublicKey::Rsa)
         }
         oid::EC_PUBLIC_KEY => match ec_curve(spki)? {
             "p256" => p256::ecdsa::VerifyingKey::from_sec1_bytes(&spki.key).map(PublicKey::P256).map_err(|_| bad_key("bad P-256 point")),
@@ -436,47 +428,6 @@ pub fn describe_key(spki: &PublicKeyInfo) -> String {
     }
 }
 
-/// Bit length of a big-endian magnitude without leading zeros.
-fn bit_len(mag: &[u8]) -> usize {
-    match mag.first() {
-        None => 0,
-        Some(b) => {
-            let lead = usize::try_from(b.leading_zeros()).unwrap_or(0);
-            mag.len().saturating_mul(8).saturating_sub(lead)
-        }
-    }
-}
-
-/// DER DigestInfo (RFC 8017 §9.2) with NULL or absent parameters.
-fn digest_info(d: DigestAlg, hash: &[u8], with_null: bool) -> Vec<u8> {
-    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-        // Every content here is under 128 bytes: short-form length.
-        let mut v = vec![tag, u8::try_from(content.len()).unwrap_or(0)];
-        v.extend_from_slice(content);
-        v
-    }
-    let mut alg = tlv(0x06, d.oid());
-    if with_null {
-        alg.extend_from_slice(&[0x05, 0x00]);
-    }
-    let mut body = tlv(0x30, &alg);
-    body.extend(tlv(0x04, hash));
-    tlv(0x30, &body)
-}
-
-fn pss_verify(key: &rsa::RsaPublicKey, hash: DigestAlg, salt: usize, hashed: &[u8], sig: &[u8]) -> bool {
-    use rsa::Pss;
-    let r = match hash {
-        DigestAlg::Md5 => return false,
-        DigestAlg::Sha1 => key.verify(Pss::new_with_salt::<sha1::Sha1>(salt), hashed, sig),
-        DigestAlg::Sha224 => key.verify(Pss::new_with_salt::<sha2::Sha224>(salt), hashed, sig),
-        DigestAlg::Sha256 => key.verify(Pss::new_with_salt::<sha2::Sha256>(salt), hashed, sig),
-        DigestAlg::Sha384 => key.verify(Pss::new_with_salt::<sha2::Sha384>(salt), hashed, sig),
-        DigestAlg::Sha512 => key.verify(Pss::new_with_salt::<sha2::Sha512>(salt), hashed, sig),
-    };
-    r.is_ok()
-}
-
 fn weak(detail: impl Into<String>) -> Error {
     Error::new(Code::WeakAlgorithm, detail)
 }
@@ -513,42 +464,50 @@ pub fn check_policy(key: &PublicKey, scheme: SigScheme, digest: DigestAlg, polic
     Ok(())
 }
 
+/// The hash the signature algorithm names must be the digest used (RFC 4056
+/// §3 for PSS; RFC 8419 §3 requires SHA-512 for Ed25519).
+pub fn check_agreement(scheme: SigScheme, digest: DigestAlg) -> Result<()> {
+    match scheme.named_hash() {
+        Some(h) if h != digest => {
+            Err(mismatch(format!("signature algorithm uses {} but the digest algorithm is {}", h.name(), digest.name())))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Verify `sig` over `message` with `key` under `scheme`, hashing with
 /// `digest` (the SignerInfo digestAlgorithm, or the certificate signature's
 /// own hash). Algorithm agreement and policy are checked first.
 pub fn verify(key: &PublicKey, scheme: SigScheme, digest: DigestAlg, message: &[u8], sig: &[u8], policy: &Policy) -> Result<()> {
-    if let Some(h) = scheme.named_hash() {
-        // The hash the signature algorithm names must be the digest used
-        // (RFC 4056 §3 for PSS; RFC 8419 §3 requires SHA-512 for Ed25519).
-        if h != digest {
-            return Err(mismatch(format!("signature algorithm uses {} but the digest algorithm is {}", h.name(), digest.name())));
-        }
-    }
+    check_agreement(scheme, digest)?;
     check_policy(key, scheme, digest, policy)?;
+    let hashed = if scheme == SigScheme::Ed25519 { Vec::new() } else { digest.digest(&[message]) };
+    verify_prehashed(key, scheme, digest, message, &hashed, sig)
+}
+
+/// The public-key operation alone: `sig` over `message`, whose `digest` hash is
+/// `hashed` (pure Ed25519 reads `message`, every other scheme `hashed`).
+/// Agreement and policy are the caller's (see [`verify`]). This is the one
+/// place a signature is checked; callers charge it to the message's
+/// [`crate::budget::WorkBudget`].
+pub fn verify_prehashed(key: &PublicKey, scheme: SigScheme, digest: DigestAlg, message: &[u8], hashed: &[u8], sig: &[u8]) -> Result<()> {
     let bad = || Error::new(Code::BadSignature, "the signature value does not verify under the signer's public key");
     match (scheme, key) {
-        (SigScheme::RsaPkcs1 { .. }, PublicKey::Rsa(k)) => {
-            let hash = digest.digest(&[message]);
-            let ok = [true, false]
-                .iter()
-                .any(|with_null| k.verify(rsa::Pkcs1v15Sign::new_unprefixed(), &digest_info(digest, &hash, *with_null), sig).is_ok());
-            ok.then_some(()).ok_or_else(bad)
-        }
+        (SigScheme::RsaPkcs1 { .. }, PublicKey::Rsa(k)) => super::rsa::verify_pkcs1(k, digest, hashed, sig).then_some(()).ok_or_else(bad),
         (SigScheme::RsaPss { hash, salt_len, .. }, PublicKey::Rsa(k)) => {
-            let hashed = hash.digest(&[message]);
-            pss_verify(k, hash, salt_len, &hashed, sig).then_some(()).ok_or_else(bad)
+            super::rsa::verify_pss(k, hash, salt_len, hashed, sig).then_some(()).ok_or_else(bad)
         }
         (SigScheme::Ecdsa { .. }, PublicKey::P256(k)) => {
             let s = p256::ecdsa::Signature::from_der(sig).map_err(|_| bad())?;
-            k.verify_prehash(&digest.digest(&[message]), &s).map_err(|_| bad())
+            k.verify_prehash(hashed, &s).map_err(|_| bad())
         }
         (SigScheme::Ecdsa { .. }, PublicKey::P384(k)) => {
             let s = p384::ecdsa::Signature::from_der(sig).map_err(|_| bad())?;
-            k.verify_prehash(&digest.digest(&[message]), &s).map_err(|_| bad())
+            k.verify_prehash(hashed, &s).map_err(|_| bad())
         }
         (SigScheme::Ecdsa { .. }, PublicKey::P521(k)) => {
             let s = p521::ecdsa::Signature::from_der(sig).map_err(|_| bad())?;
-            k.verify_prehash(&digest.digest(&[message]), &s).map_err(|_| bad())
+            k.verify_prehash(hashed, &s).map_err(|_| bad())
         }
         (SigScheme::Ed25519, PublicKey::Ed25519(k)) => {
             let s = ed25519_dalek::Signature::from_slice(sig).map_err(|_| bad())?;
@@ -556,31 +515,9 @@ pub fn verify(key: &PublicKey, scheme: SigScheme, digest: DigestAlg, message: &[
         }
         (SigScheme::Dsa { .. }, PublicKey::Dsa(k)) => {
             let s = dsa::Signature::try_from(sig).map_err(|_| bad())?;
-            k.verify_prehash(&digest.digest(&[message]), &s).map_err(|_| bad())
+            k.verify_prehash(hashed, &s).map_err(|_| bad())
         }
         _ => Err(mismatch("the signature algorithm does not fit the signer's key type")),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn digest_info_matches_rfc8017_prefix() {
-        // RFC 8017 §9.2 note 1: SHA-256 DigestInfo prefix.
-        let di = digest_info(DigestAlg::Sha256, &[0u8; 32], true);
-        assert_eq!(
-            &di[..19],
-            &[0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20]
-        );
-    }
-
-    #[test]
-    fn bit_lengths() {
-        assert_eq!(bit_len(&[0x80, 0]), 16);
-        assert_eq!(bit_len(&[0x01]), 1);
-        assert_eq!(bit_len(&[]), 0);
     }
 }
 

@@ -2,6 +2,7 @@
 //! signed attributes, and signature checks.
 
 pub mod alg;
+pub mod rsa;
 pub mod signed_data;
 pub mod signer;
 

@@ -2,10 +2,12 @@
 //! selection, digest, and signature.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
-use super::alg::{self, DigestAlg, PublicKey, SigScheme};
+use super::alg::{self, DigestAlg, SigScheme};
 use super::signed_data::{SignedData, SignerIdentifier, SignerInfo};
 use crate::asn1::{hex, oid, time, AlgorithmIdentifier, Tag, Tlv};
+use crate::budget::{self, Key, SignatureCheck, WorkBudget};
 use crate::error::{Code, Error, Result};
 use crate::limits;
 use crate::pki::cert::{serial_hex, Certificate};
@@ -21,6 +23,35 @@ pub struct Content<'c> {
     pub exact: &'c [u8],
     /// The CRLF form, tried only when the exact bytes do not match.
     pub crlf: Option<Cow<'c, [u8]>>,
+    /// Digests computed so far: (CRLF form, algorithm, digest). The content
+    /// can be most of the message, so each form is hashed at most once per
+    /// algorithm, whatever the number of SignerInfos and candidates.
+    digests: RefCell<Vec<(bool, DigestAlg, Vec<u8>)>>,
+}
+
+impl<'c> Content<'c> {
+    /// The content in its exact form and, optionally, its CRLF form.
+    pub fn new(exact: &'c [u8], crlf: Option<Cow<'c, [u8]>>) -> Self {
+        Content { exact, crlf, digests: RefCell::new(Vec::new()) }
+    }
+
+    /// The `alg` digest of the exact (or CRLF) form, charged to `work` the
+    /// first time; `None` when there is no CRLF form.
+    fn digest(&self, crlf: bool, alg: DigestAlg, work: &mut WorkBudget) -> Result<Option<Vec<u8>>> {
+        let known = self.digests.borrow().iter().find(|(c, a, _)| *c == crlf && *a == alg).map(|(_, _, d)| d.clone());
+        if let Some(d) = known {
+            return Ok(Some(d));
+        }
+        let bytes = if crlf { self.crlf.as_deref() } else { Some(self.exact) };
+        let Some(bytes) = bytes else { return Ok(None) };
+        if !self.digests.borrow().iter().any(|(c, _, _)| *c == crlf) {
+            // One pass over each form is the message's own cost, granted.
+            work.grant_hashing(alg, bytes.len());
+        }
+        let d = work.hash(alg, bytes)?;
+        self.digests.borrow_mut().push((crlf, alg, d.clone()));
+        Ok(Some(d))
+    }
 }
 
 /// Parsed signed attributes (RFC 5652 §5.3, §11).
@@ -166,15 +197,18 @@ fn sid_report(sid: &SignerIdentifier) -> SignerId {
 
 /// Certificates that match the SignerInfo's identifier (R21: every SKI
 /// match, since SKIs can collide).
-fn candidates<'s>(sd: &'s SignedData<'_>, sid: &SignerIdentifier) -> Result<Vec<&'s Certificate>> {
-    let found: Vec<&Certificate> = sd
-        .certificates
-        .iter()
-        .filter(|c| match sid {
-            SignerIdentifier::IssuerSerial { issuer, serial } => same_serial(&c.serial, serial) && c.issuer.matches(issuer),
+/// Name comparisons are charged to `work`.
+fn candidates<'s>(sd: &'s SignedData<'_>, sid: &SignerIdentifier, work: &mut WorkBudget) -> Result<Vec<&'s Certificate>> {
+    let mut found: Vec<&Certificate> = Vec::new();
+    for c in &sd.certificates {
+        let hit = match sid {
+            SignerIdentifier::IssuerSerial { issuer, serial } => same_serial(&c.serial, serial) && work.names_match(&c.issuer, issuer)?,
             SignerIdentifier::KeyId(k) => c.subject_key_id().as_deref() == Some(k.as_slice()),
-        })
-        .collect();
+        };
+        if hit {
+            found.push(c);
+        }
+    }
     if found.len() > limits::MAX_CANDIDATES_PER_SIGNER {
         return Err(Error::limit(format!("more than {} certificates match one signer identifier", limits::MAX_CANDIDATES_PER_SIGNER)));
     }
@@ -191,8 +225,9 @@ pub struct Outcome {
 }
 
 /// Judge SignerInfo `index` of `sd` against `content` (`None`: an opaque
-/// SignedData without content — nothing can match).
-pub fn judge(sd: &SignedData<'_>, index: usize, content: Option<&Content<'_>>, policy: &Policy) -> Outcome {
+/// SignedData without content — nothing can match), charging the work to
+/// the message's budget.
+pub fn judge(sd: &SignedData<'_>, index: usize, content: Option<&Content<'_>>, policy: &Policy, work: &mut WorkBudget) -> Outcome {
     let unknown_report = |error: Error| SignerReport {
         index,
         sid: SignerId::SubjectKeyIdentifier { key_id: String::new() },
@@ -222,7 +257,7 @@ pub fn judge(sd: &SignedData<'_>, index: usize, content: Option<&Content<'_>>, p
         error: None,
     };
     let mut matched = None;
-    match judge_inner(sd, si, content, policy, &mut report, &mut matched) {
+    match judge_inner(sd, si, content, policy, work, &mut report, &mut matched) {
         Ok(()) => report.valid = true,
         Err(e) => {
             report.error = Some(Problem::from(&e));
@@ -237,6 +272,7 @@ fn judge_inner(
     si: &SignerInfo<'_>,
     content: Option<&Content<'_>>,
     policy: &Policy,
+    work: &mut WorkBudget,
     report: &mut SignerReport,
     matched: &mut Option<Canonicalization>,
 ) -> Result<()> {
@@ -251,20 +287,27 @@ fn judge_inner(
     }
 
     // Certificate selection (R21), bound by signingCertificate(V2) (R23).
-    let by_sid = candidates(sd, &si.sid)?;
+    let by_sid = candidates(sd, &si.sid, work)?;
     let Some(first) = by_sid.first() else {
         return Err(Error::new(Code::SignerCertNotFound, "no certificate in the message matches the signer identifier"));
     };
     report.certificate = Some(first.info());
-    let mut certs = by_sid.clone();
+    let mut certs = Vec::with_capacity(by_sid.len());
     if let Some(EssCertId { hash_alg, hash, issuer_serial }) = attrs.as_ref().and_then(|a| a.ess.as_ref()) {
-        certs.retain(|c| {
-            hash_alg.digest(&[&c.raw]) == *hash
-                && issuer_serial.as_ref().is_none_or(|(n, s)| same_serial(&c.serial, s) && c.issuer.matches(n))
-        });
+        for c in &by_sid {
+            let bound = match issuer_serial {
+                Some((n, s)) => same_serial(&c.serial, s) && work.names_match(&c.issuer, n)?,
+                None => true,
+            };
+            if bound && work.hash(*hash_alg, &c.raw)? == *hash {
+                certs.push(*c);
+            }
+        }
         if certs.is_empty() {
             return Err(Error::new(Code::SigningCertificateMismatch, "the signing-certificate attribute names a different certificate"));
         }
+    } else {
+        certs = by_sid.clone();
     }
     // Display the first certificate that passes the binding.
     if let Some(c) = certs.first() {
@@ -273,17 +316,18 @@ fn judge_inner(
     // R21: each candidate is judged on its own. Its key must decode, fit the
     // scheme (RFC 4055 §1.2) and pass the policy; a refused algorithm is
     // reported before any hashing or signature math (R27, R28).
-    let mut usable: Vec<(&Certificate, PublicKey)> = Vec::new();
+    let mut usable: Vec<(&Certificate, Key)> = Vec::new();
     let mut refused: Option<Error> = None;
     for c in &certs {
-        let inherited = inherited_dsa_params(sd, c);
-        let checked = alg::decode_key(&c.spki, inherited.as_deref()).and_then(|key| {
+        let inherited = inherited_dsa_params(sd, c, work)?;
+        let checked = work.key(&c.spki, inherited.as_deref()).and_then(|key| {
             alg::check_key_restrictions(&c.spki, scheme)?;
-            alg::check_policy(&key, scheme, digest, policy)?;
+            alg::check_policy(&key.public, scheme, digest, policy)?;
             Ok(key)
         });
         match checked {
             Ok(key) => usable.push((c, key)),
+            Err(e) if budget::is_exhaustion(e.code) => return Err(e),
             Err(e) => {
                 refused.get_or_insert(e);
             }
@@ -293,23 +337,28 @@ fn judge_inner(
         return Err(refused.unwrap_or_else(|| Error::new(Code::SignerCertNotFound, "no usable signer certificate")));
     };
     report.certificate = Some(c0.info());
-    report.signature_algorithm = scheme.display(digest, Some(k0));
+    report.signature_algorithm = scheme.display(digest, Some(&k0.public));
+    // Cheapest keys first (stable): certificates that merely claim the
+    // signer's identifier cannot make the real one wait behind costly keys.
+    usable.sort_by_key(|(_, k)| k.cost);
 
     let Some(content) = content else {
         return Err(Error::new(Code::EcontentConfusion, "the opaque signature carries no content to verify"));
     };
 
     // The first usable candidate whose key verifies `message`; the report then
-    // names that certificate.
-    let mut verify_over = |message: &[u8]| -> Result<()> {
+    // names that certificate. A budget that runs out ends the search.
+    let mut verify_over = |message: &[u8], hashed: Option<&[u8]>, work: &mut WorkBudget| -> Result<()> {
         let mut first_err = None;
+        let check = SignatureCheck { scheme, digest, message, hashed, signature: &si.signature };
         for (c, key) in &usable {
-            match alg::verify(key, scheme, digest, message, &si.signature, policy) {
+            match work.verify(key, &check, policy) {
                 Ok(()) => {
                     report.certificate = Some(c.info());
-                    report.signature_algorithm = scheme.display(digest, Some(key));
+                    report.signature_algorithm = scheme.display(digest, Some(&key.public));
                     return Ok(());
                 }
+                Err(e) if budget::is_exhaustion(e.code) => return Err(e),
                 Err(e) => {
                     first_err.get_or_insert(e);
                 }
@@ -330,9 +379,9 @@ fn judge_inner(
             }
             // R22 / RFC 5652 §11.2: exactly one message-digest equal to ours.
             let md = a.message_digest.ok_or_else(|| bad_attrs("signed attributes without message-digest"))?;
-            *matched = if digest.digest(&[content.exact]) == md {
+            *matched = if content.digest(false, digest, work)?.is_some_and(|d| d == md) {
                 Some(Canonicalization::Exact)
-            } else if content.crlf.as_deref().is_some_and(|c| digest.digest(&[c]) == md) {
+            } else if content.digest(true, digest, work)?.is_some_and(|d| d == md) {
                 Some(Canonicalization::Crlf)
             } else {
                 return Err(Error::new(
@@ -346,19 +395,30 @@ fn judge_inner(
             if let Some(tag) = signed.first_mut() {
                 *tag = 0x31;
             }
-            verify_over(&signed)
+            verify_over(&signed, None, work)
         }
         _ => {
-            // Without signed attributes the content itself is signed.
-            let exact = verify_over(content.exact);
-            if exact.is_ok() {
-                *matched = Some(Canonicalization::Exact);
-                return exact;
+            // Without signed attributes the content itself is signed; its
+            // digests come from the content's cache.
+            let hashed = content.digest(false, digest, work)?;
+            let exact = verify_over(content.exact, hashed.as_deref(), work);
+            match &exact {
+                Ok(()) => {
+                    *matched = Some(Canonicalization::Exact);
+                    return exact;
+                }
+                Err(e) if budget::is_exhaustion(e.code) => return exact,
+                Err(_) => {}
             }
             if let Some(crlf) = content.crlf.as_deref() {
-                if verify_over(crlf).is_ok() {
-                    *matched = Some(Canonicalization::Crlf);
-                    return Ok(());
+                let hashed = content.digest(true, digest, work)?;
+                match verify_over(crlf, hashed.as_deref(), work) {
+                    Ok(()) => {
+                        *matched = Some(Canonicalization::Crlf);
+                        return Ok(());
+                    }
+                    Err(e) if budget::is_exhaustion(e.code) => return Err(e),
+                    Err(_) => {}
                 }
             }
             exact
@@ -369,22 +429,29 @@ fn judge_inner(
 /// DSA parameters inherited from the issuing CA (RFC 3279 §2.3.2) when the
 /// signer's DSA key has none: the nearest certificate up the issuer names in
 /// the message that carries them. The path check verifies the chain itself.
-fn inherited_dsa_params(sd: &SignedData<'_>, cert: &Certificate) -> Option<Vec<u8>> {
+fn inherited_dsa_params(sd: &SignedData<'_>, cert: &Certificate, work: &mut WorkBudget) -> Result<Option<Vec<u8>>> {
     if cert.spki.algorithm != oid::DSA || cert.spki.explicit_params().is_some() {
-        return None;
+        return Ok(None);
     }
     let mut current = cert;
     for _ in 0..limits::MAX_PATH_LENGTH {
-        let issuer = sd.certificates.iter().find(|c| c.subject.matches(&current.issuer) && c.raw != current.raw)?;
+        let mut issuer = None;
+        for c in &sd.certificates {
+            if c.raw != current.raw && work.names_match(&c.subject, &current.issuer)? {
+                issuer = Some(c);
+                break;
+            }
+        }
+        let Some(issuer) = issuer else { return Ok(None) };
         if issuer.spki.algorithm != oid::DSA {
-            return None;
+            return Ok(None);
         }
         if let Some(p) = issuer.spki.explicit_params() {
-            return Some(p.to_vec());
+            return Ok(Some(p.to_vec()));
         }
         current = issuer;
     }
-    None
+    Ok(None)
 }
 
 /// Convert bare LF line ends to CRLF (RFC 8551 §3.1.1 canonical form); CR
