@@ -46,6 +46,9 @@ step clippy cargo clippy --all-targets --features server -- -D warnings || true
 # src/wasm/ and the browser tests only exist for wasm32: lint them there too.
 step clippy-wasm cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings || true
 step cargo-test cargo test --features server || true
+# The fuzz targets (a crate of their own, fuzz/) must keep compiling against
+# the library: a plain check, no fuzzing and no cargo-fuzz needed.
+step fuzz-check cargo check --quiet --manifest-path fuzz/Cargo.toml --bins || true
 
 # Browser tests: wasm-bindgen-test-runner (.cargo/config.toml) drives headless
 # Chromium through chromedriver with the flags in webdriver.json.

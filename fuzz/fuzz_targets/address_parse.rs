@@ -65,7 +65,7 @@ fn message_readings(value: &[u8]) {
     raw.extend_from_slice(value);
     raw.extend_from_slice(b"\r\nSubject: fuzz\r\n\r\nbody\r\n");
     let Ok(root) = jmap_smime::mime::parse(&raw) else { return };
-    let values: Vec<&str> = root.headers_named("From").map(|h| h.value.as_str()).collect();
+    let values: Vec<&str> = root.headers_named("From").map(|h| h.value).collect();
     let verifier = address::from_field(&values);
     let server = jmap_smime::server::mail::parse(&raw, "b").headers.get("from").cloned().unwrap_or_default();
     let want = match &verifier {
