@@ -18,7 +18,6 @@
 
 use std::collections::BTreeMap;
 
-use rsa::traits::PublicKeyParts;
 use sha2::{Digest, Sha256};
 
 use crate::asn1::{self, oid};
@@ -93,7 +92,7 @@ pub fn is_exhaustion(code: Code) -> bool {
 /// Work units of one operation with `key` (see the figures in `limits`).
 pub fn key_cost(key: &PublicKey) -> u64 {
     match key {
-        PublicKey::Rsa(k) => rsa_cost(k.n().bits(), k.e().bits()),
+        PublicKey::Rsa(k) => rsa_cost(k.bits(), k.exponent_bits()),
         PublicKey::P256(_) => limits::WORK_UNITS_P256,
         PublicKey::P384(_) => limits::WORK_UNITS_P384,
         PublicKey::P521(_) => limits::WORK_UNITS_P521,

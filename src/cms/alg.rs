@@ -2,7 +2,6 @@
 //! RFC 4056, RFC 5758, RFC 8419) and public keys (RFC 5480, RFC 8410).
 //! Weak algorithms are refused unless the policy allows legacy (R27, R28).
 
-use rsa::traits::PublicKeyParts;
 use signature::hazmat::PrehashVerifier;
 
 use super::rsa::bit_len;
@@ -302,7 +301,7 @@ pub fn check_key_restrictions(spki: &PublicKeyInfo, scheme: SigScheme) -> Result
 #[derive(Clone)]
 pub enum PublicKey {
     /// RSA (rsaEncryption or id-RSASSA-PSS SPKI).
-    Rsa(rsa::RsaPublicKey),
+    Rsa(super::rsa::RsaKey),
     /// ECDSA P-256.
     P256(p256::ecdsa::VerifyingKey),
     /// ECDSA P-384.
@@ -318,7 +317,7 @@ pub enum PublicKey {
 impl core::fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let kind = match self {
-            PublicKey::Rsa(k) => return write!(f, "PublicKey::Rsa({} bits)", k.n().bits()),
+            PublicKey::Rsa(k) => return write!(f, "PublicKey::Rsa({} bits)", k.bits()),
             PublicKey::P256(_) => "P256",
             PublicKey::P384(_) => "P384",
             PublicKey::P521(_) => "P521",
@@ -449,7 +448,7 @@ pub fn check_policy(key: &PublicKey, scheme: SigScheme, digest: DigestAlg, polic
     }
     match key {
         PublicKey::Rsa(k) => {
-            let bits = k.n().bits();
+            let bits = k.bits();
             // RFC 8551 §6 / R28: under 1024 bits never; under 2048 only as legacy.
             if bits < limits::MIN_RSA_BITS_LEGACY {
                 return Err(weak(format!("RSA key of {bits} bits is too small to trust")));
