@@ -102,7 +102,8 @@ fn public_keys_match_the_table_and_rsa_0_9() {
         let reference = RsaPublicKey::new_with_max_size(BigUint::from_bytes_be(&n), BigUint::from_bytes_be(&e), 8192);
         let reference = if reference.is_ok() { "ok" } else { "err" };
         if ours != row["expected"] || reference != row["reference"] {
-            failures.push(format!("{}: ours {ours} (want {}), rsa 0.9 {reference} (want {})", row["key"], row["expected"], row["reference"]));
+            failures
+                .push(format!("{}: ours {ours} (want {}), rsa 0.9 {reference} (want {})", row["key"], row["expected"], row["reference"]));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
