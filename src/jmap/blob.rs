@@ -1,0 +1,1 @@
+//! RFC 9404 Blob/get in the client (in progress).
