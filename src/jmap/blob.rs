@@ -282,6 +282,9 @@ impl<T: Transport> Fetcher<'_, T> {
     }
 }
 
+/// Jobs of one batch (None: downloads): index, key, download request, blob id.
+type Group<K> = (Option<Batch>, Vec<(usize, K, HttpRequest, String)>);
+
 /// A raw message as a download answer: status 200 and its octets.
 fn delivered(body: Vec<u8>) -> HttpResponse {
     HttpResponse { status: 200, url: String::new(), content_type: "message/rfc822".into(), body }
@@ -301,7 +304,7 @@ pub fn raw_messages<'a, T: Transport, K: 'a>(
     wanted: &[Wanted],
 ) -> impl Stream<Item = impl Future<Output = (usize, K, Result<HttpResponse>, bool)> + 'a> + 'a {
     let batch_of = |id: &str| plan.batches.iter().position(|b| b.ids().any(|x| x == id));
-    let mut groups: Vec<(Option<Batch>, Vec<(usize, K, HttpRequest, String)>)> = vec![(None, Vec::new())];
+    let mut groups: Vec<Group<K>> = vec![(None, Vec::new())];
     groups.extend(plan.batches.iter().map(|b| (Some(b.clone()), Vec::new())));
     for ((i, key, req), w) in jobs.into_iter().zip(wanted) {
         let g = batch_of(&w.blob_id).map_or(0, |b| b.saturating_add(1));

@@ -258,7 +258,8 @@ mod tests {
     fn ranges_follow_rfc9404() {
         // (offset, length) -> (selected, isTruncated) on an 11-octet blob.
         let data = b"hello world";
-        let cases: &[(Option<u64>, Option<u64>, &[u8], bool)] = &[
+        type Case = (Option<u64>, Option<u64>, &'static [u8], bool);
+        let cases: &[Case] = &[
             (None, None, b"hello world", false),
             (Some(0), Some(5), b"hello", false),
             (Some(6), None, b"world", false),
