@@ -254,3 +254,52 @@ fn the_response_bound_is_below_the_api_limit() {
     assert!(bound < limits::MAX_API_RESPONSE_BYTES);
     const { assert!(limits::MAX_BLOB_GET_BYTES < limits::MAX_MESSAGE_BYTES) };
 }
+
+/// MAX_BLOB_GET_BYTES by the sizes the server claims: a message claimed
+/// larger goes straight to downloadUrl, two claimed at just over half of it
+/// cannot share a request. The verdicts stay those of page.tsv (the claim
+/// routes, the octets decide).
+#[test]
+fn claimed_sizes_split_batches_and_send_large_messages_to_download() {
+    let (replay, url) = Replay::load("page-rfc9219.json");
+    session_with(&replay, "both", 100, 16);
+    let half = (limits::MAX_BLOB_GET_BYTES / 2 + 1) as u64;
+    let claims = [
+        ("rsa2048-sha256-detached.eml", limits::MAX_BLOB_GET_BYTES as u64 + 1),
+        ("ecdsa-p256-sha256-detached.eml", half),
+        ("ed25519-sha512-detached.eml", half),
+    ];
+    let server = BlobServer::new(replay, "none", "-");
+    let file_of: BTreeMap<String, String> = server.blobs.iter().map(|(id, (f, _))| (id.clone(), f.clone())).collect();
+    for x in server.inner.exchanges.borrow_mut().iter_mut() {
+        if x.calls.as_deref() != Some(&["Email/query".to_owned(), "Email/get".to_owned()][..]) {
+            continue;
+        }
+        if let Reply::Http(r) = &mut x.response {
+            let mut v: Value = serde_json::from_slice(&r.body).unwrap();
+            for e in v["methodResponses"][1][1]["list"].as_array_mut().unwrap() {
+                let file = file_of.get(e["blobId"].as_str().unwrap()).cloned().unwrap_or_default();
+                if let Some((_, n)) = claims.iter().find(|(f, _)| *f == file) {
+                    e["size"] = json!(n);
+                }
+            }
+            r.body = serde_json::to_vec(&v).unwrap();
+        }
+    }
+    let mut client = block_on(Client::connect(server, &url, ClientConfig::default(), verifier())).unwrap();
+    let page = block_on(client.load_page(PageQuery { limit: 50, ..PageQuery::default() }, now(), &mut |_| {})).unwrap();
+    let t = client.transport();
+    let downloads: Vec<String> = t.inner.sent(Method::Get).iter().filter(|x| x.url.contains("/download/")).map(|x| x.url.clone()).collect();
+    assert_eq!(t.blob_requests.borrow().len(), 2, "the two half-budget claims are in different requests");
+    assert_eq!(downloads.len(), 1);
+    let big = file_of.iter().find(|(_, f)| *f == claims[0].0).unwrap().0;
+    assert!(downloads[0].contains(big.as_str()), "{downloads:?}");
+    assert_eq!(client.stats().blob_fetched, 12);
+    let levels = expected_levels();
+    for item in &page.items {
+        if let Some(l) = file_of.get(&item.email.blob_id).and_then(|f| levels.get(f)) {
+            assert_eq!(item.display.level, level(l), "{}", item.email.id);
+        }
+    }
+    assert_eq!(page.items.len(), levels.len());
+}
