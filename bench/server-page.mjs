@@ -5,6 +5,8 @@
 //
 //   node bench/server-page.mjs [--runs N] [--server PATH]      (default 5 runs)
 //   node bench/server-page.mjs --smoke [--server PATH]         (or BENCH_SMOKE=1: 6 messages, one run)
+//   ... --blob off                  (or BENCH_BLOB=off) the server without RFC 9404 Blob/get
+//                                   (--no-blob): every raw message by downloadUrl; default on
 //
 // Builds a temporary mail directory with the same 50 messages as
 // bench/page-browser.mjs (every `signed` row of tests/fixtures/expectations.tsv,
@@ -43,6 +45,8 @@ import { BenchError, PKG, ROOT, TARGET, benchOptions, launchChromium, median, re
 const { smoke: SMOKE, runs: RUNS, opt } = benchOptions(5);
 const SERVER_BIN = path.resolve(opt('--server', path.join(TARGET, 'release/jmap-smime-server')));
 const PAGE_SIZE = SMOKE ? 6 : 50;
+const BLOB = opt('--blob', process.env.BENCH_BLOB || 'on');
+if (!['on', 'off'].includes(BLOB)) throw new BenchError(`--blob ${BLOB}: want on or off`);
 const MODES = ['local', 'server', 'worker'];
 const LABEL = { local: 'verify in page ', server: 'server status  ', worker: 'verify in worker' };
 const START_TIMEOUT_MS = 15_000;
@@ -110,7 +114,7 @@ function startServer(mailDir, siteDir) {
     '--trust', path.join(ROOT, 'tests/fixtures/pki/root.cert.pem'),
     '--trust', path.join(ROOT, 'tests/fixtures/trust/pki/other-root.cert.pem'),
     '--static', `/pkg/=${PKG}`, '--static', `/bench/=${path.join(ROOT, 'bench/page')}`, '--static', `/=${siteDir}`,
-  ];
+  ].concat(BLOB === 'off' ? ['--no-blob'] : []);
   const t0 = performance.now();
   serverProc = spawn(SERVER_BIN, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const proc = serverProc;
@@ -253,7 +257,7 @@ function runLine(run, mode, r) {
     : `import ${ms(f.import)}, init ${ms(f.init)} (wasm fetch ${ms(f.wasmFetch)})`;
   return `run ${run} ${LABEL[mode]}: from navigation: ${cold}, first verdict ${ms(f.first)}, all ${ms(f.all)} | `
     + `connect→all ${ms(f.connectToAll)} (connect ${ms(f.connect)}, loadPage ${ms(f.load)}); cached ${ms(f.reload)}; warm ${ms(f.warm)}${mode === 'local' ? `; downloads alone ${ms(f.fetchOnly)}` : ''} | `
-    + `${r.items} items; first two loads: ${r.stats.downloads} downloads, ${r.stats.verifications} verified, ${r.stats.cacheHits} cache hits; `
+    + `${r.items} items; first two loads: ${r.stats.apiRequests} API requests, ${r.stats.downloads} downloads, ${r.stats.blobFetched ?? 0} by Blob/get, ${r.stats.verifications} verified, ${r.stats.cacheHits} cache hits; `
     + `warm load: ${r.after.verifications - r.stats.verifications} verified`;
 }
 
@@ -281,6 +285,10 @@ function printSummary(results, alone) {
   console.log(`  same page again at now + 10 min (verified again, module warm, no network): ${ms(l.warm)} ms in page, ${ms(w.warm)} ms in worker`);
   console.log(`  the ${n} downloads alone from the page (4 at a time, no verification): ${ms(l.fetchOnly)} ms; from Node: ${ms(alone.downloads)} ms`);
   console.log(`  cold start (navigation → module fetched → instantiated → first verdict → all): ${ms(l.import)} → ${ms(l.init)} → ${ms(l.first)} → ${ms(l.all)} ms`);
+  const st = results.local[0].stats;
+  console.log(`  raw messages, RFC 9404 Blob/get ${BLOB} (--blob ${BLOB}): the first two loads (the second from the verdict cache) `
+    + `took ${st.sessionFetches + st.apiRequests + st.downloads} HTTP requests (${st.sessionFetches} session, ${st.apiRequests} API of which ${st.apiRequests - 2} Blob/get, `
+    + `${st.downloads} downloads; ${st.blobFetched ?? 0} messages by Blob/get)`);
 }
 
 async function printSizes() {
@@ -302,7 +310,7 @@ async function main() {
   await writeSite(siteDir);
 
   const { origin, startupMs, banner } = await startServer(mailDir, siteDir);
-  console.log(`server: ${SERVER_BIN}${SMOKE ? ' (smoke)' : ''}: ${banner}; started in ${ms(startupMs)} ms (load + verify ${files.length} messages at "delivery")`);
+  console.log(`server: ${SERVER_BIN}${SMOKE ? ' (smoke)' : ''}${BLOB === 'off' ? ' --no-blob' : ''}: ${banner}; started in ${ms(startupMs)} ms (load + verify ${files.length} messages at "delivery")`);
   const alone = await serverAlone(origin);
   console.log(`server alone (Node fetch, median): Email/query + Email/get of ${alone.count} ${ms(alone.api)} ms; `
     + `${alone.count} downloads (${alone.bytes} bytes, 4 at a time) ${ms(alone.downloads)} ms; smimeStatus ${JSON.stringify(alone.statuses)}`);

@@ -66,6 +66,7 @@ bench cargo-benches cargo test --features server --bench '*'
 
 if bench server-build cargo build --features server --bin jmap-smime-server; then
     bench server-page node bench/server-page.mjs --smoke --server "$server"
+    bench server-page-no-blob node bench/server-page.mjs --smoke --blob off --server "$server"
     optional server-abuse bench/server-abuse.mjs node bench/server-abuse.mjs --smoke --server "$server"
 else
     failed+=(server-page)

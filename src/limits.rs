@@ -164,6 +164,26 @@ pub const MAX_CHANGES_PER_CALL: u64 = 256;
 /// ([`MAX_CHANGES_ROUNDS`] × [`MAX_CHANGES_PER_CALL`]).
 pub const MAX_CHANGED_EMAILS: usize = 4_096;
 
+/// Most raw-message octets one RFC 9404 `Blob/get` request asks for, by the
+/// sizes the server claims in Email/get (the batch is planned with them), and
+/// the base of the bound on its response: the base64 of this many octets
+/// plus [`BLOB_GET_OVERHEAD_PER_ID`] per id and [`BLOB_GET_OVERHEAD`]. A
+/// server that sends more (its claims were low, or it pads) is cut off there
+/// by the transport and those messages are downloaded instead. 8 MiB is a
+/// page of 50 signed messages with 150 KiB attachments in one request; its
+/// 10.7 MiB of base64 stays well under [`MAX_API_RESPONSE_BYTES`] and it is an
+/// eighth of [`MAX_MESSAGE_BYTES`], so larger messages go by `downloadUrl`
+/// alone, streamed to their own bound.
+pub const MAX_BLOB_GET_BYTES: usize = 8 * 1024 * 1024;
+
+/// Response octets allowed per asked id on top of the data: the id (up to
+/// 255 octets, RFC 8620 §1.2), the property names, `size` and the flags.
+pub const BLOB_GET_OVERHEAD_PER_ID: usize = 512;
+
+/// Response octets allowed per `Blob/get` request on top of the per-id
+/// allowance: the envelope, `sessionState`, `notFound`, method errors.
+pub const BLOB_GET_OVERHEAD: usize = 16 * 1024;
+
 /// Most text (UTF-8 bytes, after transfer and charset decoding) a verdict
 /// carries of the signed entity's displayable parts (`Verdict.body`). Real
 /// bodies are a few KiB, long HTML newsletters 100–300 KiB; 1 MiB is about
@@ -347,3 +367,13 @@ pub const SERVER_MAX_DOWNLOAD_NAME_BYTES: usize = 1024;
 /// million is 100 of them over the largest store the server loads
 /// ([`SERVER_MAX_MESSAGES`]).
 pub const SERVER_MAX_FILTER_EVALUATIONS: u64 = 1_000_000;
+
+/// Most blob octets one RFC 9404 `Blob/get` call reads for its answer: the
+/// selected range of every blob found, counted once for each data and digest
+/// property asked (each encodes or hashes the range again). Past it the call
+/// fails with `requestTooLarge` before any octet is encoded (RFC 8620 §8.5:
+/// bound what a small request makes the server do). RFC 9404 gives no limit
+/// of its own; 8 MiB is fifty large signed messages, and its base64 (about
+/// 10.7 MiB) stays under [`SERVER_MAX_SIZE_RESPONSE`], so one call that fits
+/// is always answerable. Clients fetch larger blobs through `downloadUrl`.
+pub const SERVER_MAX_BLOB_GET_OCTETS: u64 = 8 * 1024 * 1024;

@@ -573,7 +573,7 @@ fn query_filters_cost_is_bounded() {
             ["Email/query", {"accountId": "A1", "filter": filter}, "q"],
             ["Core/echo", {"still": "running"}, "e"]
         ]});
-        let ctx = server::api::Context { store: &server.current(), smime_enabled: false, account_id: "A1", now: now() };
+        let ctx = server::api::Context { store: &server.current(), smime_enabled: false, blob_enabled: true, account_id: "A1", now: now() };
         let v = server::api::process(&ctx, body.to_string().as_bytes()).unwrap();
         let r = &v["methodResponses"];
         if cost <= per_email {

@@ -1451,7 +1451,7 @@ fn rule08_smime_needs_using() {
 /// `server::api::process` (what the HTTP API calls) and return the first
 /// method response's arguments.
 fn lib_call(store: &Store, at: UnixTime, name: &str, args: Value) -> Value {
-    let ctx = server::api::Context { store, smime_enabled: true, account_id: server::ACCOUNT_ID, now: at };
+    let ctx = server::api::Context { store, smime_enabled: true, blob_enabled: true, account_id: server::ACCOUNT_ID, now: at };
     let body = json!({"using": MS, "methodCalls": [[name, args, "c"]]});
     let v = server::api::process(&ctx, body.to_string().as_bytes()).unwrap();
     assert_eq!(v["methodResponses"][0][0], name, "{v}");

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! jmap-smime-server --mail DIR [--listen 127.0.0.1:8025] [--user NAME:PASSWORD]... [--token TOKEN]...
-//!     [--cors-origin ORIGIN]... [--static PREFIX=DIR]... [--no-smime]
+//!     [--cors-origin ORIGIN]... [--static PREFIX=DIR]... [--no-smime] [--no-blob]
 //!     [--trust FILE]... [--bundled-roots] [--intermediate FILE]... [--crl FILE]...
 //!     [--revocation require|prefer|off] [--allow-legacy] [--now RFC3339]
 //! ```
@@ -21,7 +21,7 @@ use jmap_smime::server::{self, store::Store, Config, Server};
 use jmap_smime::verifier::VerifyOptions;
 
 const USAGE: &str = "usage: jmap-smime-server --mail DIR [--listen 127.0.0.1:8025] [--user NAME:PASSWORD]... [--token TOKEN]...
-    [--cors-origin ORIGIN]... [--static PREFIX=DIR]... [--no-smime]
+    [--cors-origin ORIGIN]... [--static PREFIX=DIR]... [--no-smime] [--no-blob]
     [--trust FILE]... [--bundled-roots] [--intermediate FILE]... [--crl FILE]...
     [--revocation require|prefer|off] [--allow-legacy] [--now RFC3339]
 
@@ -31,6 +31,7 @@ const USAGE: &str = "usage: jmap-smime-server --mail DIR [--listen 127.0.0.1:802
                     (scheme://host[:port]; not \"*\": every call carries credentials)
   --static P=DIR    serve DIR under URL prefix P (default: /pkg/=pkg and /=www)
   --no-smime        run without RFC 9219 (the client verifies alone)
+  --no-blob         run without RFC 9404 Blob/get (clients download each raw message)
   --trust FILE      the server's trust anchors (PEM or DER); --bundled-roots adds Mozilla's
   --allow-legacy    accept SHA-1, MD5, DSA and short RSA keys (a lax server, to show the R38 alert)
   --now RFC3339     a fixed clock (tests)";
@@ -74,6 +75,7 @@ fn main() -> ExitCode {
                     statics.push((p.to_owned(), PathBuf::from(d)));
                 }
                 "--no-smime" => config.smime = false,
+                "--no-blob" => config.blob = false,
                 "--allow-legacy" => allow_legacy = true,
                 "--trust" => {
                     let f = value(a)?;

@@ -5,9 +5,10 @@
 
 use std::collections::HashMap;
 
-use futures_util::stream::{self, StreamExt};
+use futures_util::stream::StreamExt;
 use serde_json::{json, Value};
 
+use super::blob;
 use super::cache::{CacheKey, VerdictCache};
 use super::email::{EmailSummary, SignatureForm};
 pub use super::page::{ChangeEvent, Changes, ClientSource, Mailbox, Page, PageItem, Progress, QueryResult, Stats};
@@ -389,12 +390,29 @@ impl<T: Transport> Client<T> {
         }
         let concurrency =
             usize::try_from(self.session.limits.max_concurrent_requests).unwrap_or(1).clamp(1, limits::MAX_DOWNLOAD_CONCURRENCY);
-        let Client { transport, verifier, cache, stats, .. } = self;
-        let transport = &*transport;
-        let mut results = stream::iter(jobs.into_iter().map(|(i, key, req)| async move { (i, key, transport.send(req).await) }))
-            .buffer_unordered(concurrency);
-        while let Some((i, key, result)) = results.next().await {
-            stats.downloads = stats.downloads.saturating_add(1);
+        // RFC 9404 (blob.rs): by Blob/get where the account offers it; what
+        // it does not deliver is downloaded, as everything is without it.
+        let wanted: Vec<blob::Wanted> = jobs
+            .iter()
+            .map(|(i, _, _)| {
+                let e = emails.get(*i).map(|(e, _)| e);
+                blob::Wanted { index: *i, blob_id: e.map(|e| e.blob_id.clone()).unwrap_or_default(), claimed_size: e.map_or(0, |e| e.size) }
+            })
+            .collect();
+        let plan = if blob::supported(&self.session, &self.account_id) {
+            blob::plan(&wanted, &self.session.limits, &self.account_id)
+        } else {
+            blob::Plan::default()
+        };
+        let Client { transport, verifier, cache, stats, session, config, account_id, .. } = self;
+        let fetcher = blob_fetcher(&*transport, session, config, account_id);
+        let mut results = Box::pin(blob::raw_messages(&fetcher, plan, jobs, &wanted).buffer_unordered(concurrency));
+        while let Some((i, key, result, by_blob)) = results.next().await {
+            if by_blob {
+                stats.blob_fetched = stats.blob_fetched.saturating_add(1);
+            } else {
+                stats.downloads = stats.downloads.saturating_add(1);
+            }
             let Some((email, server)) = emails.get(i) else { continue };
             let outcome = result.and_then(|r: HttpResponse| check_status(&r, "download").map(|()| r));
             let slot = match outcome {
@@ -420,6 +438,8 @@ impl<T: Transport> Client<T> {
             }
         }
         drop(results);
+        stats.api_requests = stats.api_requests.saturating_add(fetcher.requests.get());
+        drop(fetcher);
         if self.known.len() > limits::MAX_CACHED_VERDICTS {
             self.known.clear();
         }
@@ -484,6 +504,22 @@ fn bad(detail: impl Into<String>) -> Error {
 fn uses_smime(session: &Session, q: &PageQuery) -> bool {
     // The filter was checked by query_args: S/MIME conditions imply support.
     session.supports_smime(&q.account_id) && q.filter.as_ref().is_some_and(|f| request::uses_smime_filter(f, 0).unwrap_or(false))
+}
+
+/// Sends RFC 9404 Blob/get batches (blob.rs) as API requests.
+fn blob_fetcher<'a, T: Transport>(transport: &'a T, session: &Session, config: &ClientConfig, account_id: &'a str) -> blob::Fetcher<'a, T> {
+    let mut headers = base_headers(config);
+    headers.push(("content-type".into(), "application/json".into()));
+    let api = HttpRequest {
+        method: Method::Post,
+        url: session.api_url.clone(),
+        headers,
+        body: None,
+        include_credentials: config.auth == Auth::Cookies,
+        timeout_ms: config.timeout_ms,
+        max_response_bytes: limits::MAX_API_RESPONSE_BYTES,
+    };
+    blob::Fetcher { transport, api, account_id, max_size_request: session.limits.max_size_request, requests: Default::default() }
 }
 
 fn base_headers(config: &ClientConfig) -> Vec<(String, String)> {

@@ -1,6 +1,7 @@
 //! Sans-IO JMAP (RFC 8620, RFC 8621, RFC 9219): parsing and building, no
 //! network. The transport lives at the wasm boundary.
 
+pub mod blob;
 pub mod cache;
 pub mod client;
 pub mod email;
@@ -16,3 +17,5 @@ pub const CAP_CORE: &str = "urn:ietf:params:jmap:core";
 pub const CAP_MAIL: &str = "urn:ietf:params:jmap:mail";
 /// The RFC 9219 S/MIME verification capability.
 pub const CAP_SMIMEVERIFY: &str = "urn:ietf:params:jmap:smimeverify";
+/// The RFC 9404 blob management capability (`Blob/get`).
+pub const CAP_BLOB: &str = "urn:ietf:params:jmap:blob";

@@ -186,4 +186,6 @@ pub struct Stats {
     pub verifications: u32,
     /// Verdicts served from the cache.
     pub cache_hits: u32,
+    /// Raw messages received by RFC 9404 Blob/get instead of a download.
+    pub blob_fetched: u32,
 }

@@ -1,17 +1,18 @@
 //! JMAP methods of the reference server, sans-IO (RFC 8620 §3; the request
 //! envelope and result references are in `request.rs`). Methods:
 //! Core/echo, Mailbox/get, Mailbox/query, Email/get, Email/query,
-//! Email/changes, Thread/get; RFC 9219 properties and filters only when the
+//! Email/changes, Thread/get, Blob/get (RFC 9404, blob_get.rs); RFC 9219 properties and filters only when the
 //! extension is on and the request names it in `using`.
 
 use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value};
 
+use super::blob_get;
 use super::query::{check_cost, comparators, compile_filter, flag, query_response};
 use super::store::{ChangeKind, Email, Mailbox, Store};
 use crate::asn1::time::{parse_rfc3339, to_rfc3339, UnixTime};
-use crate::jmap::{CAP_CORE, CAP_MAIL, CAP_SMIMEVERIFY};
+use crate::jmap::{CAP_BLOB, CAP_CORE, CAP_MAIL, CAP_SMIMEVERIFY};
 use crate::limits;
 use crate::verifier::SIGNED_VERIFIED;
 
@@ -76,6 +77,8 @@ pub struct Context<'a> {
     pub store: &'a Store,
     /// The server runs with RFC 9219.
     pub smime_enabled: bool,
+    /// The server offers RFC 9404 `Blob/get`.
+    pub blob_enabled: bool,
     /// The one account.
     pub account_id: &'a str,
     /// The time (for nothing but echoing; verification happened before).
@@ -130,11 +133,7 @@ pub(crate) fn dispatch(ctx: &Context<'_>, using: &BTreeSet<&str>, name: &str, ar
         }
         "Mailbox/get" | "Mailbox/query" | "Email/get" | "Email/query" | "Email/changes" | "Thread/get" => {
             need(CAP_MAIL)?;
-            match args.get("accountId").and_then(Value::as_str) {
-                Some(a) if a == ctx.account_id => {}
-                Some(a) => return Err(merr("accountNotFound", format!("no account {a:?}"))),
-                None => return Err(merr("invalidArguments", "accountId is required")),
-            }
+            account(ctx, &args)?;
             match name {
                 "Mailbox/get" => mailbox_get(ctx, &args),
                 "Mailbox/query" => mailbox_query(ctx, &args),
@@ -144,11 +143,31 @@ pub(crate) fn dispatch(ctx: &Context<'_>, using: &BTreeSet<&str>, name: &str, ar
                 _ => thread_get(ctx, &args),
             }
         }
+        // RFC 9404 §4: selected by the blob capability; envelope() already
+        // refused it in `using` when the server runs without.
+        "Blob/get" | "Blob/upload" | "Blob/lookup" => {
+            need(CAP_BLOB)?;
+            account(ctx, &args)?;
+            match name {
+                "Blob/get" => blob_get::blob_get(ctx, &args),
+                "Blob/upload" => blob_get::blob_upload(),
+                _ => blob_get::blob_lookup(ctx, &args),
+            }
+        }
         _ => Err(merr("unknownMethod", format!("{name} is not supported"))),
     }
 }
 
-fn ids_arg(args: &Map<String, Value>) -> MResult<Option<Vec<String>>> {
+/// The one account, or the RFC 8620 §3.6.2 error.
+fn account(ctx: &Context<'_>, args: &Map<String, Value>) -> MResult<()> {
+    match args.get("accountId").and_then(Value::as_str) {
+        Some(a) if a == ctx.account_id => Ok(()),
+        Some(a) => Err(merr("accountNotFound", format!("no account {a:?}"))),
+        None => Err(merr("invalidArguments", "accountId is required")),
+    }
+}
+
+pub(crate) fn ids_arg(args: &Map<String, Value>) -> MResult<Option<Vec<String>>> {
     match args.get("ids") {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Array(a)) => {

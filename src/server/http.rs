@@ -165,7 +165,13 @@ async fn api_call(server: &Arc<Server>, req: Request) -> Response {
         // Results older than the 24 h ceiling are recomputed before answering.
         let store = worker.snapshot(now);
         worker.probe(Stage::Building);
-        let ctx = api::Context { store: &store, smime_enabled: worker.config.smime, account_id: ACCOUNT_ID, now };
+        let ctx = api::Context {
+            store: &store,
+            smime_enabled: worker.config.smime,
+            blob_enabled: worker.config.blob,
+            account_id: ACCOUNT_ID,
+            now,
+        };
         api::respond(&ctx, &bytes)
     })
     .await;

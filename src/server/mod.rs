@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod blob;
+pub mod blob_get;
 pub mod cors;
 pub mod http;
 pub mod json;
@@ -25,7 +26,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde_json::{json, Value};
 
 use crate::asn1::time::UnixTime;
-use crate::jmap::{CAP_CORE, CAP_MAIL, CAP_SMIMEVERIFY};
+use crate::jmap::{CAP_BLOB, CAP_CORE, CAP_MAIL, CAP_SMIMEVERIFY};
 use crate::limits;
 use crate::verifier::Verifier;
 use store::Store;
@@ -48,6 +49,8 @@ pub struct Config {
     pub static_dirs: Vec<(String, PathBuf)>,
     /// Run with RFC 9219 (the switch for the client-only path).
     pub smime: bool,
+    /// Offer RFC 9404 `Blob/get` (off: clients download every raw message).
+    pub blob: bool,
     /// A fixed clock (tests); None reads the system clock.
     pub now: Option<UnixTime>,
     /// Called at each [`Stage`] of a request (tests hold a request there to
@@ -95,6 +98,7 @@ impl Default for Config {
             cors_origins: Vec::new(),
             static_dirs: Vec::new(),
             smime: true,
+            blob: true,
             now: None,
             probe: None,
         }
@@ -212,6 +216,11 @@ impl Server {
             account_caps.insert(CAP_SMIMEVERIFY.into(), json!({}));
             // RFC 8620 §2: primaryAccounts names only capabilities the server has.
             primary.insert(CAP_SMIMEVERIFY.into(), json!(ACCOUNT_ID));
+        }
+        if self.config.blob {
+            // RFC 9404 §3: an empty object in the session, the limits in the account.
+            caps.insert(CAP_BLOB.into(), json!({}));
+            account_caps.insert(CAP_BLOB.into(), blob_get::account_capability());
         }
         json!({
             "capabilities": caps,

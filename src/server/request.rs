@@ -32,7 +32,7 @@ use serde_json::{json, Map, Value};
 
 use super::api::{self, merr, session_state, Context, MethodError, Problem};
 use super::json::{self, Capped, ParseError, ValueBudget};
-use crate::jmap::{CAP_CORE, CAP_MAIL, CAP_SMIMEVERIFY};
+use crate::jmap::{CAP_BLOB, CAP_CORE, CAP_MAIL, CAP_SMIMEVERIFY};
 use crate::limits;
 
 /// One method call.
@@ -133,7 +133,7 @@ fn run(ctx: &Context<'_>, body: &[u8], keep_all: bool) -> Result<Run, Problem> {
         ParseError::NotJson(d) => Problem::not_json(format!("the request is not I-JSON: {d}")),
         ParseError::TooManyValues => too_many_values(),
     })?;
-    let Request { using, calls, created_ids } = envelope(v, ctx.smime_enabled)?;
+    let Request { using, calls, created_ids } = envelope(v, ctx)?;
     let using: BTreeSet<&str> = using.iter().map(String::as_str).collect();
     let referenced = referenced_ids(&calls);
     let mut budget = Budget {
@@ -177,7 +177,7 @@ fn error_response(e: MethodError) -> (String, Value) {
 
 /// The request object's members, checked in the order of RFC 8620 §3.6.1:
 /// notRequest, then unknownCapability, then maxCallsInRequest.
-fn envelope(v: Value, smime_enabled: bool) -> Result<Request, Problem> {
+fn envelope(v: Value, ctx: &Context<'_>) -> Result<Request, Problem> {
     let Value::Object(mut obj) = v else { return Err(Problem::new("notRequest", "the request is not an object")) };
     let using: Vec<String> = match obj.remove("using") {
         Some(Value::Array(a)) => a
@@ -208,7 +208,7 @@ fn envelope(v: Value, smime_enabled: bool) -> Result<Request, Problem> {
         }
     }
     for u in &using {
-        let known = u == CAP_CORE || u == CAP_MAIL || (u == CAP_SMIMEVERIFY && smime_enabled);
+        let known = u == CAP_CORE || u == CAP_MAIL || (u == CAP_SMIMEVERIFY && ctx.smime_enabled) || (u == CAP_BLOB && ctx.blob_enabled);
         if !known {
             return Err(Problem::new("unknownCapability", format!("this server does not support {u:?}")));
         }
