@@ -98,8 +98,10 @@ export class WorkerClient {
     let info;
     try {
       const { trust, verifierOptions } = options ?? {};
-      // The helpers load their trust while the lead connects.
-      const ready = client.#helpers.map((h) => h.call('helper', [trust, verifierOptions]));
+      // The lead compiles the module once; the helpers instantiate that
+      // module and load their trust while the lead connects.
+      const module = client.#helpers.length ? await client.#lead.call('compile', []) : undefined;
+      const ready = client.#helpers.map((h) => h.call('helper', [trust, verifierOptions, module]));
       info = await client.#lead.call('connect', [options]);
       await Promise.all(ready);
       await Promise.all(client.#helpers.map((h) => {

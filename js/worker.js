@@ -8,7 +8,9 @@
 // before its downloads. {op: 'abort', args: [id]} aborts the operation `id`.
 //
 // A pool (issue 10 §3) is one lead worker, which runs the client (every JMAP
-// request and download), and helpers, which only verify. WorkerClient gives
+// request and download), and helpers, which only verify. The lead compiles
+// the module ({op: 'compile'}) and the helpers instantiate that one
+// ({op: 'helper', args: [trust, verifierOptions, module]}). WorkerClient gives
 // each helper a MessagePort to the lead ({op: 'attach'} to the lead,
 // {op: 'serve'} to the helper). The lead hands a downloaded message to the
 // least busy helper (port message {rid, bytes, args}, answered {rid, ok,
@@ -27,6 +29,32 @@ let verifier = null;
 let config = null;
 let anchors = [];
 const controllers = new Map();
+let started = null;
+
+// Compile and instantiate the module once. A pool compiles it in the lead
+// only ({op: 'compile'} returns the WebAssembly.Module) and hands it to the
+// helpers, which then only instantiate it: N compiles on a few cores would
+// hold up the lead's connect.
+function start(module) {
+  started ??= (async () => {
+    if (module) {
+      await init({ module_or_path: module });
+      return module;
+    }
+    const url = new URL('./jmap_smime_bg.wasm', import.meta.url);
+    const res = await fetch(url);
+    let m;
+    try {
+      m = await WebAssembly.compileStreaming(res.clone());
+    } catch {
+      // A server that does not say application/wasm.
+      m = await WebAssembly.compile(await res.arrayBuffer());
+    }
+    await init({ module_or_path: m });
+    return m;
+  })();
+  return started;
+}
 const counts = { routed: 0, answered: 0, refused: 0, here: 0, verified: 0, cancelled: 0 };
 
 async function makeVerifier(trust = {}, options = undefined) {
@@ -159,23 +187,24 @@ tick.port1.onmessage = () => {
 
 const ops = {
   async connect(options) {
-    await init();
+    await start();
     const { trust, verifierOptions, ...rest } = options ?? {};
     verifier = await makeVerifier(trust, verifierOptions);
     client = await JmapSmimeClient.connect({ ...rest, verifier });
     return { supportsSmime: client.supportsSmime, accountId: client.accountId, trust: trustSummary() };
   },
   /** A pool helper: a verifier only. */
-  async helper(trust, verifierOptions) {
-    await init();
+  async helper(trust, verifierOptions, module) {
+    await start(module);
     verifier = await makeVerifier(trust, verifierOptions);
     return trustSummary();
   },
+  compile: () => start(),
   attach: (port) => attach(port),
   serve: (port) => serve(port),
   pool: () => ({ role: client ? 'lead' : 'helper', helpers: helpers.length, config, ...counts }),
   async setTrust(trust, verifierOptions) {
-    await init();
+    await start();
     verifier = await makeVerifier(trust, verifierOptions);
     if (client) await client.setVerifier(verifier);
     return trustSummary();
@@ -187,7 +216,7 @@ const ops = {
   changes: (since, opts) => need(client, 'changes').changes(since, opts),
   stats: () => need(client, 'stats').stats(),
   async verify(bytes, times, trust, verifierOptions) {
-    await init();
+    await start();
     const v = trust ? await makeVerifier(trust, verifierOptions) : (verifier ?? await makeVerifier({}, verifierOptions));
     return v.verify(bytes, times);
   },
