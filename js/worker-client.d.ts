@@ -65,12 +65,12 @@ export interface PoolWorkerStats {
 
 /** The most workers a pool starts. */
 export declare const MAX_WORKERS: number;
-/** The pool size connect() uses: `workers`, else min(navigator.hardwareConcurrency, MAX_WORKERS). */
+/** The pool size connect() uses: `workers`, else navigator.hardwareConcurrency - 1 within 1..MAX_WORKERS. */
 export declare function poolSize(workers?: number): number;
 
 export declare class WorkerClient {
   private constructor(worker: Worker, helpers?: Worker[]);
-  /** `workers`: pool size (1..MAX_WORKERS; default min(navigator.hardwareConcurrency, MAX_WORKERS)). */
+  /** `workers`: pool size (1..MAX_WORKERS; default poolSize()). */
   static connect(options: WorkerConnectOptions, where?: { workerUrl?: string | URL; workers?: number }): Promise<WorkerClient>;
   /** How many workers run (the lead and its helpers). */
   readonly workers: number;

@@ -4,7 +4,7 @@
 // a trust description instead of a Verifier, and no custom fetch.
 //
 // A pool (issue 10 §3): connect() starts `workers` workers (default
-// min(navigator.hardwareConcurrency, MAX_WORKERS)). The first, the lead, runs
+// navigator.hardwareConcurrency - 1, at least 1, at most MAX_WORKERS). The first, the lead, runs
 // the client: every JMAP request and download happens there, once. The others
 // are helpers with the same trust and policy that verify the messages the
 // lead downloads (see worker.js); setTrust() reaches every one of them before
@@ -68,10 +68,16 @@ class Channel {
   }
 }
 
-/** How many workers: `workers` if given, else the machine's cores, within 1..MAX_WORKERS. */
+/**
+ * How many workers: `workers` if given, else one per core but one (the page's
+ * own thread needs a core too), within 1..MAX_WORKERS. On 2 cores that is a
+ * single worker: there a pool of two measured slower than one worker
+ * (bench/server-page.mjs), shipping a message and its verdict between
+ * workers costing about what verifying it does.
+ */
 export function poolSize(workers) {
   const cores = globalThis.navigator?.hardwareConcurrency || 1;
-  const n = workers ?? Math.min(cores, MAX_WORKERS);
+  const n = workers ?? Math.min(Math.max(cores - 1, 1), MAX_WORKERS);
   if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) throw failure(`workers: ${workers}: want a whole number from 1 to ${MAX_WORKERS}`, 'invalid-argument');
   return n;
 }
@@ -87,8 +93,8 @@ export class WorkerClient {
 
   /**
    * Start the pool from `workerUrl` (default: worker.js next to this file)
-   * and connect its lead. `workers`: how many (default
-   * min(navigator.hardwareConcurrency, MAX_WORKERS)); 1 is a single worker.
+   * and connect its lead. `workers`: how many (default poolSize()); 1 is a
+   * single worker.
    */
   static async connect(options, { workerUrl, workers } = {}) {
     const n = poolSize(workers);

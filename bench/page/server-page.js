@@ -87,7 +87,7 @@ async function loadAll(client, t, local) {
   }
   if (client.poolStats) pool = await client.poolStats();
   return {
-    t, after, stats, pool, items: page.items.length, total: page.total,
+    t, after, stats, pool, cores: navigator.hardwareConcurrency, items: page.items.length, total: page.total,
     levels: count(page.items, (i) => i.display.level), sources: count(page.items, (i) => i.clientSource),
   };
 }
