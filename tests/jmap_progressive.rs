@@ -69,12 +69,9 @@ fn server_page_first_then_every_verdict_then_the_same_page() {
             events.borrow_mut().push(Event::ServerPage(p.items.iter().map(|i| i.client_source).collect()));
             server_pages.push(p.clone());
         };
-        let page = block_on(client.load_page_progressive(
-            query(),
-            now(),
-            Some(&mut on_server_page),
-            &mut |p| events.borrow_mut().push(Event::Verdict(p.id.clone())),
-        ))
+        let page = block_on(client.load_page_progressive(query(), now(), Some(&mut on_server_page), &mut |p| {
+            events.borrow_mut().push(Event::Verdict(p.id.clone()))
+        }))
         .unwrap();
         let events = events.into_inner();
         assert_eq!(plain(&page), plain(&reference), "{recording}: the page returned is the one load_page returns");

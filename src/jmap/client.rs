@@ -464,7 +464,9 @@ impl<T: Transport> Client<T> {
                 // at the bound; the Email's `size` is the server's claim and
                 // decides nothing.
                 Ok(Err(e)) if e.code == Code::LimitExceeded => (None, ClientSource::Skipped, Some(too_large())),
-                Ok(Err(e)) => (None, ClientSource::Skipped, Some(Problem { code: e.code().to_owned(), message: e.message(), warning: false })),
+                Ok(Err(e)) => {
+                    (None, ClientSource::Skipped, Some(Problem { code: e.code().to_owned(), message: e.message(), warning: false }))
+                }
                 Ok(Ok(v)) => {
                     stats.verifications = stats.verifications.saturating_add(1);
                     cache.put(key, v.clone());
