@@ -289,7 +289,7 @@ function printSummary(results, alone) {
   console.log(`  connect → all verdicts, server status only:      ${ms(s.connectToAll)} ms (client check costs ${(l.connectToAll / s.connectToAll).toFixed(2)}x; goal <= 1.5x)`);
   console.log(`  connect → all verdicts, worker (default, ${workers} of ${results.worker[0].cores} cores): ${ms(w.connectToAll)} ms (${(w.connectToAll / l.connectToAll).toFixed(2)}x the page; goal <= 1x; `
     + `connect includes worker start and module compile, which the page mode does before connect; loadPage alone ${ms(w.load)} ms vs ${ms(l.load)} ms in the page)`);
-  console.log(`  connect → all verdicts, pool of two:             ${ms(w2.connectToAll)} ms (loadPage alone ${ms(w2.load)} ms; helpers verified ${results.worker2[0].pool?.slice(1).reduce((n, h) => n + h.verified, 0)} of the first run's ${results.worker2[0].after.verifications})`);
+  console.log(`  connect → all verdicts, pool of two:             ${ms(w2.connectToAll)} ms (loadPage alone ${ms(w2.load)} ms; helpers verified ${results.worker2[0].pool?.slice(1).reduce((n, h) => n + h.verified, 0)} of the run's ${results.worker2[0].after.verifications} verifications)`);
   console.log(`  where the page's time goes (verify in page): connect ${ms(l.connect)}; Email/query + Email/get to the server list ${ms(l.api)}; `
     + `server list → all verdicts ${ms(l.connectToAll - l.serverList)} (downloads and verification overlapped); `
     + `for comparison, the ${n} downloads alone ${ms(l.fetchOnly)} and their verification alone ${ms(l.verifyOnly)} (${ms(l.verifyOnly / n)} ms/message)`);
