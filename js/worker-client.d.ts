@@ -33,6 +33,8 @@ export type WorkerConnectOptions = Omit<ConnectOptions, 'verifier' | 'fetch'> & 
 /** Per-call options, as for JmapSmimeClient. */
 export interface WorkerCallOptions {
   onProgress?: (progress: Progress) => void;
+  /** loadPage only: the server's page, before any verdict (see CallOptions.onServerPage). */
+  onServerPage?: (page: Page) => void;
   signal?: AbortSignal;
   now?: Date | number | string;
 }
@@ -43,9 +45,35 @@ export interface TrustSummary {
   anchors: AnchorInfo[];
 }
 
+/** One worker of a pool, as poolStats() reports it. */
+export interface PoolWorkerStats {
+  role: 'lead' | 'helper';
+  /** Helpers attached (the lead). */
+  helpers: number;
+  /** routeConfig() of its verifier. */
+  config: string | null;
+  /** Lead: messages handed to a helper, answered, and verified itself (every helper busy). */
+  routed: number;
+  answered: number;
+  here: number;
+  /** Lead: helper answers refused (other trust, a failure); helper: requests it refused. */
+  refused: number;
+  /** Helper: messages verified, and requests dropped by an abort before they started. */
+  verified: number;
+  cancelled: number;
+}
+
+/** The most workers a pool starts. */
+export declare const MAX_WORKERS: number;
+/** The pool size connect() uses: `workers`, else navigator.hardwareConcurrency - 1 within 1..MAX_WORKERS. */
+export declare function poolSize(workers?: number): number;
+
 export declare class WorkerClient {
-  private constructor(worker: Worker);
-  static connect(options: WorkerConnectOptions, where?: { workerUrl?: string | URL }): Promise<WorkerClient>;
+  private constructor(worker: Worker, helpers?: Worker[]);
+  /** `workers`: pool size (1..MAX_WORKERS; default poolSize()). */
+  static connect(options: WorkerConnectOptions, where?: { workerUrl?: string | URL; workers?: number }): Promise<WorkerClient>;
+  /** How many workers run (the lead and its helpers). */
+  readonly workers: number;
   readonly supportsSmime: boolean;
   readonly accountId: string;
   /** The trust in use after connect(). */
@@ -58,6 +86,8 @@ export declare class WorkerClient {
   query(filter?: Record<string, unknown> | null, page?: PageOptions): Promise<QueryResult>;
   changes(sinceState: string, options?: WorkerCallOptions): Promise<Changes>;
   stats(): Promise<Stats>;
+  /** Per worker, lead first. */
+  poolStats(): Promise<PoolWorkerStats[]>;
   setTrust(trust: TrustSpec, verifierOptions?: VerifierOptions): Promise<TrustSummary | null>;
   verify(bytes: Uint8Array, times?: VerifyTimes, trust?: TrustSpec, verifierOptions?: VerifierOptions): Promise<Verdict>;
   terminate(): void;

@@ -1,8 +1,23 @@
-// WorkerClient: the JmapSmimeClient API, run in a module Web Worker
+// WorkerClient: the JmapSmimeClient API, run in module Web Workers
 // (worker.js) so verification never blocks the page. Same methods and
 // results; the differences are what cannot cross postMessage: connect() takes
 // a trust description instead of a Verifier, and no custom fetch.
-export class WorkerClient {
+//
+// A pool (issue 10 §3): connect() starts `workers` workers (default
+// navigator.hardwareConcurrency - 1, at least 1, at most MAX_WORKERS). The first, the lead, runs
+// the client: every JMAP request and download happens there, once. The others
+// are helpers with the same trust and policy that verify the messages the
+// lead downloads (see worker.js); setTrust() reaches every one of them before
+// it resolves, and a helper whose trust differs from the lead's is never
+// asked (the lead verifies itself), so verdicts are those of one worker.
+
+/** The most workers a pool starts (more rarely pays: 4 downloads run at a time). */
+export const MAX_WORKERS = 4;
+
+const failure = (message, code) => Object.assign(new Error(message), { code });
+
+// One worker and its request/answer bookkeeping.
+class Channel {
   #worker;
   #next = 1;
   #pending = new Map();
@@ -10,30 +25,95 @@ export class WorkerClient {
   constructor(worker) {
     this.#worker = worker;
     worker.onmessage = (event) => {
-      const { id, ok, value, error, progress } = event.data ?? {};
+      const { id, ok, value, error, progress, serverPage } = event.data ?? {};
       const p = this.#pending.get(id);
       if (!p) return;
-      if (progress) {
-        try { p.onProgress?.(progress); } catch { /* a throwing callback must not stop the load */ }
+      if (progress || serverPage) {
+        // A throwing callback must not stop the load.
+        try {
+          if (progress) p.onProgress?.(progress);
+          else p.onServerPage?.(serverPage);
+        } catch { /* ignored */ }
         return;
       }
       this.#pending.delete(id);
       if (ok) p.resolve(value);
-      else p.reject(Object.assign(new Error(error?.message ?? 'worker error'), { code: error?.code ?? 'internal' }));
+      else p.reject(failure(error?.message ?? 'worker error', error?.code ?? 'internal'));
     };
     worker.onerror = (event) => {
-      for (const p of this.#pending.values()) p.reject(Object.assign(new Error(event.message || 'worker failed'), { code: 'internal' }));
+      for (const p of this.#pending.values()) p.reject(failure(event.message || 'worker failed', 'internal'));
       this.#pending.clear();
     };
   }
 
-  /** Start a worker from `workerUrl` (default: worker.js next to this file) and connect it. */
-  static async connect(options, { workerUrl } = {}) {
+  call(op, args, callOptions, transfer = []) {
+    const id = this.#next++;
+    const { onProgress, onServerPage, signal, ...rest } = callOptions ?? {};
+    if (callOptions) args = [...args, rest];
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(failure('The operation was aborted', 'aborted'));
+        return;
+      }
+      this.#pending.set(id, { resolve, reject, onProgress, onServerPage });
+      signal?.addEventListener('abort', () => this.#worker.postMessage({ op: 'abort', args: [id] }), { once: true });
+      this.#worker.postMessage({ id, op, args }, transfer);
+    });
+  }
+
+  terminate() {
+    this.#worker.terminate();
+    for (const p of this.#pending.values()) p.reject(failure('The worker was terminated', 'aborted'));
+    this.#pending.clear();
+  }
+}
+
+/**
+ * How many workers: `workers` if given, else one per core but one (the page's
+ * own thread needs a core too), within 1..MAX_WORKERS. On 2 cores that is a
+ * single worker: there a pool of two measured slower than one worker
+ * (bench/server-page.mjs), shipping a message and its verdict between
+ * workers costing about what verifying it does.
+ */
+export function poolSize(workers) {
+  const cores = globalThis.navigator?.hardwareConcurrency || 1;
+  const n = workers ?? Math.min(Math.max(cores - 1, 1), MAX_WORKERS);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) throw failure(`workers: ${workers}: want a whole number from 1 to ${MAX_WORKERS}`, 'invalid-argument');
+  return n;
+}
+
+export class WorkerClient {
+  #lead;
+  #helpers;
+
+  constructor(worker, helpers = []) {
+    this.#lead = new Channel(worker);
+    this.#helpers = helpers.map((w) => new Channel(w));
+  }
+
+  /**
+   * Start the pool from `workerUrl` (default: worker.js next to this file)
+   * and connect its lead. `workers`: how many (default poolSize()); 1 is a
+   * single worker.
+   */
+  static async connect(options, { workerUrl, workers } = {}) {
+    const n = poolSize(workers);
     const url = workerUrl ?? new URL('./worker.js', import.meta.url);
-    const client = new WorkerClient(new Worker(url, { type: 'module' }));
+    const start = () => new Worker(url, { type: 'module' });
+    const client = new WorkerClient(start(), Array.from({ length: n - 1 }, start));
     let info;
     try {
-      info = await client.#call('connect', [options]);
+      const { trust, verifierOptions } = options ?? {};
+      // The lead compiles the module once; the helpers instantiate that
+      // module and load their trust while the lead connects.
+      const module = client.#helpers.length ? await client.#lead.call('compile', []) : undefined;
+      const ready = client.#helpers.map((h) => h.call('helper', [trust, verifierOptions, module]));
+      info = await client.#lead.call('connect', [options]);
+      await Promise.all(ready);
+      await Promise.all(client.#helpers.map((h) => {
+        const { port1, port2 } = new MessageChannel();
+        return Promise.all([h.call('serve', [], undefined, [port2]), client.#lead.call('attach', [], undefined, [port1])]);
+      }));
     } catch (e) {
       // A failed connect leaves nothing running.
       client.terminate();
@@ -42,44 +122,39 @@ export class WorkerClient {
     client.supportsSmime = info.supportsSmime;
     client.accountId = info.accountId;
     client.trust = info.trust;
+    client.workers = n;
     return client;
   }
 
   /** A worker that is not connected to a server: verify() and setTrust() only (a dropped .eml). */
   static offline({ workerUrl } = {}) {
     const url = workerUrl ?? new URL('./worker.js', import.meta.url);
-    return new WorkerClient(new Worker(url, { type: 'module' }));
+    const client = new WorkerClient(new Worker(url, { type: 'module' }));
+    client.workers = 1;
+    return client;
   }
 
-  #call(op, args, callOptions) {
-    const id = this.#next++;
-    const { onProgress, signal, ...rest } = callOptions ?? {};
-    if (callOptions) args = [...args, rest];
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(Object.assign(new Error('The operation was aborted'), { code: 'aborted' }));
-        return;
-      }
-      this.#pending.set(id, { resolve, reject, onProgress });
-      signal?.addEventListener('abort', () => this.#worker.postMessage({ op: 'abort', args: [id] }), { once: true });
-      this.#worker.postMessage({ id, op, args });
-    });
+  mailboxes() { return this.#lead.call('mailboxes', []); }
+  /** Load a page; `onServerPage(page)` first (the server's status), then `onProgress` per verdict. */
+  loadPage(query, options) { return this.#lead.call('loadPage', [query ?? {}], options ?? {}); }
+  verifyEmail(id, options) { return this.#lead.call('verifyEmail', [id], options ?? {}); }
+  query(filter, page) { return this.#lead.call('query', [filter ?? null, page ?? {}]); }
+  changes(sinceState, options) { return this.#lead.call('changes', [sinceState], options ?? {}); }
+  stats() { return this.#lead.call('stats', []); }
+  /** Per worker, lead first: how many messages it routed, verified, refused, cancelled. */
+  poolStats() { return Promise.all([this.#lead, ...this.#helpers].map((w) => w.call('pool', []))); }
+  /**
+   * Replace the trust (bundled roots on/off, extra PEM roots) in every
+   * worker of the pool; empties the verdict cache. Resolves once all have it.
+   */
+  async setTrust(trust, verifierOptions) {
+    const [summary] = await Promise.all([this.#lead, ...this.#helpers].map((w) => w.call('setTrust', [trust, verifierOptions])));
+    return summary;
   }
-
-  mailboxes() { return this.#call('mailboxes', []); }
-  loadPage(query, options) { return this.#call('loadPage', [query ?? {}], options ?? {}); }
-  verifyEmail(id, options) { return this.#call('verifyEmail', [id], options ?? {}); }
-  query(filter, page) { return this.#call('query', [filter ?? null, page ?? {}]); }
-  changes(sinceState, options) { return this.#call('changes', [sinceState], options ?? {}); }
-  stats() { return this.#call('stats', []); }
-  /** Replace the trust (bundled roots on/off, extra PEM roots); empties the verdict cache. */
-  setTrust(trust, verifierOptions) { return this.#call('setTrust', [trust, verifierOptions]); }
   /** Verify raw message bytes in the worker (no server): a Verdict. */
-  verify(bytes, times, trust, verifierOptions) { return this.#call('verify', [bytes, times, trust, verifierOptions]); }
-  /** Stop the worker; calls still pending reject with code "aborted". */
+  verify(bytes, times, trust, verifierOptions) { return this.#lead.call('verify', [bytes, times, trust, verifierOptions]); }
+  /** Stop every worker; calls still pending reject with code "aborted". */
   terminate() {
-    this.#worker.terminate();
-    for (const p of this.#pending.values()) p.reject(Object.assign(new Error('The worker was terminated'), { code: 'aborted' }));
-    this.#pending.clear();
+    for (const w of [this.#lead, ...this.#helpers]) w.terminate();
   }
 }

@@ -3,7 +3,7 @@
 //! and the signer's identity against From and Sender, in RFC 9219 vocabulary.
 //! Time, anchors and policy are arguments; nothing here reads a clock.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[cfg(target_arch = "wasm32")]
 use tsify::Tsify;
@@ -44,7 +44,7 @@ pub struct VerifyOptions {
 }
 
 /// Per signer: the signature facts plus the trust outcome.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
 #[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
@@ -72,7 +72,7 @@ pub struct SignerVerdict {
 }
 
 /// The client verdict on one message.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
 #[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 #[serde(rename_all = "camelCase")]
@@ -81,7 +81,7 @@ pub struct Verdict {
     /// "signed/verified" or "signed/failed".
     pub status: Option<String>,
     /// The same at `receivedAt`; absent when no receivedAt was given.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub status_at_delivery: Option<Option<String>>,
     /// Problems at `now`, failures first, then warnings (`warning: true`).
@@ -112,6 +112,14 @@ pub struct Verdict {
     /// UI to render instead of the server's parse; null unless the message
     /// has a signature at its root (vouched for only when `signed/verified`).
     pub body: Option<SignedBody>,
+}
+
+/// `statusAtDelivery` read back: a field that is present (even `null`, no
+/// signature at delivery) is `Some`; an absent one is `None` (by `default`).
+/// Serialising and reading back give the same `Verdict` (a verdict may come
+/// back from another worker, tests/js/client.test.js).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
 }
 
 /// A trust store, a policy and options: verifies messages.

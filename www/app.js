@@ -255,9 +255,23 @@ function loadMessages() {
     try {
       const query = { limit: PAGE_SIZE };
       if (state.mailboxId) query.mailboxId = state.mailboxId;
+      const current = () => !controller.signal.aborted && client === state.client;
+      // The list is drawn from the server's page as soon as it is known
+      // (rows still being checked here say so), and each row's badge is
+      // replaced as its verdict arrives.
       const page = await client.loadPage(query, {
         signal: controller.signal,
-        onProgress: (p) => { if (!controller.signal.aborted) progress.update(p); },
+        onServerPage: (p) => {
+          if (!current()) return;
+          state.items = new Map(p.items.map((i) => [i.email.id, i]));
+          state.order = p.items.map((i) => i.email.id);
+          renderList(p);
+        },
+        onProgress: (p) => {
+          if (!current()) return;
+          progress.update(p);
+          updateRow(p.item);
+        },
       });
       if (controller.signal.aborted || client !== state.client) return;
       state.items = new Map(page.items.map((i) => [i.email.id, i]));
@@ -302,6 +316,22 @@ function renderList(page) {
     + `. Checked in this browser: ${here}${cached ? `, from the cache: ${cached}` : ''}.`;
 }
 
+/** Replace one row of the list (and the detail, if it shows it) with `item`. */
+function updateRow(item) {
+  const id = item.email.id;
+  if (!state.items.has(id)) return;
+  state.items.set(id, item);
+  const old = $$('li.message').find((r) => r.dataset.emailId === id);
+  if (old) {
+    const fresh = row(item);
+    fresh.tabIndex = old.tabIndex;
+    const focused = document.activeElement === old;
+    old.replaceWith(fresh);
+    if (focused) fresh.focus();
+  }
+  if (state.selectedId === id) renderDetail();
+}
+
 function row(item) {
   const { email, display } = item;
   // For a signed message, the From and Subject of the bytes checked here.
@@ -315,6 +345,7 @@ function row(item) {
   h('span', { class: 'from' }, fromOf(item)),
   h('span', { class: 'date' }, time(email.receivedAt)),
   h('span', { class: 'subject' }, subjectOf(item) || '(no subject)'),
+  item.clientSource === 'pending' ? h('span', { class: 'row-checking' }, 'Checking in this browser…') : null,
   display.alert ? h('span', { class: 'row-alert' }, 'Security alert') : null);
   return li;
 }

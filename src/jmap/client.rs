@@ -14,6 +14,7 @@ use super::email::{EmailSummary, SignatureForm};
 pub use super::page::{ChangeEvent, Changes, ClientSource, Mailbox, Page, PageItem, Progress, QueryResult, Stats};
 use super::request::{self, email_properties, PageQuery};
 use super::response::{check_status, parse_api_response, ApiResponse};
+use super::route::{verify_routed, RouteRequest, VerifyRoute};
 use super::session::Session;
 use super::transport::{Auth, HttpRequest, HttpResponse, Method, Transport};
 use crate::asn1::time::UnixTime;
@@ -84,7 +85,13 @@ pub struct Client<T: Transport> {
     /// Last server report seen per Email id (for R12), bounded.
     known: HashMap<String, Option<ServerReport>>,
     stats: Stats,
+    /// Where downloaded messages are verified (None: here).
+    route: Option<Box<dyn VerifyRoute>>,
 }
+
+/// Called once per page with the server's view: every item with the server's
+/// status, those still to be verified with `client_source` pending.
+pub type ServerPageFn<'a> = &'a mut dyn FnMut(&Page);
 
 impl<T: Transport> Client<T> {
     /// Fetch the session (R1) and pick the account.
@@ -103,7 +110,7 @@ impl<T: Transport> Client<T> {
         let verifier_config = verifier.config_fingerprint();
         let mut cache = VerdictCache::new();
         cache.set_config(&verifier_config);
-        Ok(Client { transport, config, session, account_id, verifier, verifier_config, cache, known: HashMap::new(), stats })
+        Ok(Client { transport, config, session, account_id, verifier, verifier_config, cache, known: HashMap::new(), stats, route: None })
     }
 
     /// The session in use.
@@ -137,6 +144,12 @@ impl<T: Transport> Client<T> {
         self.verifier_config = verifier.config_fingerprint();
         self.verifier = verifier;
         self.cache.set_config(&self.verifier_config);
+    }
+
+    /// Verify downloaded messages through `route` (a pool of verifiers of the
+    /// same configuration); None: here. Verdicts and the cache are unchanged.
+    pub fn set_verify_route(&mut self, route: Option<Box<dyn VerifyRoute>>) {
+        self.route = route;
     }
 
     /// Change the reconciliation settings (e.g. switch the local check off, R39).
@@ -219,7 +232,20 @@ impl<T: Transport> Client<T> {
 
     /// Load one page: one request (Email/query + Email/get), then downloads
     /// of the signed messages, verification, reconciliation.
-    pub async fn load_page(&mut self, mut q: PageQuery, now: UnixTime, progress: &mut dyn FnMut(&Progress)) -> Result<Page> {
+    pub async fn load_page(&mut self, q: PageQuery, now: UnixTime, progress: &mut dyn FnMut(&Progress)) -> Result<Page> {
+        self.load_page_progressive(q, now, None, progress).await
+    }
+
+    /// [`Client::load_page`], telling `server_page` the server's view first
+    /// (as soon as Email/get answers, before any download), then `progress`
+    /// once per message as its verdict is known. The page returned is the same.
+    pub async fn load_page_progressive(
+        &mut self,
+        mut q: PageQuery,
+        now: UnixTime,
+        server_page: Option<ServerPageFn<'_>>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<Page> {
         q.account_id.clone_from(&self.account_id);
         let req = request::page_request(&self.session, &q)?;
         let smime = self.supports_smime();
@@ -231,23 +257,30 @@ impl<T: Transport> Client<T> {
         // Query order; anything the server returned beyond the ids is ignored.
         let mut by_id: HashMap<String, (EmailSummary, Option<ServerReport>)> = emails.drain(..).map(|e| (e.0.id.clone(), e)).collect();
         let ordered: Vec<_> = query.ids.iter().filter_map(|id| by_id.remove(id)).collect();
-        let items = self.judge(ordered, now, progress).await?;
-        Ok(Page {
-            account_id: self.account_id.clone(),
-            query_state: query.query_state,
-            state,
+        let account_id = self.account_id.clone();
+        let page = |items: Vec<PageItem>| Page {
+            account_id: account_id.clone(),
+            query_state: query.query_state.clone(),
+            state: state.clone(),
             total: query.total,
             position: query.position,
-            ids: query.ids,
+            ids: query.ids.clone(),
             can_calculate_changes: query.can_calculate_changes,
             items,
-        })
+        };
+        let mut first = server_page.map(|f| {
+            let page = &page;
+            move |items: Vec<PageItem>| f(&page(items))
+        });
+        let first = first.as_mut().map(|f| f as &mut dyn FnMut(Vec<PageItem>));
+        let items = self.judge(ordered, now, first, progress).await?;
+        Ok(Page { items, ..page(Vec::new()) })
     }
 
     /// Verify one Email by id.
     pub async fn verify_email(&mut self, id: &str, now: UnixTime) -> Result<PageItem> {
         let (emails, _) = self.get_emails(&[id.to_owned()]).await?;
-        let items = self.judge(emails, now, &mut |_| {}).await?;
+        let items = self.judge(emails, now, None, &mut |_| {}).await?;
         items.into_iter().next().ok_or_else(|| Error::new(Code::InvalidArgument, format!("no Email {id:?} in the account")))
     }
 
@@ -293,7 +326,7 @@ impl<T: Transport> Client<T> {
         all.extend(updated.iter().cloned());
         let (emails, _) = self.get_emails(&all).await?;
         let previous: Vec<Option<Option<ServerReport>>> = emails.iter().map(|(e, _)| self.known.get(&e.id).cloned()).collect();
-        let items = self.judge(emails, now, progress).await?;
+        let items = self.judge(emails, now, None, progress).await?;
         let mut events = Vec::new();
         for (item, prev) in items.iter().zip(previous) {
             if let (Some(Some(old)), Some(new)) = (prev, &item.server) {
@@ -354,11 +387,14 @@ impl<T: Transport> Client<T> {
     }
 
     /// Verdicts for a list of Emails: cache, structure, or download (bounded
-    /// concurrency) and verify; then reconcile.
+    /// concurrency) and verify; then reconcile. `first` gets the items as
+    /// known before any download (the rest pending); `progress` then fires
+    /// once per Email as its verdict is known.
     async fn judge(
         &mut self,
         emails: Vec<(EmailSummary, Option<ServerReport>)>,
         now: UnixTime,
+        first: Option<&mut dyn FnMut(Vec<PageItem>)>,
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<Vec<PageItem>> {
         let total = u32_of(emails.len());
@@ -381,12 +417,25 @@ impl<T: Transport> Client<T> {
                 jobs.push((i, key, self.download_request(&email.blob_id)));
                 continue;
             };
-            let item = make_item(email, server, slot, now, &reconcile_config);
-            done = done.saturating_add(1);
-            progress(&Progress { done, total, id: email.id.clone(), item: item.clone() });
             if let Some(s) = items.get_mut(i) {
-                *s = Some(item);
+                *s = Some(make_item(email, server, slot, now, &reconcile_config));
             }
+        }
+        if let Some(first) = first {
+            // The server's view: what is known now, the rest pending (its
+            // display is the server's status, "not checked here yet").
+            let snapshot = emails
+                .iter()
+                .zip(&items)
+                .map(|((email, server), item)| {
+                    item.clone().unwrap_or_else(|| make_item(email, server, (None, ClientSource::Pending, None), now, &reconcile_config))
+                })
+                .collect();
+            first(snapshot);
+        }
+        for item in items.iter().flatten() {
+            done = done.saturating_add(1);
+            progress(&Progress { done, total, id: item.email.id.clone(), item: item.clone() });
         }
         let concurrency =
             usize::try_from(self.session.limits.max_concurrent_requests).unwrap_or(1).clamp(1, limits::MAX_DOWNLOAD_CONCURRENCY);
@@ -404,27 +453,48 @@ impl<T: Transport> Client<T> {
         } else {
             blob::Plan::default()
         };
-        let Client { transport, verifier, cache, stats, session, config, account_id, .. } = self;
+        let Client { transport, verifier, cache, stats, session, config, account_id, route, verifier_config, .. } = self;
         let fetcher = blob_fetcher(&*transport, session, config, account_id);
-        let mut results = Box::pin(blob::raw_messages(&fetcher, plan, jobs, &wanted).buffer_unordered(concurrency));
-        while let Some((i, key, result, by_blob)) = results.next().await {
+        let (verifier, route, vconfig) = (&*verifier, route.as_deref(), verifier_config.as_str());
+        let emails_ref = &emails;
+        // Each message is fetched and then verified (here or through the
+        // route), so verification overlaps the other fetches in flight.
+        let fetched = blob::raw_messages(&fetcher, plan, jobs, &wanted);
+        let mut results = Box::pin(
+            fetched
+                .map(|job| async move {
+                    let (i, key, result, by_blob) = job.await;
+                    let received_at = emails_ref.get(i).and_then(|(e, _)| e.received_at_unix);
+                    let outcome = match result.and_then(|r: HttpResponse| check_status(&r, "download").map(|()| r)) {
+                        Ok(r) => {
+                            verify_routed(route, verifier, RouteRequest { bytes: &r.body, now, received_at, config: vconfig }).await.map(Ok)
+                        }
+                        Err(e) => Ok(Err(e)),
+                    };
+                    (i, key, outcome, by_blob)
+                })
+                .buffer_unordered(concurrency),
+        );
+        while let Some((i, key, outcome, by_blob)) = results.next().await {
             if by_blob {
                 stats.blob_fetched = stats.blob_fetched.saturating_add(1);
             } else {
                 stats.downloads = stats.downloads.saturating_add(1);
             }
             let Some((email, server)) = emails.get(i) else { continue };
-            let outcome = result.and_then(|r: HttpResponse| check_status(&r, "download").map(|()| r));
             let slot = match outcome {
-                // The caller aborted: the whole operation stops.
-                Err(e) if e.code == Code::Aborted => return Err(e),
+                // The caller aborted (during the download or a routed
+                // verification): the whole operation stops.
+                Err(e) => return Err(e),
+                Ok(Err(e)) if e.code == Code::Aborted => return Err(e),
                 // Issue 9 §3: "too large" is what the transport streamed, stopped
                 // at the bound; the Email's `size` is the server's claim and
                 // decides nothing.
-                Err(e) if e.code == Code::LimitExceeded => (None, ClientSource::Skipped, Some(too_large())),
-                Err(e) => (None, ClientSource::Skipped, Some(Problem { code: e.code().to_owned(), message: e.message(), warning: false })),
-                Ok(r) => {
-                    let v = verifier.verify(&r.body, now, email.received_at_unix);
+                Ok(Err(e)) if e.code == Code::LimitExceeded => (None, ClientSource::Skipped, Some(too_large())),
+                Ok(Err(e)) => {
+                    (None, ClientSource::Skipped, Some(Problem { code: e.code().to_owned(), message: e.message(), warning: false }))
+                }
+                Ok(Ok(v)) => {
                     stats.verifications = stats.verifications.saturating_add(1);
                     cache.put(key, v.clone());
                     (Some(v), ClientSource::Verified, None)

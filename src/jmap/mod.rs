@@ -8,6 +8,7 @@ pub mod email;
 pub mod page;
 pub mod request;
 pub mod response;
+pub mod route;
 pub mod session;
 pub mod transport;
 

@@ -51,6 +51,9 @@ pub enum ClientSource {
     Skipped,
     /// Not verified: the local check is switched off (R39).
     Off,
+    /// Not known yet: the download and verification are under way (only in
+    /// the server page `loadPage` delivers first; never in the final page).
+    Pending,
 }
 
 /// One message of a page.

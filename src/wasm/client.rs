@@ -17,7 +17,7 @@ use super::fetch::FetchTransport;
 use super::verifier::{decode, millis_to_unix, time_arg, Verifier};
 use super::{invalid, js_error, to_js};
 use crate::asn1::time::UnixTime;
-use crate::jmap::client::{Client, ClientConfig, Progress};
+use crate::jmap::client::{Client, ClientConfig, Page, Progress};
 use crate::jmap::request::PageQuery;
 use crate::jmap::transport::Auth;
 use crate::reconcile::{ReconcileConfig, UnknownTokens};
@@ -122,6 +122,13 @@ pub struct CallOptions {
     #[serde(with = "serde_wasm_bindgen::preserve")]
     #[tsify(optional, type = "(progress: Progress) => void")]
     pub on_progress: JsValue,
+    /// `loadPage` only: called once, before any download, with the page as
+    /// the server describes it (each item with the server's status; those
+    /// still being verified have `clientSource: "pending"`, `client: null`).
+    /// `onProgress` then delivers each message's verdict.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "(page: Page) => void")]
+    pub on_server_page: JsValue,
     /// Aborts the operation (`error.code === "aborted"`).
     #[serde(with = "serde_wasm_bindgen::preserve")]
     #[tsify(optional, type = "AbortSignal")]
@@ -216,6 +223,16 @@ fn progress_callback(f: &JsValue) -> impl FnMut(&Progress) + '_ {
     }
 }
 
+fn server_page_callback(f: &JsValue) -> Option<impl FnMut(&Page) + '_> {
+    let f = f.dyn_ref::<Function>()?;
+    Some(move |p: &Page| {
+        if let Ok(v) = to_js(p) {
+            // A throwing callback must not stop verification.
+            let _ = f.call1(&JsValue::NULL, &v);
+        }
+    })
+}
+
 #[wasm_bindgen]
 impl JmapSmimeClient {
     /// Fetch the session and pick the account. Throws (`.code`) on a bad
@@ -286,7 +303,9 @@ impl JmapSmimeClient {
                 let q = page_query(decode(query, "query")?);
                 let now = now_of(&o)?;
                 let mut progress = progress_callback(&o.on_progress);
-                let page = c.load_page(q, now, &mut progress).await.map_err(|e| js_error(&e))?;
+                let mut server_page = server_page_callback(&o.on_server_page);
+                let server_page = server_page.as_mut().map(|f| f as &mut dyn FnMut(&Page));
+                let page = c.load_page_progressive(q, now, server_page, &mut progress).await.map_err(|e| js_error(&e))?;
                 to_js(&page)
             })
         })
@@ -356,6 +375,31 @@ impl JmapSmimeClient {
                 Ok(JsValue::UNDEFINED)
             })
         })
+    }
+
+    /// Verify downloaded messages through `route(bytes, args)` from now on
+    /// (null: here, the default): it returns a Promise of the Verdict that
+    /// `verifyRouted(v, bytes, args)` gives for a Verifier `v` with
+    /// `routeConfig(v) === args.config`, or null to have the message
+    /// verified here. A rejection verifies here, except one with
+    /// `code: "aborted"`, which aborts the operation.
+    #[wasm_bindgen(js_name = setVerifyRoute, unchecked_return_type = "Promise<void>")]
+    pub fn set_verify_route(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "((bytes: Uint8Array, args: RouteArgs) => Promise<Verdict | null> | null) | null")]
+        route: JsValue,
+    ) -> Result<Promise, JsValue> {
+        let route = if route.is_null() || route.is_undefined() {
+            None
+        } else {
+            Some(route.dyn_into::<Function>().map_err(|_| invalid("route: expected a function or null"))?)
+        };
+        Ok(run(&self.inner, None, move |c, _| {
+            Box::pin(async move {
+                c.set_verify_route(route.map(|f| Box::new(super::route::JsRoute(f)) as Box<dyn crate::jmap::route::VerifyRoute>));
+                Ok(JsValue::UNDEFINED)
+            })
+        }))
     }
 
     /// Counters: session fetches, API requests, downloads, verifications,

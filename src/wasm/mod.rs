@@ -4,10 +4,12 @@
 
 mod client;
 mod fetch;
+mod route;
 mod trust;
 mod verifier;
 
 pub use client::{AuthOptions, CallOptions, ConnectOptions, JmapSmimeClient, PageOptions};
+pub use route::{route_config, verify_routed, RouteArgs};
 pub use trust::{AnchorInfo, TrustStore};
 pub use verifier::{RevocationMode, Verifier, VerifierOptions, VerifyTimes};
 

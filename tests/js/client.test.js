@@ -174,3 +174,154 @@ test('a forged page: the levels of forged.tsv on the page and in the worker', { 
   assert.deepEqual(out.fields, [['from', 'differs'], ['sender', 'agrees'], ['subject', 'differs'], ['date', 'agrees']]);
   await page.close();
 });
+
+// Issue 10 §3: a page at the server's speed. loadPage tells the server's page
+// first (every item with the server's status; what still needs a download is
+// "pending"), then each verdict through onProgress, and resolves to the page
+// it resolves to without the callback. The same on the page, in one worker
+// and in a pool of three.
+test('loadPage: the server page first, then every verdict, then the same page', { timeout: 90_000 }, async () => {
+  const want = (await expected()).map((r) => r.rfc9219);
+  const { page, problems } = await openPage();
+  const out = await page.evaluate(async ({ sessionUrl, rootPem }) => {
+    const api = await import('/pkg/jmap_smime.js');
+    const { WorkerClient } = await import('/pkg/worker-client.js');
+    await api.default();
+    const trust = api.TrustStore.empty();
+    trust.addPem(rootPem);
+    const auth = { type: 'basic', username: 'demo', password: 'pw' };
+    const now = '2026-01-01T00:00:00Z';
+    const plain = await (await api.JmapSmimeClient.connect({ sessionUrl, auth, verifier: new api.Verifier(trust) })).loadPage({ limit: 50 }, { now });
+    const record = async (client) => {
+      const events = [];
+      const final = await client.loadPage({ limit: 50 }, {
+        now,
+        onServerPage: (p) => events.push({ kind: 'server', page: p }),
+        onProgress: (p) => events.push({ kind: 'verdict', id: p.id, source: p.item.clientSource }),
+      });
+      return { events, final };
+    };
+    const runs = { page: await record(await api.JmapSmimeClient.connect({ sessionUrl, auth, verifier: new api.Verifier(trust) })) };
+    for (const workers of [1, 3]) {
+      const w = await WorkerClient.connect({ sessionUrl, auth, trust: { bundled: false, pem: [rootPem] } }, { workers });
+      runs[`worker${workers}`] = await record(w);
+      runs[`worker${workers}`].count = w.workers;
+      w.terminate();
+    }
+    const summary = {};
+    for (const [name, { events, final, count }] of Object.entries(runs)) {
+      const server = events.filter((e) => e.kind === 'server');
+      const sp = server[0]?.page;
+      summary[name] = {
+        count,
+        kinds: events.map((e) => e.kind),
+        verdictIds: events.filter((e) => e.kind === 'verdict').map((e) => e.id).sort(),
+        ids: final.items.map((i) => i.email.id).sort(),
+        sameAsPlain: JSON.stringify(final) === JSON.stringify(plain),
+        levels: final.items.map((i) => i.display.level),
+        serverIds: sp?.items.map((i) => i.email.id),
+        finalIds: final.items.map((i) => i.email.id),
+        serverMatches: sp?.items.every((i, k) => JSON.stringify(i.server) === JSON.stringify(final.items[k].server)),
+        // A pending item has no client verdict yet; a known one is final already.
+        earlySources: sp?.items.map((i) => i.clientSource),
+        pendingClean: sp?.items.every((i, k) => (i.clientSource === 'pending'
+          ? i.client === null && final.items[k].clientSource === 'verified'
+          : JSON.stringify(i) === JSON.stringify(final.items[k]))),
+        finalSources: final.items.map((i) => i.clientSource),
+      };
+    }
+    return summary;
+  }, { sessionUrl: rfc.sessionUrl, rootPem });
+  assert.deepEqual(problems, []);
+  for (const [name, s] of Object.entries(out)) {
+    const n = want.length;
+    assert.deepEqual(s.kinds, ['server', ...Array(n).fill('verdict')], `${name}: one server page, first, then ${n} verdicts`);
+    assert.deepEqual(s.verdictIds, s.ids, `${name}: a verdict per message`);
+    assert.ok(s.sameAsPlain, `${name}: the page resolved is the one without onServerPage`);
+    assert.deepEqual(s.levels, want, name);
+    assert.deepEqual(s.serverIds, s.finalIds, `${name}: the server page lists the page's messages in order`);
+    assert.ok(s.serverMatches, `${name}: with the server's report`);
+    assert.ok(s.pendingClean, name);
+    // page.tsv: one message (the plain one) is known from its structure, every other is downloaded.
+    assert.deepEqual(s.earlySources, s.finalSources.map((x) => (x === 'verified' ? 'pending' : x)), name);
+    assert.equal(s.earlySources.filter((x) => x === 'pending').length, n - 1, name);
+  }
+  assert.equal(out.worker1.count, 1);
+  assert.equal(out.worker3.count, 3);
+  await page.close();
+});
+
+// The pool: helpers verify what the lead downloads, with the lead's trust. A
+// root imported later (setTrust) reaches every helper before setTrust
+// resolves: the helpers answer (none refuses for other trust) and the
+// verdicts are those of one worker. An abort mid-page stops the pool.
+test('a worker pool: the verdicts of one worker, trust set later reaches every helper, abort stops it', { timeout: 120_000 }, async () => {
+  const want = (await expected()).map((r) => r.rfc9219);
+  const { page, problems } = await openPage();
+  const out = await page.evaluate(async ({ sessionUrl, rootPem }) => {
+    const { WorkerClient, poolSize, MAX_WORKERS } = await import('/pkg/worker-client.js');
+    const auth = { type: 'basic', username: 'demo', password: 'pw' };
+    const now = '2026-01-01T00:00:00Z';
+    const one = await WorkerClient.connect({ sessionUrl, auth, trust: { bundled: false, pem: [rootPem] } }, { workers: 1 });
+    const single = await one.loadPage({ limit: 50 }, { now });
+    const oneStats = await one.poolStats();
+    one.terminate();
+    // No root at first: nothing can verify.
+    const pool = await WorkerClient.connect({ sessionUrl, auth, trust: { bundled: false, pem: [] } }, { workers: 3 });
+    const untrusted = await pool.loadPage({ limit: 50 }, { now });
+    const before = await pool.poolStats();
+    await pool.setTrust({ bundled: false, pem: [rootPem] });
+    const trusted = await pool.loadPage({ limit: 50 }, { now });
+    const after = await pool.poolStats();
+    // Abort at the first verified message (a later `now`: nothing cached).
+    const controller = new AbortController();
+    const aborted = await pool.loadPage({ limit: 50 }, {
+      now: '2026-01-01T01:00:00Z', signal: controller.signal,
+      onProgress: (p) => { if (p.item.clientSource === 'verified') controller.abort(); },
+    }).then(() => 'resolved', (e) => e.code);
+    // What was in hand when the abort came finishes; then nothing more runs.
+    await new Promise((ok) => setTimeout(ok, 500));
+    const atAbort = await pool.poolStats();
+    await new Promise((ok) => setTimeout(ok, 500));
+    const later = await pool.poolStats();
+    const again = await pool.loadPage({ limit: 50 }, { now: '2026-01-01T02:00:00Z' });
+    pool.terminate();
+    let badSize = null;
+    try { poolSize(MAX_WORKERS + 1); } catch (e) { badSize = e.code; }
+    return {
+      single: JSON.stringify(single.items), trusted: JSON.stringify(trusted.items),
+      untrustedLevels: untrusted.items.map((i) => i.display.level), trustedLevels: trusted.items.map((i) => i.display.level),
+      againLevels: again.items.map((i) => i.display.level),
+      oneStats, before, after, atAbort, later, aborted, badSize, defaultSize: poolSize(), cores: navigator.hardwareConcurrency, MAX_WORKERS,
+    };
+  }, { sessionUrl: rfc.sessionUrl, rootPem });
+  assert.deepEqual(problems, []);
+  const downloads = want.length - 1;
+  assert.equal(out.single, out.trusted, 'a pool of three gives the items of one worker');
+  assert.deepEqual(out.trustedLevels, want);
+  assert.deepEqual(out.againLevels, want, 'the pool still works after an abort');
+  assert.notDeepEqual(out.untrustedLevels, want, 'without the root the page differs');
+  assert.equal(out.oneStats.length, 1);
+  assert.deepEqual([out.oneStats[0].routed, out.oneStats[0].here], [0, 0], 'one worker verifies with no route');
+  const [lead, ...helpers] = out.after;
+  assert.equal(lead.role, 'lead');
+  assert.equal(lead.helpers, 2);
+  assert.deepEqual(helpers.map((h) => h.role), ['helper', 'helper']);
+  // Every helper has the lead's configuration after setTrust, and none before it differed.
+  for (const h of [...helpers, ...out.before.slice(1)]) assert.equal(h.refused, 0);
+  for (const h of helpers) assert.equal(h.config, lead.config, 'setTrust reached the helper');
+  assert.notEqual(out.before[0].config, lead.config, 'the trust did change');
+  // Two loads of `downloads` messages: each verified once, by a helper or the lead.
+  const verifiedBy = (stats) => stats.slice(1).reduce((n, h) => n + h.verified, 0);
+  assert.equal(lead.answered, verifiedBy(out.after));
+  assert.equal(lead.answered + lead.here, 2 * downloads);
+  assert.ok(verifiedBy(out.after) > 0, 'the helpers did verify');
+  // The abort: rejected, less than a page of work done, and nothing runs on afterwards.
+  assert.equal(out.aborted, 'aborted');
+  const work = (stats) => stats[0].here + verifiedBy(stats);
+  assert.ok(work(out.later) - work(out.after) < downloads, `work after the abort: ${work(out.later) - work(out.after)} of ${downloads}`);
+  assert.equal(work(out.later), work(out.atAbort), 'the pool is idle after the abort');
+  assert.equal(out.badSize, 'invalid-argument');
+  assert.equal(out.defaultSize, Math.min(Math.max(out.cores - 1, 1), out.MAX_WORKERS));
+  await page.close();
+});

@@ -21,8 +21,12 @@ import init, {
   type FieldCheck,
   type FieldOutcome,
   type HeaderField,
+  type RouteArgs,
+  type Verdict,
+  routeConfig,
+  verifyRouted,
 } from "../../pkg/jmap_smime.js";
-import { WorkerClient, type WorkerConnectOptions } from "../../pkg/worker-client.js";
+import { WorkerClient, MAX_WORKERS, poolSize, type PoolWorkerStats, type WorkerConnectOptions } from "../../pkg/worker-client.js";
 
 export async function clientUsage(pem: string): Promise<string[]> {
   await init();
@@ -95,5 +99,23 @@ export async function clientUsage(pem: string): Promise<string[]> {
   // @ts-expect-error a worker cannot take a Verifier object
   await WorkerClient.connect({ sessionUrl: "https://x", verifier });
   worker.terminate();
+
+  // Issue 10 §3: the server page first, then verdicts; a pool of workers.
+  const early: Page[] = [];
+  await client.loadPage({ limit: 50 }, { onServerPage: (p: Page) => void early.push(p), onProgress: (p: Progress) => void p.item.clientSource });
+  const pending: ClientSource = "pending";
+  out.push(pending, ...early.flatMap((p) => p.items.map((i) => i.clientSource)));
+  const pool = await WorkerClient.connect(wopts, { workers: 2 });
+  await pool.loadPage({}, { onServerPage: (p) => void p.items.length });
+  const ps: PoolWorkerStats[] = await pool.poolStats();
+  out.push(String(pool.workers), String(poolSize()), String(MAX_WORKERS), ...ps.map((w) => `${w.role} ${w.verified} ${w.routed}`));
+  // @ts-expect-error workers is a number
+  await WorkerClient.connect(wopts, { workers: "2" });
+  // @ts-expect-error onServerPage gets a Page
+  await pool.loadPage({}, { onServerPage: (p: Progress) => void p });
+  pool.terminate();
+  const route = (bytes: Uint8Array, args: RouteArgs): Promise<Verdict> | null => (args.config === routeConfig(verifier) ? Promise.resolve(verifyRouted(verifier, bytes, args)) : null);
+  await client.setVerifyRoute(route);
+  await client.setVerifyRoute(null);
   return out;
 }
