@@ -6,6 +6,7 @@ mod client;
 mod fetch;
 mod trust;
 mod verifier;
+mod webcrypto;
 
 pub use client::{AuthOptions, CallOptions, ConnectOptions, JmapSmimeClient, PageOptions};
 pub use trust::{AnchorInfo, TrustStore};
