@@ -31,10 +31,11 @@ use std::collections::{BTreeMap, BTreeSet};
 pub use memo::{CheckId, CheckMemo, SharedMemo};
 pub use web::{PendingCheck, WebAlgorithm};
 
-use crate::budget::{Key, SignatureCheck};
+use crate::budget::{Key, SignatureCheck, WorkStats};
 use crate::cms::alg;
 use crate::error::Result;
 use crate::limits;
+use crate::verifier::Verdict;
 
 /// Where a message's unknown public-key operations are done.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -59,6 +60,9 @@ pub struct MessageChecks {
     /// shared memo, so it learns from a message what the Rust route would
     /// (a provisional round may explore checks the final run never meets).
     used: BTreeSet<CheckId>,
+    /// The last run's outcome and the checks it assumed valid: when every
+    /// one of them turns out valid, that run was exact and is the answer.
+    provisional: Option<(Box<Verdict>, WorkStats, BTreeSet<CheckId>)>,
 }
 
 /// What is known about a check before its operation.
@@ -93,6 +97,7 @@ impl MessageChecks {
         self.rounds = self.rounds.saturating_add(1);
         self.pending.clear();
         self.used.clear();
+        self.provisional = None;
         if self.rounds > limits::MAX_CRYPTO_ROUNDS {
             self.route = Route::Rust;
         }
@@ -106,6 +111,25 @@ impl MessageChecks {
     /// The checks handed out by the last run.
     pub(crate) fn take_pending(&mut self) -> Vec<PendingCheck> {
         std::mem::take(&mut self.pending)
+    }
+
+    /// Keep a run's outcome that assumed `pending` valid.
+    pub(crate) fn keep_provisional(&mut self, verdict: Box<Verdict>, stats: WorkStats, pending: &[PendingCheck]) {
+        let ids = pending.iter().map(|p| p.id).collect();
+        self.provisional = Some((verdict, stats, ids));
+    }
+
+    /// The kept outcome, when every check it assumed valid was resolved as
+    /// valid: then the run saw exactly the answers a new run would, and was
+    /// charged for them as a new run would be (each as an operation). Those
+    /// checks count as used.
+    pub(crate) fn confirmed(&mut self) -> Option<(Box<Verdict>, WorkStats)> {
+        let (verdict, stats, ids) = self.provisional.take()?;
+        if !ids.iter().all(|id| matches!(self.resolved.get(id), Some(Ok(())))) {
+            return None;
+        }
+        self.used.extend(ids);
+        Some((verdict, stats))
     }
 
     /// After the final run: what this message learned goes to the shared memo.

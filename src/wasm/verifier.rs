@@ -10,8 +10,8 @@ use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
 use super::trust::TrustStore;
-use super::{invalid, js_error, to_js};
 use super::webcrypto::{self, KeyCache};
+use super::{invalid, js_error, to_js};
 use crate::asn1::time::{parse_rfc3339, UnixTime};
 use crate::crypto::Route;
 use crate::pki::crl::Crl;
