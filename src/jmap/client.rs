@@ -406,7 +406,7 @@ impl<T: Transport> Client<T> {
                 Err(e) if e.code == Code::LimitExceeded => (None, ClientSource::Skipped, Some(too_large())),
                 Err(e) => (None, ClientSource::Skipped, Some(Problem { code: e.code().to_owned(), message: e.message(), warning: false })),
                 Ok(r) => {
-                    let v = verifier.verify(&r.body, now, email.received_at_unix);
+                    let v = super::transport::verify_message(verifier, transport, &r.body, now, email.received_at_unix).await;
                     stats.verifications = stats.verifications.saturating_add(1);
                     cache.put(key, v.clone());
                     (Some(v), ClientSource::Verified, None)

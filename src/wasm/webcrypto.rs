@@ -97,6 +97,26 @@ async fn web_verify(subtle: &SubtleCrypto, cache: &RefCell<KeyCache>, p: &Pendin
     JsFuture::from(promise).await.ok()?.as_bool()
 }
 
+/// WebCrypto's answers to `list` (None where it has none), counted.
+pub(crate) async fn answer(subtle: Option<&SubtleCrypto>, cache: &RefCell<KeyCache>, list: &[PendingCheck]) -> Vec<Option<bool>> {
+    let answers = join_all(list.iter().map(|p| async move {
+        match subtle {
+            Some(s) => web_verify(s, cache, p).await,
+            None => None,
+        }
+    }))
+    .await;
+    let mut c = cache.borrow_mut();
+    for a in &answers {
+        if *a == Some(true) {
+            c.web_valid = c.web_valid.saturating_add(1);
+        } else {
+            c.settled_in_rust = c.settled_in_rust.saturating_add(1);
+        }
+    }
+    answers
+}
+
 /// Verify `raw` by `route` ("rust" forces the pure-Rust route; a context
 /// without `crypto.subtle` gets it too). Same verdict as `Verifier::verify`.
 pub(crate) async fn verify(
@@ -113,20 +133,8 @@ pub(crate) async fn verify(
         match core.verify_step(raw, now, received_at, &mut checks) {
             Step::Done(v, _) => return *v,
             Step::Pending(list) => {
-                let answers = join_all(list.iter().map(|p| async {
-                    match &subtle {
-                        Some(s) => web_verify(s, cache, p).await,
-                        None => None,
-                    }
-                }))
-                .await;
-                let mut c = cache.borrow_mut();
+                let answers = answer(subtle.as_ref(), cache, &list).await;
                 for (p, a) in list.iter().zip(answers) {
-                    if a == Some(true) {
-                        c.web_valid = c.web_valid.saturating_add(1);
-                    } else {
-                        c.settled_in_rust = c.settled_in_rust.saturating_add(1);
-                    }
                     checks.resolve(p.id, p.settle(a));
                 }
             }
