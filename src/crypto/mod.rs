@@ -12,7 +12,11 @@
 //!   Rust at once. A run that recorded pending checks yields them instead of
 //!   a verdict; the caller computes them, hands the results back
 //!   ([`MessageChecks::resolve`]) and runs again. Only a run with no pending
-//!   check yields the verdict, so every check it relied on was really done.
+//!   check yields the verdict, so every check it relied on was really done;
+//!   except that when every check a run assumed valid is resolved as valid,
+//!   that run saw exactly the answers (and paid exactly the charges) a new
+//!   run would, so its verdict is taken without running again (the common
+//!   case: one run per message).
 //!
 //! Budget parity: a check first answered for this message (in Rust, or by
 //! the caller between rounds) is charged as a public-key operation in every
