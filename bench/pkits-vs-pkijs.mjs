@@ -10,7 +10,7 @@
 //
 // Serves pkg/, .cache/pkits, bench/page/ and the PKI.js modules from
 // node_modules (through an import map) on http://127.0.0.1 (a secure
-// context: PKI.js needs WebCrypto). The runs alternate, ours then PKI.js,
+// context: PKI.js needs WebCrypto). The runs alternate, ours (verifyAsync, WebCrypto) then PKI.js then ours (verify, pure Rust, for reference),
 // each verifying every message once with the messages already in memory;
 // it prints each run, how many verdicts each side gets right against
 // ../shared/conformance/pkits-expected.tsv (PKI.js's misses by PKITS
@@ -102,6 +102,7 @@ async function main() {
   const browser = await launchChromium();
   const ours = [];
   const theirs = [];
+  const oursRust = [];
   let setup;
   try {
     const page = await browser.newPage();
@@ -114,24 +115,28 @@ async function main() {
     if (setup.count !== rows.length || !setup.secure) throw new BenchError(`page set-up: ${JSON.stringify(setup)} (want ${rows.length} messages and a secure context)`);
     console.log(`PKITS side by side in headless Chromium ${browser.version()}: jmap-smime wasm Verifier vs PKI.js ${await pkgVersion('pkijs')} `
       + `(asn1js ${await pkgVersion('asn1js')}); ${rows.length} messages, 2020-01-01T00:00:00Z, revocation required, legacy allowed, no address check${smoke ? ' [smoke]' : ''}`);
-    console.log(`init(): ${setup.initMs.toFixed(1)} ms; runs alternate (ours, PKI.js, ours, ...), messages in memory, ms per run`);
+    console.log(`init(): ${setup.initMs.toFixed(1)} ms; runs alternate (ours verifyAsync, PKI.js, ours pure-Rust verify, ...), a new Verifier per run, messages in memory, ms per run`);
     for (let run = 1; run <= runs; run++) {
-      const o = await page.evaluate(() => window.bench.runOurs());
+      const o = await page.evaluate(() => window.bench.runOurs('auto'));
       const t = await page.evaluate(() => window.bench.runPkijs());
+      const r = await page.evaluate(() => window.bench.runOurs('rust'));
       ours.push(o);
       theirs.push(t);
-      console.log(`run ${run}: ours ${o.ms.toFixed(1)} ms (${(o.ms / rows.length).toFixed(2)} ms/msg), PKI.js ${t.ms.toFixed(1)} ms (${(t.ms / rows.length).toFixed(2)} ms/msg)`);
+      oursRust.push(r);
+      console.log(`run ${run}: ours ${o.ms.toFixed(1)} ms (${(o.ms / rows.length).toFixed(2)} ms/msg), PKI.js ${t.ms.toFixed(1)} ms (${(t.ms / rows.length).toFixed(2)} ms/msg), ours pure Rust ${r.ms.toFixed(1)} ms (${(r.ms / rows.length).toFixed(2)} ms/msg)`);
     }
     if (watch.problems.length) console.log(`(the page reported:${watch.text()})`);
   } finally {
     await browser.close();
     await server.close();
   }
-  report(rows, runs, ours, theirs);
+  report(rows, runs, ours, theirs, oursRust);
 }
 
-function report(rows, runs, ours, theirs) {
+function report(rows, runs, ours, theirs, oursRust) {
   const o = stableVerdicts('ours', ours);
+  const r = stableVerdicts('ours (pure Rust)', oursRust);
+  if (JSON.stringify(r.verdicts) !== JSON.stringify(o.verdicts)) throw new BenchError('the WebCrypto and the pure-Rust routes gave different verdicts');
   const t = stableVerdicts('PKI.js', theirs);
   const oursMisses = misses(rows, o);
   const theirMisses = misses(rows, t);
@@ -143,7 +148,8 @@ function report(rows, runs, ours, theirs) {
   const pkijsValid = rows.filter((r, i) => r.expected === 'valid' && t.verdicts[i]).length;
   const oursMs = median(ours.map((r) => r.ms)) / rows.length;
   const theirMs = median(theirs.map((r) => r.ms)) / rows.length;
-  console.log(`\nmedian of ${runs} run${runs > 1 ? 's' : ''}, ms per message: ours ${oursMs.toFixed(2)}, PKI.js ${theirMs.toFixed(2)}`);
+  const rustMs = median(oursRust.map((x) => x.ms)) / rows.length;
+  console.log(`\nmedian of ${runs} run${runs > 1 ? 's' : ''}, ms per message: ours ${oursMs.toFixed(2)} (verifyAsync, WebCrypto), PKI.js ${theirMs.toFixed(2)}; ours pure Rust (verify) ${rustMs.toFixed(2)}`);
   if (oursMisses.size) throw new BenchError('our verdicts differ from pkits-expected.tsv (see above)');
   if (validCount && !pkijsValid) throw new BenchError(`PKI.js verified none of the ${validCount} messages the table calls valid: the PKI.js side of this harness is broken`);
   console.log(`speed-up (PKI.js ms / ours ms): ${(theirMs / oursMs).toFixed(1)}x`);

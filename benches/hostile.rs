@@ -302,7 +302,7 @@ fn verifier_with(anchors: Vec<Anchor>, crls: Vec<Crl>) -> Verifier {
     for a in anchors {
         trust.add(a).unwrap();
     }
-    Verifier { trust, policy: Policy::default(), options: VerifyOptions { crls, ..VerifyOptions::default() } }
+    Verifier { trust, policy: Policy::default(), options: VerifyOptions { crls, ..VerifyOptions::default() }, memo: Default::default() }
 }
 
 fn root_anchor() -> Anchor {

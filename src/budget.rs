@@ -15,13 +15,20 @@
 //! digest of the signed bytes and signature) is done once per message and
 //! afterwards costs a lookup ([`limits::WORK_UNITS_MEMO_LOOKUP`]) plus the
 //! hashing that identifies it, so repeating a check cannot escape the budget.
+//!
+//! A budget made [`WorkBudget::with_seam`] also consults the verifier-level
+//! memo and routes unknown checks through the crypto seam (src/crypto/): a
+//! check remembered from an earlier message is charged as a lookup, one first
+//! done for this message as an operation, on either route.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
 use crate::asn1::{self, oid};
 use crate::cms::alg::{self, DigestAlg, PublicKey, SigScheme};
+use crate::crypto::{Known, MessageChecks, SharedMemo};
 use crate::error::{Code, Error, Result};
 use crate::limits;
 use crate::pki::cert::PublicKeyInfo;
@@ -65,6 +72,8 @@ pub struct Key {
     pub id: [u8; 32],
     /// Work units of one operation with this key.
     pub cost: u64,
+    /// The key as encoded (for routes that import it, such as WebCrypto).
+    pub spki: Arc<PublicKeyInfo>,
 }
 
 /// One signature check.
@@ -222,6 +231,9 @@ pub struct WorkBudget {
     /// Signature checks and decoded keys, by their identities (distinct
     /// domains in the hash).
     memo: BTreeMap<[u8; 32], Memo>,
+    /// The verifier-level memo and this message's checks, when verifying
+    /// through the crypto seam.
+    seam: Option<(SharedMemo, MessageChecks)>,
 }
 
 impl Default for WorkBudget {
@@ -238,7 +250,18 @@ impl WorkBudget {
 
     /// A budget of `units` (tests and benchmarks).
     pub fn with_limit(units: u64) -> Self {
-        WorkBudget { stats: WorkStats { limit: units, ..WorkStats::default() }, edges: 0, edges_paid: 0, memo: BTreeMap::new() }
+        WorkBudget { stats: WorkStats { limit: units, ..WorkStats::default() }, edges: 0, edges_paid: 0, memo: BTreeMap::new(), seam: None }
+    }
+
+    /// A budget of `units` that consults `memo` (shared by the messages of
+    /// one verifier) and routes unknown checks as `checks` says.
+    pub fn with_seam(units: u64, memo: SharedMemo, checks: MessageChecks) -> Self {
+        WorkBudget { seam: Some((memo, checks)), ..WorkBudget::with_limit(units) }
+    }
+
+    /// The message's checks back, after a run made [`WorkBudget::with_seam`].
+    pub fn take_checks(&mut self) -> Option<MessageChecks> {
+        self.seam.take().map(|(_, c)| c)
     }
 
     /// The counters so far.
@@ -350,7 +373,12 @@ impl WorkBudget {
         }
         self.charge(decode_cost(spki, inherited_dsa_params), "decoding a public key")?;
         self.stats.keys_decoded = self.stats.keys_decoded.saturating_add(1);
-        let key = alg::decode_key(spki, inherited_dsa_params).map(|public| Key { cost: key_cost(&public), public, id });
+        let key = alg::decode_key(spki, inherited_dsa_params).map(|public| Key {
+            cost: key_cost(&public),
+            public,
+            id,
+            spki: Arc::new(spki.clone()),
+        });
         self.memo.insert(id, Memo::Key(Box::new(key.clone())));
         key
     }
@@ -384,13 +412,29 @@ impl WorkBudget {
             self.memo.insert(id, Memo::Check(r.clone()));
             return r;
         }
+        let known = match &mut self.seam {
+            Some((shared, checks)) => checks.known(&id, shared),
+            None => Known::Unknown,
+        };
+        if let Known::Remembered(r) = known {
+            // Done for an earlier message: charged as the lookup above.
+            self.stats.memo_hits = self.stats.memo_hits.saturating_add(1);
+            self.memo.insert(id, Memo::Check(r.clone()));
+            return r;
+        }
+        // Unknown, or first answered for this message (in an earlier round):
+        // charged as the operation it is on the Rust route.
         self.charge(key.cost, "public-key operations")?;
         if scheme == SigScheme::Ed25519 {
             // PureEdDSA hashes the whole message inside the check.
             self.charge_bytes(DigestAlg::Sha512, message.len(), "hashing")?;
         }
         self.stats.public_key_ops = self.stats.public_key_ops.saturating_add(1);
-        let r = alg::verify_prehashed(&key.public, scheme, digest, message, hashed, signature);
+        let r = match (known, &mut self.seam) {
+            (Known::Fresh(r), _) => r,
+            (_, Some((_, checks))) => checks.run(id, key, check, hashed),
+            (_, None) => alg::verify_prehashed(&key.public, scheme, digest, message, hashed, signature),
+        };
         self.memo.insert(id, Memo::Check(r.clone()));
         r
     }

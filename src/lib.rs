@@ -34,6 +34,7 @@ pub mod address;
 pub mod asn1;
 pub mod budget;
 pub mod cms;
+pub mod crypto;
 pub mod error;
 pub mod identity;
 pub mod jmap;

@@ -290,6 +290,34 @@ pub const WORK_GRAPH_EDGES_PER_UNIT: u64 = 64;
 /// dozen.
 pub const MAX_PATH_SEARCH_STEPS: usize = 1_024;
 
+/// Most signature-check results one `Verifier` remembers across messages
+/// (src/crypto/memo.rs; issue 10). A mailbox page of 50 messages needs a few
+/// hundred distinct checks (each message's own signature and leaf, the shared
+/// intermediates, roots and CRLs once); all of NIST PKITS about 1 500. An
+/// entry is about 100 octets, so 4 096 keep the memo under half a MiB. When
+/// full, the oldest entry is forgotten first (a forgotten check is done again
+/// and charged as such; nothing else changes).
+pub const MAX_MEMO_ENTRIES: usize = 4_096;
+
+/// Most rounds of deferred public-key operations for one message (the
+/// browser's WebCrypto route, src/crypto/mod.rs): a round runs the message
+/// with every unknown check provisionally valid and hands the unknown ones
+/// out. One round finds the whole likely path and a second confirms it; a
+/// failed check may send the search down another path, so four leave room.
+/// After the last one the remaining checks are done synchronously in Rust.
+pub const MAX_CRYPTO_ROUNDS: usize = 4;
+
+/// Largest signed byte string handed to the asynchronous route (WebCrypto
+/// hashes the bytes itself, so they are copied out). Signed attributes,
+/// certificates and CRLs are far smaller; a signature over a whole large
+/// content without signed attributes is checked in Rust over its digest.
+pub const MAX_DEFERRED_MESSAGE_BYTES: usize = 1 << 20;
+
+/// Most imported WebCrypto keys one browser `Verifier` keeps (one per key and
+/// algorithm; src/wasm/webcrypto.rs). A page's chains use a few dozen; when
+/// full the cache is emptied and keys are imported again.
+pub const MAX_WEBCRYPTO_KEYS: usize = 256;
+
 // ---- The reference JMAP server (src/server, feature "server") ----
 
 /// `maxSizeRequest` the server advertises and enforces (RFC 8620 §2 suggests

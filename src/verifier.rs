@@ -10,7 +10,8 @@ use tsify::Tsify;
 
 use crate::address;
 use crate::asn1::time::{self, UnixTime};
-use crate::budget::WorkBudget;
+use crate::budget::{WorkBudget, WorkStats};
+use crate::crypto::{MessageChecks, PendingCheck, Route, SharedMemo};
 use crate::error::{Code, Error};
 use crate::identity;
 use crate::pki::cert::Certificate;
@@ -131,6 +132,21 @@ pub struct Verifier {
     pub policy: Policy,
     /// Revocation, identity and extra certificates/CRLs.
     pub options: VerifyOptions,
+    /// Signature checks remembered across messages (shared by clones;
+    /// bounded, `limits::MAX_MEMO_ENTRIES`). A result depends only on the
+    /// key, the scheme, the signed bytes and the signature, so verifiers with
+    /// other anchors or policies may share it.
+    pub memo: SharedMemo,
+}
+
+/// One run of a message through the crypto seam ([`Verifier::verify_step`]).
+#[derive(Debug)]
+pub enum Step {
+    /// The verdict, and the work the final run spent.
+    Done(Box<Verdict>, WorkStats),
+    /// Checks to do before the next run (each one given back with
+    /// [`MessageChecks::resolve`]).
+    Pending(Vec<PendingCheck>),
 }
 
 fn problem(code: Code, detail: impl Into<String>) -> Problem {
@@ -236,8 +252,56 @@ impl Verifier {
 
     /// Verify `raw` at `now` (and at `received_at` when given), within one
     /// per-message work budget (`limits::MAX_WORK_UNITS_PER_MESSAGE`).
+    /// Signature checks already done for earlier messages are answered by
+    /// [`Verifier::memo`] (and charged as lookups).
     pub fn verify(&self, raw: &[u8], now: UnixTime, received_at: Option<UnixTime>) -> Verdict {
-        self.verify_with_budget(raw, now, received_at, &mut WorkBudget::new())
+        self.verify_routed(raw, now, received_at, Route::Rust).0
+    }
+
+    /// [`Verifier::verify`] with the unknown checks done by `route`, the
+    /// deferred ones answered at once by the Rust route (the browser answers
+    /// them with WebCrypto instead; tests use this to compare the routes).
+    /// Returns the verdict and the work of the final run.
+    pub fn verify_routed(&self, raw: &[u8], now: UnixTime, received_at: Option<UnixTime>, route: Route) -> (Verdict, WorkStats) {
+        let mut checks = MessageChecks::new(route);
+        loop {
+            match self.verify_step(raw, now, received_at, &mut checks) {
+                Step::Done(v, stats) => return (*v, stats),
+                Step::Pending(list) => {
+                    for p in list {
+                        checks.resolve(p.id, p.check_rust());
+                    }
+                }
+            }
+        }
+    }
+
+    /// One run of `raw` through the crypto seam (src/crypto/mod.rs): checks
+    /// known to this message or the memo are answered, unknown ones done or
+    /// deferred by `checks`' route. A run that deferred any yields them
+    /// ([`Step::Pending`]); resolve each and call again with the same
+    /// `checks`. After `limits::MAX_CRYPTO_ROUNDS` rounds the Rust route
+    /// does the rest, so the calls end. The final run's results go to the memo.
+    pub fn verify_step(&self, raw: &[u8], now: UnixTime, received_at: Option<UnixTime>, checks: &mut MessageChecks) -> Step {
+        // Every check the last run assumed valid is: that run was exact.
+        if let Some((verdict, stats)) = checks.confirmed() {
+            checks.flush(&self.memo);
+            return Step::Done(verdict, stats);
+        }
+        checks.begin_round();
+        let mut work = WorkBudget::with_seam(crate::limits::MAX_WORK_UNITS_PER_MESSAGE, self.memo.clone(), std::mem::take(checks));
+        let verdict = self.verify_with_budget(raw, now, received_at, &mut work);
+        if let Some(c) = work.take_checks() {
+            *checks = c;
+        }
+        let pending = checks.take_pending();
+        if pending.is_empty() {
+            checks.flush(&self.memo);
+            Step::Done(Box::new(verdict), work.stats())
+        } else {
+            checks.keep_provisional(Box::new(verdict), work.stats(), &pending);
+            Step::Pending(pending)
+        }
     }
 
     /// [`Verifier::verify`] charging `work`, which is shared by the signature

@@ -605,3 +605,51 @@ fn path_search_steps() {
     assert!(detail.contains("search steps"), "{detail}");
     assert!(stats.path_candidates < MAX_PATH_CANDIDATES as u64 && stats.public_key_ops < MAX_PATH_SIGNATURE_CHECKS as u64, "{stats:?}");
 }
+
+// ---- issue 10: the verifier-level memo of signature checks ----
+
+#[test]
+fn memo_entries() {
+    use jmap_smime::crypto::CheckMemo;
+    use jmap_smime::limits::MAX_MEMO_ENTRIES;
+    let mut memo = CheckMemo::default();
+    assert_eq!(memo.bound(), MAX_MEMO_ENTRIES);
+    let id = |i: usize| {
+        let mut id = [0u8; 32];
+        id[..8].copy_from_slice(&(i as u64).to_be_bytes());
+        id
+    };
+    for i in 0..MAX_MEMO_ENTRIES + 100 {
+        memo.insert(id(i), Ok(()));
+        assert!(memo.len() <= MAX_MEMO_ENTRIES);
+    }
+    assert_eq!(memo.len(), MAX_MEMO_ENTRIES);
+    assert_eq!(memo.evictions(), 100);
+    // Oldest first: the first 100 are forgotten, the rest kept.
+    assert!(memo.get(&id(99)).is_none());
+    assert!(memo.get(&id(100)).is_some());
+    assert!(memo.get(&id(MAX_MEMO_ENTRIES + 99)).is_some());
+    // Replacing a remembered entry does not grow the memo.
+    memo.insert(id(100), Err(jmap_smime::Error::new(Code::BadSignature, "x")));
+    assert_eq!(memo.len(), MAX_MEMO_ENTRIES);
+}
+
+#[test]
+fn memo_of_a_verifier_stays_bounded() {
+    use jmap_smime::asn1::time::parse_rfc3339;
+    use jmap_smime::crypto::SharedMemo;
+    // A verifier whose memo holds 2 entries, over messages that need more.
+    let mut trust = jmap_smime::pki::trust::TrustStore::empty();
+    trust.add_pem_or_der(&std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pki/root.cert.der")).unwrap()).unwrap();
+    let v = Verifier { trust, memo: SharedMemo::with_bound(2), ..Verifier::default() };
+    let now = parse_rfc3339("2026-01-01T00:00:00Z").unwrap();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/messages");
+    for f in ["rsa2048-sha256-detached.eml", "ecdsa-p256-sha256-detached.eml", "rsa4096-sha256-detached.eml"] {
+        let raw = std::fs::read(format!("{dir}/{f}")).unwrap();
+        let first = v.verify(&raw, now, Some(now));
+        assert!(v.memo.len() <= 2);
+        // Forgetting changes no verdict.
+        assert_eq!(v.verify(&raw, now, Some(now)), first, "{f}");
+    }
+    assert!(v.memo.evictions() > 0);
+}

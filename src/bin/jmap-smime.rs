@@ -191,6 +191,7 @@ fn build_verifier(opts: &VerifyArgs) -> Result<Verifier, String> {
         trust,
         policy: opts.policy.clone(),
         options: VerifyOptions { revocation: opts.revocation, skip_address_check: opts.skip_address_check, intermediates, crls },
+        memo: Default::default(),
     })
 }
 

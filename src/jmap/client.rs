@@ -455,7 +455,7 @@ impl<T: Transport> Client<T> {
         };
         let Client { transport, verifier, cache, stats, session, config, account_id, route, verifier_config, .. } = self;
         let fetcher = blob_fetcher(&*transport, session, config, account_id);
-        let (verifier, route, vconfig) = (&*verifier, route.as_deref(), verifier_config.as_str());
+        let (transport, verifier, route, vconfig) = (&*transport, &*verifier, route.as_deref(), verifier_config.as_str());
         let emails_ref = &emails;
         // Each message is fetched and then verified (here or through the
         // route), so verification overlaps the other fetches in flight.
@@ -467,7 +467,7 @@ impl<T: Transport> Client<T> {
                     let received_at = emails_ref.get(i).and_then(|(e, _)| e.received_at_unix);
                     let outcome = match result.and_then(|r: HttpResponse| check_status(&r, "download").map(|()| r)) {
                         Ok(r) => {
-                            verify_routed(route, verifier, RouteRequest { bytes: &r.body, now, received_at, config: vconfig }).await.map(Ok)
+                            verify_routed(route, verifier, transport, RouteRequest { bytes: &r.body, now, received_at, config: vconfig }).await.map(Ok)
                         }
                         Err(e) => Ok(Err(e)),
                     };

@@ -8,6 +8,7 @@ use futures_util::future::LocalBoxFuture;
 
 use crate::asn1::time::UnixTime;
 use crate::error::{Code, Result};
+use super::transport::{verify_message, Transport};
 use crate::verifier::{Verdict, Verifier};
 
 /// One verification handed to a route.
@@ -37,7 +38,12 @@ pub trait VerifyRoute {
 
 /// Verify through `route` when there is one and it takes the request, here
 /// otherwise. Errors are only `Code::Aborted`.
-pub async fn verify_routed(route: Option<&dyn VerifyRoute>, verifier: &Verifier, request: RouteRequest<'_>) -> Result<Verdict> {
+pub async fn verify_routed<T: Transport>(
+    route: Option<&dyn VerifyRoute>,
+    verifier: &Verifier,
+    transport: &T,
+    request: RouteRequest<'_>,
+) -> Result<Verdict> {
     if let Some(route) = route {
         match route.verify(request).await {
             Ok(Some(v)) => return Ok(v),
@@ -46,5 +52,7 @@ pub async fn verify_routed(route: Option<&dyn VerifyRoute>, verifier: &Verifier,
             Ok(None) | Err(_) => {}
         }
     }
-    Ok(verifier.verify(request.bytes, request.now, request.received_at))
+    // Here: through the transport's route for public-key operations
+    // (WebCrypto in the browser), the same verdict either way.
+    Ok(verify_message(verifier, transport, request.bytes, request.now, request.received_at).await)
 }

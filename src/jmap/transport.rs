@@ -5,7 +5,10 @@
 
 use core::future::Future;
 
+use crate::asn1::time::UnixTime;
+use crate::crypto::{MessageChecks, PendingCheck, Route};
 use crate::error::Result;
+use crate::verifier::{Step, Verdict, Verifier};
 
 /// HTTP method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +93,40 @@ pub struct HttpResponse {
 pub trait Transport {
     /// Send one request and read the whole response.
     fn send(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse>>;
+
+    /// True when [`Transport::answer_checks`] answers the public-key
+    /// operations the verifier hands out (the browser's, with WebCrypto;
+    /// issue 10). By default the verifier does them in Rust.
+    fn defers_checks(&self) -> bool {
+        false
+    }
+
+    /// Answer deferred checks (src/crypto/): for each, `Some(valid)` or
+    /// None when this route cannot say (then it is done in Rust).
+    fn answer_checks(&self, pending: &[PendingCheck]) -> impl Future<Output = Vec<Option<bool>>> {
+        let n = pending.len();
+        async move { vec![None; n] }
+    }
+}
+
+/// Verify a downloaded message, through the transport's route for
+/// public-key operations when it has one (the same verdict either way).
+pub async fn verify_message<T: Transport>(v: &Verifier, t: &T, raw: &[u8], now: UnixTime, received_at: Option<UnixTime>) -> Verdict {
+    if !t.defers_checks() {
+        return v.verify(raw, now, received_at);
+    }
+    let mut checks = MessageChecks::new(Route::Deferred);
+    loop {
+        match v.verify_step(raw, now, received_at, &mut checks) {
+            Step::Done(verdict, _) => return *verdict,
+            Step::Pending(list) => {
+                let answers = t.answer_checks(&list).await;
+                for (i, p) in list.iter().enumerate() {
+                    checks.resolve(p.id, p.settle(answers.get(i).copied().flatten()));
+                }
+            }
+        }
+    }
 }
 
 impl Auth {

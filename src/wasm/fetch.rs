@@ -5,12 +5,15 @@
 //! size the server claims, Content-Length included, decides nothing).
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Response};
 
+use super::webcrypto::KeyCache;
+use crate::crypto::PendingCheck;
 use crate::error::{Code, Error, Result};
 use crate::jmap::transport::{HttpRequest, HttpResponse, Transport};
 
@@ -18,6 +21,8 @@ use crate::jmap::transport::{HttpRequest, HttpResponse, Transport};
 pub struct FetchTransport {
     fetch: Function,
     signal: RefCell<Option<AbortSignal>>,
+    /// Imported WebCrypto keys for the checks the verifier hands out.
+    keys: Rc<RefCell<KeyCache>>,
 }
 
 fn get(target: &JsValue, key: &str) -> JsValue {
@@ -57,7 +62,7 @@ impl FetchTransport {
                 f.bind0(&g)
             }
         };
-        Ok(FetchTransport { fetch, signal: RefCell::new(None) })
+        Ok(FetchTransport { fetch, signal: RefCell::new(None), keys: super::webcrypto::new_cache() })
     }
 
     /// The caller's signal for the operation about to run (None clears it).
@@ -125,6 +130,16 @@ impl FetchTransport {
 }
 
 impl Transport for FetchTransport {
+    /// Where the context has `crypto.subtle`, public-key operations go to
+    /// WebCrypto (src/wasm/webcrypto.rs).
+    fn defers_checks(&self) -> bool {
+        super::webcrypto::subtle().is_some()
+    }
+
+    async fn answer_checks(&self, pending: &[PendingCheck]) -> Vec<Option<bool>> {
+        super::webcrypto::answer(super::webcrypto::subtle().as_ref(), &self.keys, pending).await
+    }
+
     async fn send(&self, req: HttpRequest) -> Result<HttpResponse> {
         if self.caller_aborted() {
             return Err(Error::new(Code::Aborted, "the operation was aborted"));

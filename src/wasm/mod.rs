@@ -7,6 +7,7 @@ mod fetch;
 mod route;
 mod trust;
 mod verifier;
+mod webcrypto;
 
 pub use client::{AuthOptions, CallOptions, ConnectOptions, JmapSmimeClient, PageOptions};
 pub use route::{route_config, verify_routed, RouteArgs};

@@ -2,13 +2,18 @@
 //! `crate::Verifier::verify`, encodes the `Verdict`. The clock is read here
 //! (`Date.now()`) and nowhere in the core.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use serde::Deserialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
 use super::trust::TrustStore;
+use super::webcrypto::{self, KeyCache};
 use super::{invalid, js_error, to_js};
 use crate::asn1::time::{parse_rfc3339, UnixTime};
+use crate::crypto::Route;
 use crate::pki::crl::Crl;
 use crate::pki::path::RevocationMode as CoreRevocation;
 use crate::pki::trust::certificates_from_pem_or_der;
@@ -64,6 +69,19 @@ impl<'de> Deserialize<'de> for PemOrDer {
     }
 }
 
+/// Where public-key operations run: "auto" (WebCrypto in `verifyAsync`
+/// where the context has `crypto.subtle`, else Rust) or "rust" (always the
+/// pure-Rust implementation; for comparisons and benchmarks).
+#[derive(Clone, Copy, Debug, Default, Deserialize, Tsify)]
+#[serde(rename_all = "lowercase")]
+pub enum CryptoRoute {
+    /// WebCrypto where it can, Rust for the rest.
+    #[default]
+    Auto,
+    /// Pure Rust only.
+    Rust,
+}
+
 /// What a `Verifier` checks besides the anchors. Every field is optional.
 #[derive(Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase", default)]
@@ -83,6 +101,9 @@ pub struct VerifierOptions {
     /// Extra CRLs: PEM text (`X509 CRL` blocks) or DER.
     #[tsify(optional, type = "(string | Uint8Array)[]")]
     pub crls: Vec<PemOrDer>,
+    /// Where `verifyAsync` runs public-key operations (default "auto").
+    #[tsify(optional)]
+    pub crypto: CryptoRoute,
 }
 
 /// When to validate. Each time is a `Date`, epoch milliseconds or an RFC 3339
@@ -144,7 +165,10 @@ fn crls_from(data: &[u8]) -> Result<Vec<Crl>, JsValue> {
 /// copied when the Verifier is made; later changes to it do not apply.
 #[wasm_bindgen]
 pub struct Verifier {
-    inner: CoreVerifier,
+    /// Shared with pending `verifyAsync` calls (and its memo with copies).
+    inner: Rc<CoreVerifier>,
+    route: Route,
+    keys: Rc<RefCell<KeyCache>>,
 }
 
 impl Verifier {
@@ -156,13 +180,23 @@ impl Verifier {
     /// A copy (tests pass it where JS would pass the object).
     #[doc(hidden)]
     pub fn clone_for_test(&self) -> Verifier {
-        Verifier { inner: self.inner.clone() }
+        self.copy()
     }
 
     /// The core verifier, by value.
     pub(crate) fn into_inner(self) -> CoreVerifier {
-        self.inner
+        Rc::try_unwrap(self.inner).unwrap_or_else(|rc| (*rc).clone())
     }
+}
+
+/// The validation times of `at`: `now` (default `Date.now()`) and `receivedAt`.
+fn times_of(at: Option<JsValue>) -> Result<(UnixTime, Option<UnixTime>), JsValue> {
+    let times: VerifyTimes = decode(at, "at")?;
+    let now = match time_arg(&times.now, "at.now")? {
+        Some(t) => t,
+        None => millis_to_unix(js_sys::Date::now(), "Date.now()")?,
+    };
+    Ok((now, time_arg(&times.received_at, "at.receivedAt")?))
 }
 
 #[wasm_bindgen]
@@ -184,11 +218,17 @@ impl Verifier {
             crls.extend(crls_from(bytes)?);
         }
         Ok(Verifier {
-            inner: CoreVerifier {
+            inner: Rc::new(CoreVerifier {
                 trust: trust.inner.clone(),
                 policy: Policy { allow_legacy: o.allow_legacy },
                 options: VerifyOptions { revocation: o.revocation.into(), skip_address_check: o.skip_address_check, intermediates, crls },
+                memo: Default::default(),
+            }),
+            route: match o.crypto {
+                CryptoRoute::Auto => Route::Deferred,
+                CryptoRoute::Rust => Route::Rust,
             },
+            keys: webcrypto::new_cache(),
         })
     }
 
@@ -201,19 +241,51 @@ impl Verifier {
         message: &[u8],
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyTimes")] at: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let times: VerifyTimes = decode(at, "at")?;
-        let now = match time_arg(&times.now, "at.now")? {
-            Some(t) => t,
-            None => millis_to_unix(js_sys::Date::now(), "Date.now()")?,
-        };
-        let received_at = time_arg(&times.received_at, "at.receivedAt")?;
+        let (now, received_at) = times_of(at)?;
         to_js(&self.inner.verify(message, now, received_at))
     }
 
-    /// A copy, for `JmapSmimeClient.connect` (which takes ownership of it).
+    /// `verify`, with the public-key operations done by WebCrypto where it
+    /// can (RSA PKCS #1 v1.5 and PSS, ECDSA P-256/384/521) and the context
+    /// has `crypto.subtle`, unless the Verifier was made with
+    /// `crypto: "rust"`. The same verdict as `verify`, as a Promise; bad
+    /// arguments reject it.
+    #[wasm_bindgen(js_name = verifyAsync, unchecked_return_type = "Promise<Verdict>")]
+    pub fn verify_async(
+        &self,
+        message: &[u8],
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyTimes")] at: Option<JsValue>,
+    ) -> js_sys::Promise {
+        let (now, received_at) = match times_of(at) {
+            Ok(t) => t,
+            Err(e) => return js_sys::Promise::reject(&e),
+        };
+        let (core, keys, route, raw) = (self.inner.clone(), self.keys.clone(), self.route, message.to_vec());
+        wasm_bindgen_futures::future_to_promise(async move {
+            let v = webcrypto::verify(&core, &keys, &raw, now, received_at, route).await;
+            to_js(&v)
+        })
+    }
+
+    /// A copy, for `JmapSmimeClient.connect` (which takes ownership of it);
+    /// it shares the memo of checks and the imported keys.
     #[wasm_bindgen(js_name = "__copy")]
     pub fn copy(&self) -> Verifier {
-        Verifier { inner: self.inner.clone() }
+        Verifier { inner: self.inner.clone(), route: self.route, keys: self.keys.clone() }
+    }
+
+    /// How `verifyAsync` did its public-key operations so far:
+    /// `{ webcrypto, settledInRust, memo }`: checks WebCrypto answered
+    /// "valid", checks handed out but settled in Rust, and checks
+    /// remembered now (for tests and benchmarks).
+    #[wasm_bindgen(js_name = cryptoStats)]
+    pub fn crypto_stats(&self) -> JsValue {
+        let c = self.keys.borrow();
+        let o = js_sys::Object::new();
+        for (k, v) in [("webcrypto", c.web_valid), ("settledInRust", c.settled_in_rust), ("memo", self.inner.memo.len() as u64)] {
+            let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_f64(v as f64));
+        }
+        o.into()
     }
 
     /// The fingerprint of the verifier's trust store (see

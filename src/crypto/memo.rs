@@ -1,0 +1,135 @@
+//! The verifier-level memo of signature checks (issue 10: "no signature is
+//! checked twice"). Shared by every message one [`crate::Verifier`] (and its
+//! clones) judges, at both validation times and for CRL signatures.
+//!
+//! An entry is keyed by the check's identity ([`CheckId`]: the key, the
+//! scheme with its parameters, the digest algorithm, the digest of the signed
+//! bytes and the signature value) and holds the check's result, which depends
+//! on nothing else: policy and algorithm agreement are decided before the
+//! memo is consulted, and trust anchors or validation times never enter a
+//! signature check. So a verifier with another trust store or policy may read
+//! the same memo without inheriting any decision that depends on them.
+//!
+//! The memo is bounded ([`limits::MAX_MEMO_ENTRIES`]); when full, the entry
+//! inserted first is forgotten first (FIFO). A forgotten check is done again,
+//! and charged to its message's budget as a new one.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::error::Result;
+use crate::limits;
+
+/// The identity of one signature check: SHA-256 over its length-prefixed
+/// parts (see `budget::WorkBudget::verify`).
+pub type CheckId = [u8; 32];
+
+/// A bounded map of check results, oldest forgotten first.
+#[derive(Debug)]
+pub struct CheckMemo {
+    map: BTreeMap<CheckId, Result<()>>,
+    order: VecDeque<CheckId>,
+    bound: usize,
+    evictions: u64,
+}
+
+impl Default for CheckMemo {
+    fn default() -> Self {
+        CheckMemo::with_bound(limits::MAX_MEMO_ENTRIES)
+    }
+}
+
+impl CheckMemo {
+    /// A memo of at most `bound` entries (0: remembers nothing).
+    pub fn with_bound(bound: usize) -> Self {
+        CheckMemo { map: BTreeMap::new(), order: VecDeque::new(), bound, evictions: 0 }
+    }
+
+    /// The remembered result of `id`.
+    pub fn get(&self, id: &CheckId) -> Option<Result<()>> {
+        self.map.get(id).cloned()
+    }
+
+    /// Remember `result` for `id`, forgetting the oldest entries while the
+    /// memo is full. Never holds more than its bound.
+    pub fn insert(&mut self, id: CheckId, result: Result<()>) {
+        if self.bound == 0 {
+            return;
+        }
+        if let Some(slot) = self.map.get_mut(&id) {
+            *slot = result;
+            return;
+        }
+        while self.map.len() >= self.bound {
+            let Some(old) = self.order.pop_front() else { break };
+            self.map.remove(&old);
+            self.evictions = self.evictions.saturating_add(1);
+        }
+        self.order.push_back(id);
+        self.map.insert(id, result);
+    }
+
+    /// Entries held.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// True when nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// The bound.
+    pub fn bound(&self) -> usize {
+        self.bound
+    }
+
+    /// Entries forgotten to make room so far.
+    pub fn evictions(&self) -> u64 {
+        self.evictions
+    }
+}
+
+/// A [`CheckMemo`] shared by a verifier and its clones. A `Mutex` (a plain
+/// cell in single-threaded wasm), held only for one lookup or insertion.
+#[derive(Clone, Debug, Default)]
+pub struct SharedMemo(Arc<Mutex<CheckMemo>>);
+
+impl SharedMemo {
+    /// A shared memo of at most `bound` entries.
+    pub fn with_bound(bound: usize) -> Self {
+        SharedMemo(Arc::new(Mutex::new(CheckMemo::with_bound(bound))))
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut CheckMemo) -> T) -> T {
+        // A panic elsewhere cannot leave a half-made entry: every change is
+        // one map operation; carry on with the memo as it is.
+        let mut guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut guard)
+    }
+
+    /// The remembered result of `id`.
+    pub fn get(&self, id: &CheckId) -> Option<Result<()>> {
+        self.with(|m| m.get(id))
+    }
+
+    /// Remember `result` for `id` (see [`CheckMemo::insert`]).
+    pub fn insert(&self, id: CheckId, result: Result<()>) {
+        self.with(|m| m.insert(id, result));
+    }
+
+    /// Entries held.
+    pub fn len(&self) -> usize {
+        self.with(|m| m.len())
+    }
+
+    /// True when nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.with(|m| m.is_empty())
+    }
+
+    /// Entries forgotten to make room so far.
+    pub fn evictions(&self) -> u64 {
+        self.with(|m| m.evictions())
+    }
+}
