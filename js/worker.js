@@ -169,11 +169,11 @@ function serve(port) {
   };
 }
 
-tick.port1.onmessage = () => {
+tick.port1.onmessage = async () => {
   const m = queue.shift();
   if (m) {
     try {
-      const verdict = verifyRouted(need(verifier, 'verify'), m.bytes, m.args);
+      const verdict = await verifyRouted(need(verifier, 'verify'), m.bytes, m.args);
       counts.verified++;
       m.port.postMessage({ rid: m.rid, ok: true, verdict });
     } catch (e) {

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::verifier::Verifier;
-use super::{invalid, to_js};
+use super::invalid;
 use crate::error::{Code, Error, Result};
 use crate::jmap::route::{RouteRequest, VerifyRoute};
 use crate::verifier::Verdict;
@@ -73,18 +73,21 @@ pub fn route_config(verifier: &Verifier) -> String {
 }
 
 /// Verify what a client routed here (`args` as the route received them),
-/// with the same call the client makes itself. Throws `invalid-argument`
-/// when `args.config` is not this verifier's `routeConfig`.
-#[wasm_bindgen(js_name = verifyRouted, unchecked_return_type = "Verdict")]
+/// with the same call the client makes itself (`verifyAsync`: WebCrypto where
+/// it can). Rejects with `invalid-argument` when `args.config` is not this
+/// verifier's `routeConfig`.
+#[wasm_bindgen(js_name = verifyRouted, unchecked_return_type = "Promise<Verdict>")]
 pub fn verify_routed(
     verifier: &Verifier,
     bytes: &[u8],
     #[wasm_bindgen(unchecked_param_type = "RouteArgs")] args: JsValue,
-) -> std::result::Result<JsValue, JsValue> {
-    let a: RouteArgs = serde_wasm_bindgen::from_value(args).map_err(|e| invalid(&format!("args: {e}")))?;
-    let core = verifier.core();
-    if a.config != core.config_fingerprint() {
-        return Err(invalid("args.config: this verifier has another trust store or policy than the client's"));
+) -> js_sys::Promise {
+    let a: RouteArgs = match serde_wasm_bindgen::from_value(args) {
+        Ok(a) => a,
+        Err(e) => return js_sys::Promise::reject(&invalid(&format!("args: {e}"))),
+    };
+    if a.config != verifier.core().config_fingerprint() {
+        return js_sys::Promise::reject(&invalid("args.config: this verifier has another trust store or policy than the client's"));
     }
-    to_js(&core.verify(bytes, a.now, a.received_at))
+    verifier.verify_async_at(bytes, a.now, a.received_at)
 }

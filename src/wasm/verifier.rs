@@ -256,10 +256,14 @@ impl Verifier {
         message: &[u8],
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyTimes")] at: Option<JsValue>,
     ) -> js_sys::Promise {
-        let (now, received_at) = match times_of(at) {
-            Ok(t) => t,
-            Err(e) => return js_sys::Promise::reject(&e),
-        };
+        match times_of(at) {
+            Ok((now, received_at)) => self.verify_async_at(message, now, received_at),
+            Err(e) => js_sys::Promise::reject(&e),
+        }
+    }
+
+    /// [`Verifier::verify_async`] at times already read.
+    pub(crate) fn verify_async_at(&self, message: &[u8], now: UnixTime, received_at: Option<UnixTime>) -> js_sys::Promise {
         let (core, keys, route, raw) = (self.inner.clone(), self.keys.clone(), self.route, message.to_vec());
         wasm_bindgen_futures::future_to_promise(async move {
             let v = webcrypto::verify(&core, &keys, &raw, now, received_at, route).await;

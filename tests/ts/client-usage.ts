@@ -114,7 +114,7 @@ export async function clientUsage(pem: string): Promise<string[]> {
   // @ts-expect-error onServerPage gets a Page
   await pool.loadPage({}, { onServerPage: (p: Progress) => void p });
   pool.terminate();
-  const route = (bytes: Uint8Array, args: RouteArgs): Promise<Verdict> | null => (args.config === routeConfig(verifier) ? Promise.resolve(verifyRouted(verifier, bytes, args)) : null);
+  const route = (bytes: Uint8Array, args: RouteArgs): Promise<Verdict> | null => (args.config === routeConfig(verifier) ? verifyRouted(verifier, bytes, args) : null);
   await client.setVerifyRoute(route);
   await client.setVerifyRoute(null);
   return out;
