@@ -467,7 +467,9 @@ impl<T: Transport> Client<T> {
                     let received_at = emails_ref.get(i).and_then(|(e, _)| e.received_at_unix);
                     let outcome = match result.and_then(|r: HttpResponse| check_status(&r, "download").map(|()| r)) {
                         Ok(r) => {
-                            verify_routed(route, verifier, transport, RouteRequest { bytes: &r.body, now, received_at, config: vconfig }).await.map(Ok)
+                            verify_routed(route, verifier, transport, RouteRequest { bytes: &r.body, now, received_at, config: vconfig })
+                                .await
+                                .map(Ok)
                         }
                         Err(e) => Ok(Err(e)),
                     };

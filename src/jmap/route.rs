@@ -6,9 +6,9 @@
 
 use futures_util::future::LocalBoxFuture;
 
+use super::transport::{verify_message, Transport};
 use crate::asn1::time::UnixTime;
 use crate::error::{Code, Result};
-use super::transport::{verify_message, Transport};
 use crate::verifier::{Verdict, Verifier};
 
 /// One verification handed to a route.

@@ -9,8 +9,8 @@ use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::verifier::Verifier;
 use super::invalid;
+use super::verifier::Verifier;
 use crate::error::{Code, Error, Result};
 use crate::jmap::route::{RouteRequest, VerifyRoute};
 use crate::verifier::Verdict;
