@@ -147,6 +147,8 @@ pub struct Verifier {
     inner: CoreVerifier,
 }
 
+// Used by the JMAP client's export (feature `client`).
+#[cfg_attr(not(feature = "client"), allow(dead_code))]
 impl Verifier {
     /// The core verifier.
     pub(crate) fn core(&self) -> &CoreVerifier {
