@@ -159,12 +159,70 @@ pub fn check(request: &CheckRequest<'_>) -> Result<()> {
 #[cfg(feature = "rust-crypto")]
 pub fn answer(request: &CheckRequest<'_>) -> Option<&'static str> {
     let run = || -> Result<()> {
-        let spki = crate::pki::bundled::parse_spki(&crate::asn1::parse_single(request.spki)?)?;
         let scheme = scheme_from_json(request.scheme)?;
         let digest = digest_from_name(request.digest)
             .ok_or_else(|| Error::new(Code::InvalidArgument, format!("checkSignature: unknown digest {}", request.digest)))?;
+        let spki = crate::pki::bundled::parse_spki(&crate::asn1::parse_single(request.spki)?)?;
         let key = super::alg::decode_key(&spki, None)?;
         super::alg::verify_prehashed(&key, scheme, digest, request.message, request.hashed, request.signature)
     };
     run().err().map(|e| e.code.code())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheme_wire_round_trips_and_refuses_the_rest() {
+        use DigestAlg::*;
+        let schemes = [
+            SigScheme::RsaPkcs1 { hash: None },
+            SigScheme::RsaPkcs1 { hash: Some(Sha1) },
+            SigScheme::RsaPss { hash: Sha384, mgf_hash: Sha384, salt_len: 48 },
+            SigScheme::Ecdsa { hash: Some(Sha512) },
+            SigScheme::Ecdsa { hash: None },
+            SigScheme::Ed25519,
+            SigScheme::Dsa { hash: Some(Sha224) },
+        ];
+        for s in schemes {
+            assert_eq!(scheme_from_json(&scheme_json(s)).ok(), Some(s), "{}", scheme_json(s));
+        }
+        assert_eq!(scheme_json(schemes[2]), r#"{"kind":"rsa-pss","hash":"sha-384","saltLength":48}"#);
+        for bad in [
+            r#"{"kind":"rsa-pss","hash":"sha-256"}"#,
+            r#"{"kind":"ed25519","hash":"sha-512"}"#,
+            r#"{"kind":"ecdsa","hash":"sha-3"}"#,
+            r#"{"kind":"rsa-pkcs1","saltLength":1}"#,
+            r#"{"kind":"rsa-pkcs1","extra":1}"#,
+            r#"{"kind":"ed448"}"#,
+            "null",
+        ] {
+            assert_eq!(scheme_from_json(bad).err().map(|e| e.code), Some(Code::InvalidArgument), "{bad}");
+        }
+    }
+
+    #[test]
+    fn answers_map_to_codes_and_fail_closed() {
+        let cases: &[(Option<&str>, Option<Code>)] = &[
+            (None, None),
+            (Some("bad-signature"), Some(Code::BadSignature)),
+            (Some("bad-key"), Some(Code::BadKey)),
+            (Some(""), Some(Code::CryptoUnavailable)),
+            (Some("verified"), Some(Code::CryptoUnavailable)),
+        ];
+        for (answer, want) in cases {
+            assert_eq!(outcome(answer.map(str::to_owned)).err().map(|e| e.code), *want, "{answer:?}");
+        }
+    }
+
+    #[test]
+    fn spki_der_reads_back_with_long_lengths() {
+        let key = vec![0xab; 300];
+        let der = spki_der(crate::asn1::oid::RSA_ENCRYPTION, Some(&[0x05, 0x00]), &key);
+        let spki = crate::pki::bundled::parse_spki(&crate::asn1::parse_single(&der).unwrap()).unwrap();
+        assert_eq!(spki.algorithm, crate::asn1::oid::RSA_ENCRYPTION);
+        assert_eq!(spki.params.as_deref(), Some(&[0x05, 0x00][..]));
+        assert_eq!(spki.key, key);
+    }
 }

@@ -1,8 +1,7 @@
 //! The crypto part's export (builds with `rust-crypto`): one public-key check
 //! for a core module built without the pure-Rust crates (`cms::external`).
-//! The shipped `jmap_smime_crypto.wasm` is a build with this export alone;
-//! the full module carries it too, so one module can check the other's wire
-//! form.
+//! The shipped `jmap_smime_crypto.wasm` is the build with this export alone
+//! (`--no-default-features --features rust-crypto`).
 
 use wasm_bindgen::prelude::*;
 

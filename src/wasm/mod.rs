@@ -7,7 +7,8 @@
 // `checkSignature` or the hook for an external one.
 #[cfg(feature = "client")]
 mod client;
-#[cfg(feature = "rust-crypto")]
+// Only in the crypto part's build: the one-module build does not carry it.
+#[cfg(all(feature = "rust-crypto", not(feature = "verifier-api")))]
 mod crypto_part;
 #[cfg(not(feature = "rust-crypto"))]
 mod external;
@@ -20,7 +21,7 @@ mod verifier;
 
 #[cfg(feature = "client")]
 pub use client::{AuthOptions, CallOptions, ConnectOptions, JmapSmimeClient, PageOptions};
-#[cfg(feature = "rust-crypto")]
+#[cfg(all(feature = "rust-crypto", not(feature = "verifier-api")))]
 pub use crypto_part::check_signature;
 #[cfg(not(feature = "rust-crypto"))]
 pub use external::set_signature_checker;
