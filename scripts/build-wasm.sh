@@ -54,6 +54,9 @@ build() {
     mv "$out/${out_name}_bg.opt.wasm" "$out/${out_name}_bg.wasm"
 }
 
+# Build into pkg.build/ and replace pkg/ only when every build succeeded.
+final=$out
+out="$final.build"
 rm -rf "$out"
 variants=${WASM_VARIANTS:-all}
 if [ "$variants" = all ]; then
@@ -63,6 +66,9 @@ if [ "$variants" = all ]; then
 fi
 # The one-module build last, so target/ holds the default build.
 build "$name"
+rm -rf "$final"
+mv "$out" "$final"
+out=$final
 
 cp assets/roots/email-roots.der "$out/email-roots.der"
 # The Web Worker entry and its page-side client (same API as JmapSmimeClient).
@@ -140,6 +146,19 @@ cat > "$out/package.json" <<JSON
   "sideEffects": false
 }
 JSON
+
+if [ "$variants" != all ]; then
+    # Only the one-module build: the manifest names only its files.
+    python3 - "$out/package.json" <<'PY'
+import json, sys
+path = sys.argv[1]
+m = json.load(open(path))
+split = ("loader", "_core", "_client", "_crypto")
+m["exports"] = {k: v for k, v in m["exports"].items() if not any(s in k for s in split)}
+m["files"] = [f for f in m["files"] if not any(s in f for s in split)]
+open(path, "w").write(json.dumps(m, indent=2) + "\n")
+PY
+fi
 
 wasm="$out/${name}_bg.wasm"
 # Instantiate the optimised module once, so a broken wasm-opt rewrite fails here.
