@@ -4,6 +4,13 @@
 # The result is one ES module that works in a page, in a module Web Worker and
 # in Node >= 20 (there: `await init({ module_or_path: <bytes of the .wasm> })`).
 # Prints the raw and gzip size of the shipped .wasm.
+# Besides the one-module build it builds the smaller modules (issue 10,
+# docs/wasm-size.md), each by Cargo features: jmap_smime_core (verify API,
+# no JMAP client, no public-key crates), jmap_smime_client (the same with
+# JmapSmimeClient) and jmap_smime_crypto (the crypto part, checkSignature
+# alone), with js/loader.js connecting them; and prints what each kind of page
+# loads before its first verdict as `first-load: <bytes> gzip (<files>)`.
+# WASM_VARIANTS=full builds the one-module build alone (quicker).
 # The bundled trust anchors (assets/roots/email-roots.der, see
 # scripts/gen-bundled-roots.sh) ship next to the module as their own file, so
 # the core stays small and loads them only when asked (TrustStore.bundled(),
@@ -29,34 +36,55 @@ raw="$target_dir/wasm32-unknown-unknown/wasm/$name.wasm"
 # The slab form also loads in older engines and bundlers. With the profile's
 # `strip = true` no target_features section is left to contradict this.
 # Only this build needs it: the wasm tests run unoptimised, without wasm-opt.
-echo "build-wasm: cargo build --lib --target wasm32-unknown-unknown --profile wasm (no reference types)"
-cargo build --lib --target wasm32-unknown-unknown --profile wasm \
-    --config 'target.wasm32-unknown-unknown.rustflags = ["-Ctarget-feature=-reference-types"]'
+# build <out-name> <cargo feature arguments...>: cargo, wasm-bindgen, wasm-opt.
+build() {
+    local out_name=$1
+    shift
+    echo "build-wasm: $out_name: cargo build --lib --target wasm32-unknown-unknown --profile wasm $* (no reference types)"
+    cargo build --lib --target wasm32-unknown-unknown --profile wasm "$@" \
+        --config 'target.wasm32-unknown-unknown.rustflags = ["-Ctarget-feature=-reference-types"]'
+    echo "build-wasm: $out_name: wasm-bindgen --target web --out-dir $out"
+    wasm-bindgen --target web --out-dir "$out" --out-name "$out_name" "$raw"
+    # binaryen 108 needs the post-MVP features rustc uses spelled out.
+    echo "build-wasm: $out_name: wasm-opt -Oz"
+    wasm-opt -Oz \
+        --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+        --enable-mutable-globals \
+        -o "$out/${out_name}_bg.opt.wasm" "$out/${out_name}_bg.wasm"
+    mv "$out/${out_name}_bg.opt.wasm" "$out/${out_name}_bg.wasm"
+}
 
-echo "build-wasm: wasm-bindgen --target web --out-dir $out"
+# Build into pkg.build/ and replace pkg/ only when every build succeeded.
+final=$out
+out="$final.build"
 rm -rf "$out"
-wasm-bindgen --target web --out-dir "$out" --out-name "$name" "$raw"
-
-# binaryen 108 needs the post-MVP features rustc uses spelled out.
-echo "build-wasm: wasm-opt -Oz"
-wasm-opt -Oz \
-    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals \
-    -o "$out/${name}_bg.opt.wasm" "$out/${name}_bg.wasm"
-mv "$out/${name}_bg.opt.wasm" "$out/${name}_bg.wasm"
+variants=${WASM_VARIANTS:-all}
+if [ "$variants" = all ]; then
+    build "${name}_core" --no-default-features --features verifier-api
+    build "${name}_client" --no-default-features --features client
+    build "${name}_crypto" --no-default-features --features rust-crypto
+fi
+# The one-module build last, so target/ holds the default build.
+build "$name"
+rm -rf "$final"
+mv "$out" "$final"
+out=$final
 
 cp assets/roots/email-roots.der "$out/email-roots.der"
 # The Web Worker entry and its page-side client (same API as JmapSmimeClient).
 cp js/worker.js js/worker-client.js js/worker-client.d.ts "$out/"
+[ "$variants" = all ] && cp js/loader.js js/loader.d.ts "$out/"
 
 # The exported classes (TrustStore, Verifier) declare [Symbol.dispose]() for
 # `using`; that symbol's type is in TypeScript's esnext.disposable lib (TS >=
 # 5.2). Reference it from the types so consumers need no tsconfig change.
-d_ts="$out/$name.d.ts"
-if grep -q 'Symbol.dispose' "$d_ts"; then
-    { echo '/// <reference lib="esnext.disposable" />'; cat "$d_ts"; } > "$d_ts.tmp"
-    mv "$d_ts.tmp" "$d_ts"
-fi
+for d_ts in "$out"/${name}*.d.ts; do
+    case "$d_ts" in *_bg.wasm.d.ts) continue ;; esac
+    if grep -q 'Symbol.dispose' "$d_ts"; then
+        { echo '/// <reference lib="esnext.disposable" />'; cat "$d_ts"; } > "$d_ts.tmp"
+        mv "$d_ts.tmp" "$d_ts"
+    fi
+done
 
 # package.json of the published package: the crate's version, ES module only.
 cat > "$out/package.json" <<JSON
@@ -79,6 +107,16 @@ cat > "$out/package.json" <<JSON
       "default": "./worker-client.js"
     },
     "./worker.js": "./worker.js",
+    "./loader.js": {
+      "types": "./loader.d.ts",
+      "default": "./loader.js"
+    },
+    "./jmap_smime_core.js": "./jmap_smime_core.js",
+    "./jmap_smime_client.js": "./jmap_smime_client.js",
+    "./jmap_smime_crypto.js": "./jmap_smime_crypto.js",
+    "./jmap_smime_core_bg.wasm": "./jmap_smime_core_bg.wasm",
+    "./jmap_smime_client_bg.wasm": "./jmap_smime_client_bg.wasm",
+    "./jmap_smime_crypto_bg.wasm": "./jmap_smime_crypto_bg.wasm",
     "./${name}_bg.wasm": "./${name}_bg.wasm",
     "./email-roots.der": "./email-roots.der",
     "./package.json": "./package.json"
@@ -92,11 +130,35 @@ cat > "$out/package.json" <<JSON
     "worker.js",
     "worker-client.js",
     "worker-client.d.ts",
+    "loader.js",
+    "loader.d.ts",
+    "jmap_smime_core.js",
+    "jmap_smime_core.d.ts",
+    "jmap_smime_core_bg.wasm",
+    "jmap_smime_client.js",
+    "jmap_smime_client.d.ts",
+    "jmap_smime_client_bg.wasm",
+    "jmap_smime_crypto.js",
+    "jmap_smime_crypto.d.ts",
+    "jmap_smime_crypto_bg.wasm",
     "snippets/"
   ],
   "sideEffects": false
 }
 JSON
+
+if [ "$variants" != all ]; then
+    # Only the one-module build: the manifest names only its files.
+    python3 - "$out/package.json" <<'PY'
+import json, sys
+path = sys.argv[1]
+m = json.load(open(path))
+split = ("loader", "_core", "_client", "_crypto")
+m["exports"] = {k: v for k, v in m["exports"].items() if not any(s in k for s in split)}
+m["files"] = [f for f in m["files"] if not any(s in f for s in split)]
+open(path, "w").write(json.dumps(m, indent=2) + "\n")
+PY
+fi
 
 wasm="$out/${name}_bg.wasm"
 # Instantiate the optimised module once, so a broken wasm-opt rewrite fails here.
@@ -107,9 +169,35 @@ await api.default({ module_or_path: readFileSync('$wasm') });
 const roots = await api.TrustStore.bundled();
 console.log('build-wasm: loads in Node ' + process.version + ', version() = ' + api.version() + ', TrustStore.bundled(): ' + roots.size + ' anchors');
 "
+if [ "$variants" = all ]; then
+    # The split modules load and connect (a broken export list fails here).
+    node --input-type=module -e "
+import { readFileSync } from 'node:fs';
+const { loadVerifier } = await import('./$out/loader.js');
+const api = await loadVerifier({ wasm: readFileSync('$out/${name}_core_bg.wasm'), cryptoWasm: readFileSync('$out/${name}_crypto_bg.wasm') });
+console.log('build-wasm: loader.loadVerifier() loads in Node, version() = ' + api.version());
+"
+fi
 size=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 echo "build-wasm: $out/: $(cd "$out" && ls | tr '\n' ' ')"
 echo "wasm: $size bytes, gzip $gz bytes"
 roots="$out/email-roots.der"
 echo "bundled roots: $(stat -c %s "$roots") bytes, gzip $(gzip -9 -c "$roots" | wc -c) bytes"
+
+# What a page loads before its first verdict (bench/first-load.mjs: the entry
+# modules, their static imports and the .wasm, each gzip -9 on its own).
+first_load() {
+    node bench/first-load.mjs "$out" "$@"
+}
+first_load "one module: verify and JMAP pages today" "$name.js" "${name}_bg.wasm"
+if [ "$variants" = all ]; then
+    first_load "verify-only page, loader.loadVerifier()" loader.js "${name}_core.js" "${name}_core_bg.wasm" "${name}_crypto.js" "${name}_crypto_bg.wasm"
+    first_load "JMAP page, loader.loadClient()" loader.js "${name}_client.js" "${name}_client_bg.wasm" "${name}_crypto.js" "${name}_crypto_bg.wasm"
+    first_load "verify-only page once checks are answered by WebCrypto (crypto part on demand)" loader.js "${name}_core.js" "${name}_core_bg.wasm"
+    first_load "JMAP page once checks are answered by WebCrypto (crypto part on demand)" loader.js "${name}_client.js" "${name}_client_bg.wasm"
+    for v in core client crypto; do
+        w="$out/${name}_${v}_bg.wasm"
+        echo "wasm ${v}: $(stat -c %s "$w") bytes, gzip $(gzip -9 -c "$w" | wc -c) bytes"
+    done
+fi

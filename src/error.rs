@@ -143,6 +143,9 @@ pub enum Code {
     ServerHeaderMismatch,
     /// The message's public-key and hashing work exceeded the per-message budget.
     WorkBudgetExceeded,
+    /// A public-key check was needed but this build computes none itself and
+    /// no crypto part was connected (issue 10, a smaller first load).
+    CryptoUnavailable,
 }
 
 impl Code {
@@ -212,6 +215,7 @@ impl Code {
         Code::AmbiguousMime,
         Code::ServerHeaderMismatch,
         Code::WorkBudgetExceeded,
+        Code::CryptoUnavailable,
     ];
 
     /// The stable identifier.
@@ -281,6 +285,7 @@ impl Code {
             Code::AmbiguousMime => "ambiguous-mime",
             Code::ServerHeaderMismatch => "server-header-mismatch",
             Code::WorkBudgetExceeded => "work-budget-exceeded",
+            Code::CryptoUnavailable => "crypto-unavailable",
         }
     }
 
@@ -351,6 +356,7 @@ impl Code {
             Code::AmbiguousMime => "Mail programs would read this message's MIME structure in different ways, so what a signature covers cannot be decided; it is not treated as signed. Ask the sender to resend it.",
             Code::ServerHeaderMismatch => "The mail server describes this message with a sender that is not the one in the message itself: the server may be compromised. Trust only the sender shown from the checked message, and report this to your administrator.",
             Code::WorkBudgetExceeded => "Checking this message's signatures and certificates would take more work than this verifier allows for one message (too many or too large keys, certificates, revocation lists or signers), so it was not verified. Ask the sender for a message with only their own certificate chain; do not trust it until then.",
+            Code::CryptoUnavailable => "This page loaded the verifier without its public-key part, and that part could not be loaded, so no signature was checked. Reload the page; if it persists, the site's deployment is missing jmap_smime_crypto.wasm.",
         }
     }
 }

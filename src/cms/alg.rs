@@ -2,6 +2,7 @@
 //! RFC 4056, RFC 5758, RFC 8419) and public keys (RFC 5480, RFC 8410).
 //! Weak algorithms are refused unless the policy allows legacy (R27, R28).
 
+#[cfg(feature = "rust-crypto")]
 use signature::hazmat::PrehashVerifier;
 
 use super::rsa::bit_len;
@@ -297,21 +298,38 @@ pub fn check_key_restrictions(spki: &PublicKeyInfo, scheme: SigScheme) -> Result
     Ok(())
 }
 
+// The key types: the pure-Rust crates' with `rust-crypto`, else SPKI DER for
+// an external checker (cms::raw_key, issue 10).
+#[cfg(feature = "rust-crypto")]
+type P256Key = p256::ecdsa::VerifyingKey;
+#[cfg(feature = "rust-crypto")]
+type P384Key = p384::ecdsa::VerifyingKey;
+#[cfg(feature = "rust-crypto")]
+type P521Key = p521::ecdsa::VerifyingKey;
+#[cfg(feature = "rust-crypto")]
+type Ed25519Key = ed25519_dalek::VerifyingKey;
+#[cfg(feature = "rust-crypto")]
+type DsaKey = dsa::VerifyingKey;
+#[cfg(not(feature = "rust-crypto"))]
+pub use super::raw_key::{decode_key, verify_prehashed};
+#[cfg(not(feature = "rust-crypto"))]
+use super::raw_key::{RawDsa as DsaKey, RawKey as P256Key, RawKey as P384Key, RawKey as P521Key, RawKey as Ed25519Key};
+
 /// A decoded public key.
 #[derive(Clone)]
 pub enum PublicKey {
     /// RSA (rsaEncryption or id-RSASSA-PSS SPKI).
     Rsa(super::rsa::RsaKey),
     /// ECDSA P-256.
-    P256(p256::ecdsa::VerifyingKey),
+    P256(P256Key),
     /// ECDSA P-384.
-    P384(p384::ecdsa::VerifyingKey),
+    P384(P384Key),
     /// ECDSA P-521.
-    P521(p521::ecdsa::VerifyingKey),
+    P521(P521Key),
     /// Ed25519.
-    Ed25519(ed25519_dalek::VerifyingKey),
+    Ed25519(Ed25519Key),
     /// DSA (legacy).
-    Dsa(dsa::VerifyingKey),
+    Dsa(DsaKey),
 }
 
 impl core::fmt::Debug for PublicKey {
@@ -332,7 +350,7 @@ fn bad_key(detail: impl Into<String>) -> Error {
     Error::new(Code::BadKey, detail)
 }
 
-fn ec_curve(spki: &PublicKeyInfo) -> Result<&'static str> {
+pub(super) fn ec_curve(spki: &PublicKeyInfo) -> Result<&'static str> {
     let p = spki.params.as_deref().ok_or_else(|| bad_key("EC key without curve parameters"))?;
     let t = asn1::parse_single(p).map_err(|_| bad_key("bad EC parameters"))?;
     if t.tag != Tag::OID {
@@ -347,7 +365,7 @@ fn ec_curve(spki: &PublicKeyInfo) -> Result<&'static str> {
     }
 }
 
-fn two_integers(der: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
+pub(super) fn two_integers(der: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
     let t = asn1::parse_single(der)?;
     t.check(Tag::SEQUENCE, "key")?;
     let mut r = t.children()?;
@@ -360,6 +378,7 @@ fn two_integers(der: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
 /// Decode a SubjectPublicKeyInfo. `inherited_dsa_params` supplies DSA
 /// parameters from the issuer when the certificate omits them (RFC 3279
 /// §2.3.2); without them such a key cannot be used.
+#[cfg(feature = "rust-crypto")]
 pub fn decode_key(spki: &PublicKeyInfo, inherited_dsa_params: Option<&[u8]>) -> Result<PublicKey> {
     match spki.algorithm.as_slice() {
         oid::RSA_ENCRYPTION | oid::RSASSA_PSS => {
@@ -489,6 +508,7 @@ pub fn verify(key: &PublicKey, scheme: SigScheme, digest: DigestAlg, message: &[
 /// Agreement and policy are the caller's (see [`verify`]). This is the one
 /// place a signature is checked; callers charge it to the message's
 /// [`crate::budget::WorkBudget`].
+#[cfg(feature = "rust-crypto")]
 pub fn verify_prehashed(key: &PublicKey, scheme: SigScheme, digest: DigestAlg, message: &[u8], hashed: &[u8], sig: &[u8]) -> Result<()> {
     let bad = || Error::new(Code::BadSignature, "the signature value does not verify under the signer's public key");
     match (scheme, key) {

@@ -2,6 +2,9 @@
 //! signed attributes, and signature checks.
 
 pub mod alg;
+pub mod external;
+#[cfg(not(feature = "rust-crypto"))]
+pub mod raw_key;
 pub mod rsa;
 pub mod signed_data;
 pub mod signer;

@@ -68,7 +68,7 @@ fn parse_entry(t: &Tlv<'_>) -> Result<Anchor> {
 }
 
 /// SubjectPublicKeyInfo, read the way certificates read it.
-fn parse_spki(t: &Tlv<'_>) -> Result<PublicKeyInfo> {
+pub(crate) fn parse_spki(t: &Tlv<'_>) -> Result<PublicKeyInfo> {
     let mut r = t.children()?;
     let alg = AlgorithmIdentifier::parse(&r.read("algorithm")?)?;
     let (unused, key) = r.read("subjectPublicKey")?.bit_string()?;

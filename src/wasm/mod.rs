@@ -2,23 +2,48 @@
 //! Nothing else lives here. The one piece of I/O, loading the bundled
 //! anchor file, is JS (`bundled.js`), and the clock is read only here.
 
+// Which exports a build carries is chosen by features (Cargo.toml, issue 10):
+// the verify API, the JMAP client, and either the pure-Rust crypto's
+// `checkSignature` or the hook for an external one.
+#[cfg(feature = "client")]
 mod client;
+// Only in the crypto part's build: the one-module build does not carry it.
+#[cfg(all(feature = "rust-crypto", not(feature = "verifier-api")))]
+mod crypto_part;
+#[cfg(not(feature = "rust-crypto"))]
+mod external;
+#[cfg(feature = "client")]
 mod fetch;
+#[cfg(feature = "client")]
 mod route;
+#[cfg(feature = "verifier-api")]
 mod trust;
+#[cfg(feature = "verifier-api")]
 mod verifier;
+#[cfg(feature = "verifier-api")]
 mod webcrypto;
 
+#[cfg(feature = "client")]
 pub use client::{AuthOptions, CallOptions, ConnectOptions, JmapSmimeClient, PageOptions};
+#[cfg(all(feature = "rust-crypto", not(feature = "verifier-api")))]
+pub use crypto_part::check_signature;
+#[cfg(not(feature = "rust-crypto"))]
+pub use external::set_signature_checker;
+#[cfg(feature = "client")]
 pub use route::{route_config, verify_routed, RouteArgs};
+#[cfg(feature = "verifier-api")]
 pub use trust::{AnchorInfo, TrustStore};
+#[cfg(feature = "verifier-api")]
 pub use verifier::{RevocationMode, Verifier, VerifierOptions, VerifyTimes};
 
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "verifier-api")]
 use crate::error::{Code, Error};
+#[cfg(feature = "verifier-api")]
 use crate::policy::Policy;
 
+#[cfg(feature = "verifier-api")]
 /// Build a JS `Error` whose `.code` is the stable code.
 fn js_error(e: &Error) -> JsValue {
     let err = js_sys::Error::new(&e.message());
@@ -27,11 +52,13 @@ fn js_error(e: &Error) -> JsValue {
     err.into()
 }
 
+#[cfg(feature = "verifier-api")]
 /// An `invalid-argument` error.
 fn invalid(message: &str) -> JsValue {
     js_error(&Error::new(Code::InvalidArgument, message))
 }
 
+#[cfg(feature = "verifier-api")]
 /// A certificate argument: a string (PEM) or a Uint8Array (PEM or DER).
 fn pem_or_der_bytes(data: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     if let Some(s) = data.as_string() {
@@ -43,6 +70,7 @@ fn pem_or_der_bytes(data: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     }
 }
 
+#[cfg(feature = "verifier-api")]
 fn policy_from(options: Option<JsValue>) -> Result<Policy, JsValue> {
     let Some(options) = options.filter(|o| !o.is_undefined() && !o.is_null()) else {
         return Ok(Policy::default());
@@ -50,6 +78,7 @@ fn policy_from(options: Option<JsValue>) -> Result<Policy, JsValue> {
     serde_wasm_bindgen::from_value(options).map_err(|e| js_error(&Error::new(Code::InvalidArgument, format!("options: {e}"))))
 }
 
+#[cfg(feature = "verifier-api")]
 /// Verify the S/MIME signatures of a raw RFC 5322 message.
 ///
 /// `options`: `{ allowLegacy?: boolean }`. Returns a `SignatureReport`; a
@@ -64,6 +93,7 @@ pub fn verify_signatures(
     to_js(&crate::verify::verify_signatures(message, &policy))
 }
 
+#[cfg(feature = "verifier-api")]
 /// Encode a report as a plain JS object (no Maps, numbers as numbers).
 fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
@@ -77,6 +107,7 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
+#[cfg(feature = "verifier-api")]
 /// Every stable error code this build can produce.
 #[wasm_bindgen(js_name = errorCodes)]
 pub fn error_codes() -> Vec<String> {

@@ -171,6 +171,8 @@ pub struct Verifier {
     keys: Rc<RefCell<KeyCache>>,
 }
 
+// Used by the JMAP client's export (feature `client`).
+#[cfg_attr(not(feature = "client"), allow(dead_code))]
 impl Verifier {
     /// The core verifier.
     pub(crate) fn core(&self) -> &CoreVerifier {
