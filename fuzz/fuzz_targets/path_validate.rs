@@ -93,6 +93,8 @@ fn verdict_mode(time: i64, received: bool, with_crls: bool, revocation: Revocati
         trust: f.trust.clone(),
         policy,
         options: VerifyOptions { revocation, skip_address_check: false, intermediates: Vec::new(), crls },
+        // A fresh memo per input: one input's checks never answer another's.
+        memo: Default::default(),
     };
     let received_at = received.then(|| time.saturating_sub(86_400));
     let verdict = v.verify(payload, time, received_at);

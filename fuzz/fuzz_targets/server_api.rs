@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
     let store = store();
     let before = (store.state, store.changes.len());
     for smime in [true, false] {
-        let ctx = Context { store, smime_enabled: smime, account_id: "A1", now: 1_780_000_000 };
+        let ctx = Context { store, smime_enabled: smime, blob_enabled: true, account_id: "A1", now: 1_780_000_000 };
         match process(&ctx, data) {
             Ok(v) => assert!(v.get("methodResponses").is_some()),
             Err(p) => assert!(!p.kind.is_empty()),

@@ -375,6 +375,20 @@ pub(super) fn two_integers(der: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
     Ok((a, b))
 }
 
+/// A DSA key's domain parameters: its own, or those inherited from the
+/// issuing CA (RFC 3279 §2.3.2).
+pub(super) fn dsa_params<'a>(spki: &'a PublicKeyInfo, inherited: Option<&'a [u8]>) -> Result<&'a [u8]> {
+    match spki.explicit_params() {
+        Some(p) => Ok(p),
+        None => inherited.ok_or_else(|| {
+            Error::new(
+                Code::UnsupportedAlgorithm,
+                "DSA key without parameters: they are inherited from the issuing CA, which this check does not have",
+            )
+        }),
+    }
+}
+
 /// Decode a SubjectPublicKeyInfo. `inherited_dsa_params` supplies DSA
 /// parameters from the issuer when the certificate omits them (RFC 3279
 /// §2.3.2); without them such a key cannot be used.
@@ -395,15 +409,7 @@ pub fn decode_key(spki: &PublicKeyInfo, inherited_dsa_params: Option<&[u8]>) -> 
             ed25519_dalek::VerifyingKey::from_bytes(&bytes).map(PublicKey::Ed25519).map_err(|_| bad_key("bad Ed25519 key"))
         }
         oid::DSA => {
-            let params = match spki.explicit_params() {
-                Some(p) => p,
-                None => inherited_dsa_params.ok_or_else(|| {
-                    Error::new(
-                        Code::UnsupportedAlgorithm,
-                        "DSA key without parameters: they are inherited from the issuing CA, which this check does not have",
-                    )
-                })?,
-            };
+            let params = dsa_params(spki, inherited_dsa_params)?;
             let t = asn1::parse_single(params).map_err(|_| bad_key("bad DSA parameters"))?;
             let mut r = t.children().map_err(|_| bad_key("bad DSA parameters"))?;
             let mut next = || -> Result<dsa::BigUint> {

@@ -93,15 +93,7 @@ pub fn decode_key(spki: &PublicKeyInfo, inherited_dsa_params: Option<&[u8]>) -> 
 }
 
 fn decode_dsa(spki: &PublicKeyInfo, inherited: Option<&[u8]>) -> Result<PublicKey> {
-    let params = match spki.explicit_params() {
-        Some(p) => p,
-        None => inherited.ok_or_else(|| {
-            Error::new(
-                Code::UnsupportedAlgorithm,
-                "DSA key without parameters: they are inherited from the issuing CA, which this check does not have",
-            )
-        })?,
-    };
+    let params = super::alg::dsa_params(spki, inherited)?;
     let t = asn1::parse_single(params).map_err(|_| bad_key("bad DSA parameters"))?;
     let mut r = t.children().map_err(|_| bad_key("bad DSA parameters"))?;
     let mut next = || -> Result<RawBits> { Ok(RawBits(super::rsa::bit_len(r.expect(Tag::INTEGER, "DSA parameter")?.unsigned_integer()?))) };

@@ -14,6 +14,7 @@
 use crate::asn1::oid;
 use crate::budget::{Key, SignatureCheck};
 use crate::cms::alg::{DigestAlg, PublicKey, SigScheme};
+use crate::cms::external::tlv;
 use crate::error::Result;
 use crate::limits;
 
@@ -94,22 +95,6 @@ fn web_hash(d: DigestAlg) -> Option<&'static str> {
         DigestAlg::Sha512 => Some("SHA-512"),
         DigestAlg::Md5 | DigestAlg::Sha224 => None,
     }
-}
-
-/// A DER TLV with a definite length (X.690 §8.1.3).
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let len = content.len();
-    let mut out = vec![tag];
-    if len < 0x80 {
-        out.push(u8::try_from(len).unwrap_or(0));
-    } else {
-        let bytes = u64::try_from(len).unwrap_or(u64::MAX).to_be_bytes();
-        let significant: Vec<u8> = bytes.iter().copied().skip_while(|b| *b == 0).collect();
-        out.push(0x80 | u8::try_from(significant.len()).unwrap_or(0));
-        out.extend_from_slice(&significant);
-    }
-    out.extend_from_slice(content);
-    out
 }
 
 /// SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) of `algorithm` with the raw
