@@ -28,7 +28,7 @@
 //! to Rust.
 
 pub mod memo;
-mod web;
+pub(crate) mod web;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -179,9 +179,66 @@ impl PendingCheck {
     }
 }
 
+/// Insert into a cache that holds at most `bound` entries: a full cache is
+/// emptied first (the WebCrypto key cache, `limits::MAX_WEBCRYPTO_KEYS`;
+/// re-importing a key costs one `importKey`, never a wrong answer).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // used by src/wasm/webcrypto.rs
+pub(crate) fn insert_bounded<K: Ord, V>(map: &mut std::collections::BTreeMap<K, V>, bound: usize, key: K, value: V) {
+    if map.len() >= bound && !map.contains_key(&key) {
+        map.clear();
+    }
+    map.insert(key, value);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::budget::WorkBudget;
+    use crate::pki::cert::Certificate;
+
+    fn rsa_key() -> Key {
+        let der = include_bytes!("../../tests/fixtures/pki/alice.cert.der");
+        let cert = Certificate::parse(&crate::asn1::parse_single(der).unwrap()).unwrap();
+        WorkBudget::new().key(&cert.spki, None).unwrap()
+    }
+
+    #[test]
+    fn deferred_message_bound_trips() {
+        // Signed content past MAX_DEFERRED_MESSAGE_BYTES is not copied out to
+        // WebCrypto: the Rust route checks it (over the digest) at once.
+        let key = rsa_key();
+        let sig = vec![1u8; 256];
+        let hashed = [0u8; 32];
+        let at = vec![0u8; limits::MAX_DEFERRED_MESSAGE_BYTES];
+        let over = vec![0u8; limits::MAX_DEFERRED_MESSAGE_BYTES + 1];
+        let check = |message: &[u8]| {
+            let c = SignatureCheck {
+                scheme: SigScheme::RsaPkcs1 { hash: Some(DigestAlg::Sha256) },
+                digest: DigestAlg::Sha256,
+                message,
+                hashed: None,
+                signature: &sig,
+            };
+            PendingCheck::new([7u8; 32], &key, &c, &hashed).is_some()
+        };
+        assert!(check(&at), "at the bound the check goes to WebCrypto");
+        assert!(!check(&over), "past the bound it stays in Rust");
+    }
+
+    #[test]
+    fn key_cache_bound_trips() {
+        let mut cache = std::collections::BTreeMap::new();
+        for i in 0..limits::MAX_WEBCRYPTO_KEYS {
+            insert_bounded(&mut cache, limits::MAX_WEBCRYPTO_KEYS, i, ());
+        }
+        assert_eq!(cache.len(), limits::MAX_WEBCRYPTO_KEYS);
+        // A key already held does not empty a full cache.
+        insert_bounded(&mut cache, limits::MAX_WEBCRYPTO_KEYS, 0, ());
+        assert_eq!(cache.len(), limits::MAX_WEBCRYPTO_KEYS);
+        // One more empties it first: it never holds more than the bound.
+        insert_bounded(&mut cache, limits::MAX_WEBCRYPTO_KEYS, limits::MAX_WEBCRYPTO_KEYS, ());
+        assert_eq!(cache.len(), 1);
+    }
 
     #[test]
     fn der_lengths() {

@@ -80,11 +80,7 @@ async fn import(subtle: &SubtleCrypto, cache: &RefCell<KeyCache>, p: &PendingChe
     let usages = Array::of1(&JsValue::from_str("verify"));
     let promise = subtle.import_key_with_object("spki", &data, &import_params(&p.algorithm), false, &usages).ok()?;
     let key: CryptoKey = JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
-    let mut c = cache.borrow_mut();
-    if c.keys.len() >= limits::MAX_WEBCRYPTO_KEYS {
-        c.keys.clear();
-    }
-    c.keys.insert(tag, key.clone());
+    crate::crypto::web::insert_bounded(&mut cache.borrow_mut().keys, limits::MAX_WEBCRYPTO_KEYS, tag, key.clone());
     Some(key)
 }
 
