@@ -182,7 +182,7 @@ impl PendingCheck {
 /// Insert into a cache that holds at most `bound` entries: a full cache is
 /// emptied first (the WebCrypto key cache, `limits::MAX_WEBCRYPTO_KEYS`;
 /// re-importing a key costs one `importKey`, never a wrong answer).
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // used by src/wasm/webcrypto.rs
+#[cfg_attr(not(all(target_arch = "wasm32", feature = "verifier-api")), allow(dead_code))] // used by src/wasm/webcrypto.rs
 pub(crate) fn insert_bounded<K: Ord, V>(map: &mut std::collections::BTreeMap<K, V>, bound: usize, key: K, value: V) {
     if map.len() >= bound && !map.contains_key(&key) {
         map.clear();
