@@ -112,6 +112,15 @@ impl MessageChecks {
         self.resolved.insert(id, result);
     }
 
+    /// The caller's answers to the checks a run handed out, in their order:
+    /// only a "valid" is taken as it is; "invalid", no answer, or a missing
+    /// one is settled by the Rust route (`PendingCheck::settle`).
+    pub fn answer(&mut self, pending: &[PendingCheck], answers: &[Option<bool>]) {
+        for (i, p) in pending.iter().enumerate() {
+            self.resolve(p.id, p.settle(answers.get(i).copied().flatten()));
+        }
+    }
+
     /// The checks handed out by the last run.
     pub(crate) fn take_pending(&mut self) -> Vec<PendingCheck> {
         std::mem::take(&mut self.pending)

@@ -121,9 +121,7 @@ pub async fn verify_message<T: Transport>(v: &Verifier, t: &T, raw: &[u8], now: 
             Step::Done(verdict, _) => return *verdict,
             Step::Pending(list) => {
                 let answers = t.answer_checks(&list).await;
-                for (i, p) in list.iter().enumerate() {
-                    checks.resolve(p.id, p.settle(answers.get(i).copied().flatten()));
-                }
+                checks.answer(&list, &answers);
             }
         }
     }

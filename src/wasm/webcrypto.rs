@@ -130,9 +130,7 @@ pub(crate) async fn verify(
             Step::Done(v, _) => return *v,
             Step::Pending(list) => {
                 let answers = answer(subtle.as_ref(), cache, &list).await;
-                for (p, a) in list.iter().zip(answers) {
-                    checks.resolve(p.id, p.settle(a));
-                }
+                checks.answer(&list, &answers);
             }
         }
     }
