@@ -47,7 +47,7 @@ build() {
     wasm-bindgen --target web --out-dir "$out" --out-name "$out_name" "$raw"
     # binaryen 108 needs the post-MVP features rustc uses spelled out.
     echo "build-wasm: $out_name: wasm-opt -Oz"
-    wasm-opt -Oz \
+    wasm-opt ${WASM_OPT_LEVEL:--Oz} \
         --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
         --enable-mutable-globals \
         -o "$out/${out_name}_bg.opt.wasm" "$out/${out_name}_bg.wasm"

@@ -28,7 +28,7 @@ use sha2::{Digest, Sha256};
 
 use crate::asn1::{self, oid};
 use crate::cms::alg::{self, DigestAlg, PublicKey, SigScheme};
-use crate::crypto::{Known, MessageChecks, SharedMemo};
+use crate::crypto::{Known, KnownKey, MessageChecks, SharedMemo};
 use crate::error::{Code, Error, Result};
 use crate::limits;
 use crate::pki::cert::PublicKeyInfo;
@@ -371,15 +371,32 @@ impl WorkBudget {
         if let Some(Memo::Key(k)) = self.memo.get(&id) {
             return (**k).clone();
         }
+        let known = match &self.seam {
+            Some((shared, checks)) => checks.known_key(&id, shared),
+            None => KnownKey::Unknown,
+        };
+        if let KnownKey::Remembered(k) = known {
+            // Decoded for an earlier message: charged as the lookup above.
+            let key = (*k).clone();
+            self.memo.insert(id, Memo::Key(Box::new(key.clone())));
+            return key;
+        }
         self.charge(decode_cost(spki, inherited_dsa_params), "decoding a public key")?;
         self.stats.keys_decoded = self.stats.keys_decoded.saturating_add(1);
-        let key = alg::decode_key(spki, inherited_dsa_params).map(|public| Key {
-            cost: key_cost(&public),
-            public,
-            id,
-            spki: Arc::new(spki.clone()),
-        });
+        let key = match known {
+            // Decoded by an earlier round of this message, charged as then.
+            KnownKey::Fresh(k) => (*k).clone(),
+            _ => alg::decode_key(spki, inherited_dsa_params).map(|public| Key {
+                cost: key_cost(&public),
+                public,
+                id,
+                spki: Arc::new(spki.clone()),
+            }),
+        };
         self.memo.insert(id, Memo::Key(Box::new(key.clone())));
+        if let Some((_, checks)) = &mut self.seam {
+            checks.decoded_key(id, Arc::new(key.clone()));
+        }
         key
     }
 

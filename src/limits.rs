@@ -299,6 +299,15 @@ pub const MAX_PATH_SEARCH_STEPS: usize = 1_024;
 /// and charged as such; nothing else changes).
 pub const MAX_MEMO_ENTRIES: usize = 4_096;
 
+/// Most decoded public keys one `Verifier` keeps across messages
+/// (src/crypto/memo.rs). A page's messages share a handful of CA keys and
+/// bring one leaf key each; decoding a DSA key costs an exponentiation and an
+/// EC key a point check, so each is done once. An entry is the decoded key
+/// and its SPKI (under 2 KiB for a 8192-bit RSA key), so 1 024 stay under
+/// 2 MiB. Oldest forgotten first; a forgotten key is decoded again and
+/// charged as such.
+pub const MAX_KEY_MEMO_ENTRIES: usize = 1_024;
+
 /// Most rounds of deferred public-key operations for one message (the
 /// browser's WebCrypto route, src/crypto/mod.rs): a round runs the message
 /// with every unknown check provisionally valid and hands the unknown ones

@@ -309,8 +309,9 @@ impl Verifier {
     /// cost.
     pub fn verify_with_budget(&self, raw: &[u8], now: UnixTime, received_at: Option<UnixTime>, work: &mut WorkBudget) -> Verdict {
         let analysis = verify::analyse(raw, &self.policy, work);
-        let at_now = self.judge(&analysis, now, work);
-        let status_at_delivery = received_at.map(|t| self.judge(&analysis, t, work).status);
+        let at_now = self.judge(&analysis, now, work, true);
+        // At delivery only the status is kept: no chain to describe.
+        let status_at_delivery = received_at.map(|t| self.judge(&analysis, t, work, false).status);
         let sender_matches = at_now.has_sender.then_some(at_now.sender_matches);
         // Issue 9 §3: what a UI shows comes from the checked bytes.
         let view = analysis.extras.signed_view.filter(|_| analysis.report.structure == Structure::Signed);
@@ -332,7 +333,9 @@ impl Verifier {
         }
     }
 
-    fn judge(&self, a: &Analysis, t: UnixTime, work: &mut WorkBudget) -> AtTime {
+    /// The verdict at `t`; `describe`: with each signer's chain described
+    /// (what a report shows), or the status alone.
+    fn judge(&self, a: &Analysis, t: UnixTime, work: &mut WorkBudget, describe: bool) -> AtTime {
         let r = &a.report;
         let has_sender = !header_values(&a.extras.headers, "Sender").is_empty();
         let mut out =
@@ -407,7 +410,9 @@ impl Verifier {
                 });
                 match result {
                     Ok(p) => {
-                        v.chain = p.chain.iter().map(|c| c.info()).collect();
+                        if describe {
+                            v.chain = p.chain.iter().map(|c| c.info()).collect();
+                        }
                         v.anchor = self.trust.anchors().get(p.anchor).map(|an| an.label.clone());
                         v.revocation = match p.revocation {
                             Revocation::Good => "good",

@@ -653,3 +653,44 @@ fn memo_of_a_verifier_stays_bounded() {
     }
     assert!(v.memo.evictions() > 0);
 }
+
+#[test]
+fn key_memo_entries() {
+    use jmap_smime::crypto::KeyMemo;
+    use jmap_smime::limits::MAX_KEY_MEMO_ENTRIES;
+    use std::sync::Arc;
+    let mut memo = KeyMemo::default();
+    assert_eq!(memo.bound(), MAX_KEY_MEMO_ENTRIES);
+    let id = |i: usize| {
+        let mut id = [0u8; 32];
+        id[..8].copy_from_slice(&(i as u64).to_be_bytes());
+        id
+    };
+    let bad = Arc::new(Err(jmap_smime::Error::new(Code::UnsupportedAlgorithm, "x")));
+    for i in 0..MAX_KEY_MEMO_ENTRIES + 10 {
+        memo.insert(id(i), Arc::clone(&bad));
+        assert!(memo.len() <= MAX_KEY_MEMO_ENTRIES);
+    }
+    assert_eq!((memo.len(), memo.evictions()), (MAX_KEY_MEMO_ENTRIES, 10));
+    assert!(memo.get(&id(9)).is_none() && memo.get(&id(10)).is_some());
+}
+
+#[test]
+fn keys_are_decoded_once_per_verifier() {
+    use jmap_smime::asn1::time::parse_rfc3339;
+    use jmap_smime::crypto::Route;
+    let mut trust = jmap_smime::pki::trust::TrustStore::empty();
+    trust.add_pem_or_der(&std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pki/root.cert.der")).unwrap()).unwrap();
+    let v = Verifier { trust, ..Verifier::default() };
+    let now = parse_rfc3339("2026-01-01T00:00:00Z").unwrap();
+    let raw = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/messages/ecdsa-p256-sha256-detached.eml")).unwrap();
+    let (first, cold) = v.verify_routed(&raw, now, Some(now), Route::Rust);
+    let (again, warm) = v.verify_routed(&raw, now, Some(now), Route::Rust);
+    assert_eq!(first, again);
+    assert!(cold.keys_decoded > 0, "{cold:?}");
+    // The second message finds every key (and check) in the verifier's memo,
+    // and is charged lookups for them: less than the first, never nothing.
+    assert_eq!((warm.keys_decoded, warm.public_key_ops), (0, 0), "{warm:?}");
+    assert!(0 < warm.units && warm.units < cold.units, "{cold:?} {warm:?}");
+    assert!(v.memo.keys() > 0 && v.memo.keys() <= jmap_smime::limits::MAX_KEY_MEMO_ENTRIES);
+}

@@ -13,10 +13,16 @@
 //! The memo is bounded ([`limits::MAX_MEMO_ENTRIES`]); when full, the entry
 //! inserted first is forgotten first (FIFO). A forgotten check is done again,
 //! and charged to its message's budget as a new one.
+//!
+//! Beside the checks it keeps the decoded public keys
+//! ([`limits::MAX_KEY_MEMO_ENTRIES`]), keyed by the SHA-256 of their encoding:
+//! decoding is the same for every verifier, and some decodings cost an
+//! exponentiation (a DSA key's subgroup check) or a point decompression.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::budget::Key;
 use crate::error::Result;
 use crate::limits;
 
@@ -24,14 +30,20 @@ use crate::limits;
 /// parts (see `budget::WorkBudget::verify`).
 pub type CheckId = [u8; 32];
 
-/// A bounded map of check results, oldest forgotten first.
+/// A bounded map keyed by 32-octet identities, oldest forgotten first.
 #[derive(Debug)]
-pub struct CheckMemo {
-    map: BTreeMap<CheckId, Result<()>>,
+pub struct BoundedMemo<V> {
+    map: BTreeMap<CheckId, V>,
     order: VecDeque<CheckId>,
     bound: usize,
     evictions: u64,
 }
+
+/// The check results.
+pub type CheckMemo = BoundedMemo<Result<()>>;
+
+/// The decoded keys (shared, so a hit copies a pointer).
+pub type KeyMemo = BoundedMemo<Arc<Result<Key>>>;
 
 impl Default for CheckMemo {
     fn default() -> Self {
@@ -39,20 +51,26 @@ impl Default for CheckMemo {
     }
 }
 
-impl CheckMemo {
+impl Default for KeyMemo {
+    fn default() -> Self {
+        KeyMemo::with_bound(limits::MAX_KEY_MEMO_ENTRIES)
+    }
+}
+
+impl<V: Clone> BoundedMemo<V> {
     /// A memo of at most `bound` entries (0: remembers nothing).
     pub fn with_bound(bound: usize) -> Self {
-        CheckMemo { map: BTreeMap::new(), order: VecDeque::new(), bound, evictions: 0 }
+        BoundedMemo { map: BTreeMap::new(), order: VecDeque::new(), bound, evictions: 0 }
     }
 
-    /// The remembered result of `id`.
-    pub fn get(&self, id: &CheckId) -> Option<Result<()>> {
+    /// The remembered value of `id`.
+    pub fn get(&self, id: &CheckId) -> Option<V> {
         self.map.get(id).cloned()
     }
 
     /// Remember `result` for `id`, forgetting the oldest entries while the
     /// memo is full. Never holds more than its bound.
-    pub fn insert(&mut self, id: CheckId, result: Result<()>) {
+    pub fn insert(&mut self, id: CheckId, result: V) {
         if self.bound == 0 {
             return;
         }
@@ -90,18 +108,26 @@ impl CheckMemo {
     }
 }
 
-/// A [`CheckMemo`] shared by a verifier and its clones. A `Mutex` (a plain
-/// cell in single-threaded wasm), held only for one lookup or insertion.
+#[derive(Debug, Default)]
+struct Memos {
+    checks: CheckMemo,
+    keys: KeyMemo,
+}
+
+/// A [`CheckMemo`] and a [`KeyMemo`] shared by a verifier and its clones. A
+/// `Mutex` (a plain cell in single-threaded wasm), held only for one lookup
+/// or insertion.
 #[derive(Clone, Debug, Default)]
-pub struct SharedMemo(Arc<Mutex<CheckMemo>>);
+pub struct SharedMemo(Arc<Mutex<Memos>>);
 
 impl SharedMemo {
-    /// A shared memo of at most `bound` entries.
+    /// A shared memo of at most `bound` check results (and the default
+    /// number of keys).
     pub fn with_bound(bound: usize) -> Self {
-        SharedMemo(Arc::new(Mutex::new(CheckMemo::with_bound(bound))))
+        SharedMemo(Arc::new(Mutex::new(Memos { checks: CheckMemo::with_bound(bound), keys: KeyMemo::default() })))
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut CheckMemo) -> T) -> T {
+    fn with<T>(&self, f: impl FnOnce(&mut Memos) -> T) -> T {
         // A panic elsewhere cannot leave a half-made entry: every change is
         // one map operation; carry on with the memo as it is.
         let mut guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
@@ -110,26 +136,41 @@ impl SharedMemo {
 
     /// The remembered result of `id`.
     pub fn get(&self, id: &CheckId) -> Option<Result<()>> {
-        self.with(|m| m.get(id))
+        self.with(|m| m.checks.get(id))
     }
 
-    /// Remember `result` for `id` (see [`CheckMemo::insert`]).
+    /// Remember `result` for `id` (see [`BoundedMemo::insert`]).
     pub fn insert(&self, id: CheckId, result: Result<()>) {
-        self.with(|m| m.insert(id, result));
+        self.with(|m| m.checks.insert(id, result));
     }
 
-    /// Entries held.
+    /// The key decoded earlier from the encoding whose identity is `id`.
+    pub fn key(&self, id: &CheckId) -> Option<Arc<Result<Key>>> {
+        self.with(|m| m.keys.get(id))
+    }
+
+    /// Remember a decoded key (or why it does not decode).
+    pub fn insert_key(&self, id: CheckId, key: Arc<Result<Key>>) {
+        self.with(|m| m.keys.insert(id, key));
+    }
+
+    /// Keys held.
+    pub fn keys(&self) -> usize {
+        self.with(|m| m.keys.len())
+    }
+
+    /// Check results held.
     pub fn len(&self) -> usize {
-        self.with(|m| m.len())
+        self.with(|m| m.checks.len())
     }
 
-    /// True when nothing is remembered.
+    /// True when no check result is remembered.
     pub fn is_empty(&self) -> bool {
-        self.with(|m| m.is_empty())
+        self.with(|m| m.checks.is_empty())
     }
 
-    /// Entries forgotten to make room so far.
+    /// Check results forgotten to make room so far.
     pub fn evictions(&self) -> u64 {
-        self.with(|m| m.evictions())
+        self.with(|m| m.checks.evictions())
     }
 }

@@ -31,8 +31,9 @@ pub mod memo;
 pub(crate) mod web;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
-pub use memo::{CheckId, CheckMemo, SharedMemo};
+pub use memo::{BoundedMemo, CheckId, CheckMemo, KeyMemo, SharedMemo};
 pub use web::{PendingCheck, WebAlgorithm};
 
 use crate::budget::{Key, SignatureCheck, WorkStats};
@@ -67,6 +68,20 @@ pub struct MessageChecks {
     /// The last run's outcome and the checks it assumed valid: when every
     /// one of them turns out valid, that run was exact and is the answer.
     provisional: Option<(Box<Verdict>, WorkStats, BTreeSet<CheckId>)>,
+    /// Keys this message decoded (in any round), for the shared memo at the
+    /// end: a later round reuses them but is charged as the first was.
+    keys: BTreeMap<CheckId, Arc<Result<Key>>>,
+}
+
+/// What is known about a public key before decoding it.
+#[derive(Debug)]
+pub(crate) enum KnownKey {
+    /// Decoded by an earlier round of this message: charged as a decoding.
+    Fresh(Arc<Result<Key>>),
+    /// Decoded for an earlier message: charged as a lookup.
+    Remembered(Arc<Result<Key>>),
+    /// Not known.
+    Unknown,
 }
 
 /// What is known about a check before its operation.
@@ -145,8 +160,24 @@ impl MessageChecks {
         Some((verdict, stats))
     }
 
+    /// What is known about the key whose encoding has identity `id`.
+    pub(crate) fn known_key(&self, id: &CheckId, memo: &SharedMemo) -> KnownKey {
+        if let Some(k) = self.keys.get(id) {
+            return KnownKey::Fresh(Arc::clone(k));
+        }
+        memo.key(id).map_or(KnownKey::Unknown, KnownKey::Remembered)
+    }
+
+    /// A key this message decoded.
+    pub(crate) fn decoded_key(&mut self, id: CheckId, key: Arc<Result<Key>>) {
+        self.keys.insert(id, key);
+    }
+
     /// After the final run: what this message learned goes to the shared memo.
     pub(crate) fn flush(&mut self, memo: &SharedMemo) {
+        for (id, key) in std::mem::take(&mut self.keys) {
+            memo.insert_key(id, key);
+        }
         let mut resolved = std::mem::take(&mut self.resolved);
         for id in std::mem::take(&mut self.used) {
             if let Some(r) = resolved.remove(&id) {

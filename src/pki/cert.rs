@@ -71,7 +71,23 @@ pub struct Certificate {
     pub spki_raw: Vec<u8>,
     /// Extensions in order.
     pub extensions: Vec<Extension>,
+    /// SHA-256 of `raw`, computed on first use.
+    pub(crate) fingerprint: FingerprintCell,
 }
+
+/// A certificate's SHA-256 fingerprint once computed (a report and the
+/// signer lookup ask for it several times per message). Equality ignores it:
+/// it follows from `raw`, which is never changed after parsing.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FingerprintCell(std::sync::OnceLock<[u8; 32]>);
+
+impl PartialEq for FingerprintCell {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for FingerprintCell {}
 
 impl Certificate {
     /// Parse a DER certificate. Trailing bytes are rejected.
@@ -151,6 +167,7 @@ impl Certificate {
             spki: PublicKeyInfo { algorithm: alg.oid.to_vec(), params: alg.params.map(|p| p.raw.to_vec()), key: key.into_owned() },
             spki_raw: spki_t.raw.to_vec(),
             extensions,
+            fingerprint: FingerprintCell::default(),
         })
     }
 
@@ -168,7 +185,7 @@ impl Certificate {
 
     /// SHA-256 of the DER.
     pub fn fingerprint_sha256(&self) -> [u8; 32] {
-        Sha256::digest(&self.raw).into()
+        *self.fingerprint.0.get_or_init(|| Sha256::digest(&self.raw).into())
     }
 
     /// The subjectAltName entries (RFC 5280 §4.2.1.6), `None` without the
