@@ -24,14 +24,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
-
 use crate::asn1::{self, oid};
 use crate::cms::alg::{self, DigestAlg, PublicKey, SigScheme};
 use crate::crypto::{Known, KnownKey, MessageChecks, SharedMemo};
 use crate::error::{Code, Error, Result};
 use crate::limits;
-use crate::pki::cert::PublicKeyInfo;
+use crate::pki::cert::{Certificate, PublicKeyInfo};
 use crate::pki::name::Name;
 use crate::policy::Policy;
 
@@ -207,11 +205,14 @@ fn cheap_reject(key: &PublicKey, signature: &[u8]) -> bool {
 }
 
 /// Length-prefixed parts into a hasher (no two part lists hash alike).
-fn absorb(h: &mut Sha256, parts: &[&[u8]]) {
+/// Length-prefixed `parts`, the input of an identity's SHA-256.
+fn framed(parts: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(parts.iter().map(|p| p.len().saturating_add(8)).sum());
     for p in parts {
-        h.update(u64::try_from(p.len()).unwrap_or(u64::MAX).to_be_bytes());
-        h.update(p);
+        out.extend_from_slice(&u64::try_from(p.len()).unwrap_or(u64::MAX).to_be_bytes());
+        out.extend_from_slice(p);
     }
+    out
 }
 
 /// What the memo remembers.
@@ -288,10 +289,43 @@ impl WorkBudget {
         }
     }
 
-    /// Hash `data`, charged by size and algorithm.
+    /// Hash `data`, charged by size and algorithm (also when the verifier's
+    /// digest cache answers: the budget does not depend on what earlier
+    /// messages left behind).
     pub fn hash(&mut self, alg: DigestAlg, data: &[u8]) -> Result<Vec<u8>> {
         self.charge_bytes(alg, data.len(), "hashing")?;
-        Ok(alg.digest(&[data]))
+        Ok(self.digest(alg, data))
+    }
+
+    fn digest(&self, alg: DigestAlg, data: &[u8]) -> Vec<u8> {
+        match &self.seam {
+            Some((shared, _)) => shared.digest(alg, data),
+            None => alg.digest(&[data]),
+        }
+    }
+
+    /// A certificate's SHA-256 fingerprint (for its report), from the
+    /// verifier's digest cache when an earlier message brought the same
+    /// certificate. Not charged: a report's fingerprints are one pass over
+    /// certificates the message already paid to parse.
+    pub fn fingerprint(&self, cert: &Certificate) -> [u8; 32] {
+        cert.fingerprint_with(|raw| {
+            let mut id = [0u8; 32];
+            if let Some(d) = self.digest(DigestAlg::Sha256, raw).get(..32) {
+                id.copy_from_slice(d);
+            }
+            id
+        })
+    }
+
+    /// SHA-256 over the framed `parts`: an identity in the memos.
+    fn identity(&self, parts: &[&[u8]]) -> [u8; 32] {
+        let d = self.digest(DigestAlg::Sha256, &framed(parts));
+        let mut id = [0u8; 32];
+        if let Some(src) = d.get(..32) {
+            id.copy_from_slice(src);
+        }
+        id
     }
 
     /// Raise the limit by what hashing `len` octets with `alg` costs: the
@@ -352,20 +386,15 @@ impl WorkBudget {
     /// message for each distinct key.
     pub fn key(&mut self, spki: &PublicKeyInfo, inherited_dsa_params: Option<&[u8]>) -> Result<Key> {
         let params = spki.params.as_deref();
-        let mut h = Sha256::new();
-        absorb(
-            &mut h,
-            &[
-                b"spki",
-                &spki.algorithm,
-                &[u8::from(params.is_some())],
-                params.unwrap_or(&[]),
-                &spki.key,
-                &[u8::from(inherited_dsa_params.is_some())],
-                inherited_dsa_params.unwrap_or(&[]),
-            ],
-        );
-        let id: [u8; 32] = h.finalize().into();
+        let id = self.identity(&[
+            b"spki",
+            &spki.algorithm,
+            &[u8::from(params.is_some())],
+            params.unwrap_or(&[]),
+            &spki.key,
+            &[u8::from(inherited_dsa_params.is_some())],
+            inherited_dsa_params.unwrap_or(&[]),
+        ]);
         self.charge_bytes(DigestAlg::Sha256, spki.key.len().saturating_add(params.map_or(0, <[u8]>::len)), "reading a public key")?;
         self.charge(limits::WORK_UNITS_MEMO_LOOKUP, "reading a public key")?;
         if let Some(Memo::Key(k)) = self.memo.get(&id) {
@@ -415,9 +444,7 @@ impl WorkBudget {
                 &computed
             }
         };
-        let mut h = Sha256::new();
-        absorb(&mut h, &[b"check", &key.id, &scheme_id(scheme), digest.oid(), hashed, signature]);
-        let id: [u8; 32] = h.finalize().into();
+        let id = self.identity(&[b"check", &key.id, &scheme_id(scheme), digest.oid(), hashed, signature]);
         self.charge(limits::WORK_UNITS_MEMO_LOOKUP, "looking up a signature check")?;
         if let Some(Memo::Check(r)) = self.memo.get(&id) {
             self.stats.memo_hits = self.stats.memo_hits.saturating_add(1);

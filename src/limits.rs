@@ -308,6 +308,19 @@ pub const MAX_MEMO_ENTRIES: usize = 4_096;
 /// charged as such.
 pub const MAX_KEY_MEMO_ENTRIES: usize = 1_024;
 
+/// Most octets of input one `Verifier` keeps digests for across messages
+/// (src/crypto/digests.rs): the to-be-signed parts of the certificates and
+/// CRLs a page's messages share, the encoded keys, the identities of checks.
+/// A page of 50 messages needs under 200 KiB; PKITS about 600 KiB. Oldest
+/// forgotten first; a forgotten digest is computed again (the budget charges
+/// hashing either way).
+pub const MAX_DIGEST_CACHE_BYTES: usize = 4 << 20;
+
+/// Largest input whose digest is kept (src/crypto/digests.rs): bigger ones
+/// (a message body, a large CRL) are hashed each time, so one input cannot
+/// take the whole cache.
+pub const MAX_DIGEST_CACHE_INPUT: usize = 64 << 10;
+
 /// Most rounds of deferred public-key operations for one message (the
 /// browser's WebCrypto route, src/crypto/mod.rs): a round runs the message
 /// with every unknown check provisionally valid and hands the unknown ones

@@ -398,9 +398,10 @@ impl Verifier {
                 from_matches: false,
                 sender_matches: has_sender.then_some(false),
             };
-            let cert = s.certificate.as_ref().and_then(|info| {
-                a.extras.certificates.iter().find(|c| crate::asn1::hex(&c.fingerprint_sha256()) == info.fingerprint_sha256)
-            });
+            let cert = s
+                .certificate
+                .as_ref()
+                .and_then(|info| a.extras.certificates.iter().find(|c| crate::asn1::hex(&work.fingerprint(c)) == info.fingerprint_sha256));
             if let (true, Some(cert)) = (s.valid, cert) {
                 let known = paths.iter().find(|(c, _)| c.raw == cert.raw).map(|(_, p)| p.clone());
                 let result = known.unwrap_or_else(|| {
@@ -411,7 +412,14 @@ impl Verifier {
                 match result {
                     Ok(p) => {
                         if describe {
-                            v.chain = p.chain.iter().map(|c| c.info()).collect();
+                            v.chain = p
+                                .chain
+                                .iter()
+                                .map(|c| {
+                                    work.fingerprint(c);
+                                    c.info()
+                                })
+                                .collect();
                         }
                         v.anchor = self.trust.anchors().get(p.anchor).map(|an| an.label.clone());
                         v.revocation = match p.revocation {

@@ -694,3 +694,34 @@ fn keys_are_decoded_once_per_verifier() {
     assert!(0 < warm.units && warm.units < cold.units, "{cold:?} {warm:?}");
     assert!(v.memo.keys() > 0 && v.memo.keys() <= jmap_smime::limits::MAX_KEY_MEMO_ENTRIES);
 }
+
+#[test]
+fn digest_cache_octets() {
+    use jmap_smime::cms::alg::DigestAlg;
+    use jmap_smime::crypto::DigestCache;
+    let mut cache = DigestCache::default();
+    // Inputs just under the per-input limit, until the cache is over-full.
+    let count = MAX_DIGEST_CACHE_BYTES / MAX_DIGEST_CACHE_INPUT + 8;
+    let input = |i: usize| {
+        let mut v = vec![0u8; MAX_DIGEST_CACHE_INPUT];
+        v[..8].copy_from_slice(&(i as u64).to_be_bytes());
+        v
+    };
+    for i in 0..count {
+        let data = input(i);
+        let d = DigestAlg::Sha256.digest(&[&data]);
+        cache.insert(DigestAlg::Sha256, &data, &d);
+        assert!(cache.held() <= MAX_DIGEST_CACHE_BYTES, "{}", cache.held());
+    }
+    // Oldest forgotten first; what is kept is the digest of exactly its input.
+    assert!(cache.get(DigestAlg::Sha256, &input(0)).is_none());
+    let last = input(count - 1);
+    assert_eq!(cache.get(DigestAlg::Sha256, &last), Some(DigestAlg::Sha256.digest(&[&last])));
+    assert!(cache.get(DigestAlg::Sha384, &last).is_none(), "another algorithm is another entry");
+    // One octet over the per-input limit: hashed by the caller, never kept.
+    let big = vec![1u8; MAX_DIGEST_CACHE_INPUT + 1];
+    let before = cache.len();
+    cache.insert(DigestAlg::Sha256, &big, &DigestAlg::Sha256.digest(&[&big]));
+    assert_eq!(cache.len(), before);
+    assert!(cache.get(DigestAlg::Sha256, &big).is_none());
+}

@@ -311,6 +311,7 @@ fn judge_inner(
     }
     // Display the first certificate that passes the binding.
     if let Some(c) = certs.first() {
+        work.fingerprint(c);
         report.certificate = Some(c.info());
     }
     // R21: each candidate is judged on its own. Its key must decode, fit the

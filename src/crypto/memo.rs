@@ -22,7 +22,9 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use super::digests::DigestCache;
 use crate::budget::Key;
+use crate::cms::alg::DigestAlg;
 use crate::error::Result;
 use crate::limits;
 
@@ -112,6 +114,7 @@ impl<V: Clone> BoundedMemo<V> {
 struct Memos {
     checks: CheckMemo,
     keys: KeyMemo,
+    digests: DigestCache,
 }
 
 /// A [`CheckMemo`] and a [`KeyMemo`] shared by a verifier and its clones. A
@@ -124,7 +127,7 @@ impl SharedMemo {
     /// A shared memo of at most `bound` check results (and the default
     /// number of keys).
     pub fn with_bound(bound: usize) -> Self {
-        SharedMemo(Arc::new(Mutex::new(Memos { checks: CheckMemo::with_bound(bound), keys: KeyMemo::default() })))
+        SharedMemo(Arc::new(Mutex::new(Memos { checks: CheckMemo::with_bound(bound), ..Memos::default() })))
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut Memos) -> T) -> T {
@@ -157,6 +160,22 @@ impl SharedMemo {
     /// Keys held.
     pub fn keys(&self) -> usize {
         self.with(|m| m.keys.len())
+    }
+
+    /// The digest of `data` under `alg`: remembered, or computed (outside
+    /// the lock) and remembered (src/crypto/digests.rs).
+    pub fn digest(&self, alg: DigestAlg, data: &[u8]) -> Vec<u8> {
+        if let Some(d) = self.with(|m| m.digests.get(alg, data)) {
+            return d;
+        }
+        let d = alg.digest(&[data]);
+        self.with(|m| m.digests.insert(alg, data, &d));
+        d
+    }
+
+    /// Digests answered from the cache so far, and the octets it holds.
+    pub fn digest_stats(&self) -> (u64, usize) {
+        self.with(|m| (m.digests.hits(), m.digests.held()))
     }
 
     /// Check results held.

@@ -27,12 +27,14 @@
 //! bounded ([`limits::MAX_CRYPTO_ROUNDS`]); after the last, the route turns
 //! to Rust.
 
+pub mod digests;
 pub mod memo;
 pub(crate) mod web;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+pub use digests::DigestCache;
 pub use memo::{BoundedMemo, CheckId, CheckMemo, KeyMemo, SharedMemo};
 pub use web::{PendingCheck, WebAlgorithm};
 

@@ -185,7 +185,12 @@ impl Certificate {
 
     /// SHA-256 of the DER.
     pub fn fingerprint_sha256(&self) -> [u8; 32] {
-        *self.fingerprint.0.get_or_init(|| Sha256::digest(&self.raw).into())
+        self.fingerprint_with(|raw| Sha256::digest(raw).into())
+    }
+
+    /// The fingerprint, computed by `sha256` if not yet known.
+    pub(crate) fn fingerprint_with(&self, sha256: impl FnOnce(&[u8]) -> [u8; 32]) -> [u8; 32] {
+        *self.fingerprint.0.get_or_init(|| sha256(&self.raw))
     }
 
     /// The subjectAltName entries (RFC 5280 §4.2.1.6), `None` without the
