@@ -94,11 +94,15 @@ pub fn verify_signatures(
 }
 
 #[cfg(feature = "verifier-api")]
-/// Encode a report as a plain JS object (no Maps, numbers as numbers).
+/// Encode a report as a plain JS object (no Maps, numbers as numbers, null
+/// for an absent value): as JSON text, which the engine's `JSON.parse` turns
+/// into objects. One string crosses the boundary instead of a call per field
+/// and per string (issue 10: building a page's verdicts field by field
+/// through the JS glue took a quarter of the page's time).
 fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error(&Error::new(Code::InvalidArgument, format!("encoding the report: {e}"))))
+    let encode_error = |what: String| js_error(&Error::new(Code::InvalidArgument, format!("encoding the report: {what}")));
+    let text = serde_json::to_string(value).map_err(|e| encode_error(e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|_| encode_error("JSON.parse refused it".to_owned()))
 }
 
 /// The library version.
