@@ -32,6 +32,7 @@ use crate::limits;
 use crate::pki::cert::{Certificate, PublicKeyInfo};
 use crate::pki::name::Name;
 use crate::policy::Policy;
+use crate::report::CertificateInfo;
 
 /// Counters of the work spent on one message: tests assert on these instead
 /// of on time, and the benchmark prints them.
@@ -316,6 +317,19 @@ impl WorkBudget {
             }
             id
         })
+    }
+
+    /// A certificate's description for a report, formatted once per
+    /// verifier (by fingerprint) when verifying through the seam.
+    pub fn info(&self, cert: &Certificate) -> CertificateInfo {
+        let Some((shared, _)) = &self.seam else { return cert.info() };
+        let fingerprint = self.fingerprint(cert);
+        if let Some(known) = shared.info(&fingerprint) {
+            return (*known).clone();
+        }
+        let info = cert.info();
+        shared.insert_info(fingerprint, Arc::new(info.clone()));
+        info
     }
 
     /// SHA-256 over the framed `parts`: an identity in the memos.

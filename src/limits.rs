@@ -308,6 +308,13 @@ pub const MAX_MEMO_ENTRIES: usize = 4_096;
 /// charged as such.
 pub const MAX_KEY_MEMO_ENTRIES: usize = 1_024;
 
+/// Most certificate descriptions (the `CertificateInfo` of a report: names,
+/// serial, validity, key) one `Verifier` keeps across messages, by
+/// fingerprint (src/crypto/memo.rs). A few hundred octets each, so 1 024
+/// stay well under 1 MiB. Oldest forgotten first; a forgotten one is
+/// formatted again.
+pub const MAX_CERT_INFO_ENTRIES: usize = 1_024;
+
 /// Most octets of input one `Verifier` keeps digests for across messages
 /// (src/crypto/digests.rs): the to-be-signed parts of the certificates and
 /// CRLs a page's messages share, the encoded keys, the identities of checks.

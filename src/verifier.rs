@@ -412,14 +412,7 @@ impl Verifier {
                 match result {
                     Ok(p) => {
                         if describe {
-                            v.chain = p
-                                .chain
-                                .iter()
-                                .map(|c| {
-                                    work.fingerprint(c);
-                                    c.info()
-                                })
-                                .collect();
+                            v.chain = p.chain.iter().map(|c| work.info(c)).collect();
                         }
                         v.anchor = self.trust.anchors().get(p.anchor).map(|an| an.label.clone());
                         v.revocation = match p.revocation {

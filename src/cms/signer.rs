@@ -291,7 +291,7 @@ fn judge_inner(
     let Some(first) = by_sid.first() else {
         return Err(Error::new(Code::SignerCertNotFound, "no certificate in the message matches the signer identifier"));
     };
-    report.certificate = Some(first.info());
+    report.certificate = Some(work.info(first));
     let mut certs = Vec::with_capacity(by_sid.len());
     if let Some(EssCertId { hash_alg, hash, issuer_serial }) = attrs.as_ref().and_then(|a| a.ess.as_ref()) {
         for c in &by_sid {
@@ -311,8 +311,7 @@ fn judge_inner(
     }
     // Display the first certificate that passes the binding.
     if let Some(c) = certs.first() {
-        work.fingerprint(c);
-        report.certificate = Some(c.info());
+        report.certificate = Some(work.info(c));
     }
     // R21: each candidate is judged on its own. Its key must decode, fit the
     // scheme (RFC 4055 §1.2) and pass the policy; a refused algorithm is
@@ -337,7 +336,7 @@ fn judge_inner(
     let Some((c0, k0)) = usable.first() else {
         return Err(refused.unwrap_or_else(|| Error::new(Code::SignerCertNotFound, "no usable signer certificate")));
     };
-    report.certificate = Some(c0.info());
+    report.certificate = Some(work.info(c0));
     report.signature_algorithm = scheme.display(digest, Some(&k0.public));
     // Cheapest keys first (stable): certificates that merely claim the
     // signer's identifier cannot make the real one wait behind costly keys.
@@ -355,7 +354,7 @@ fn judge_inner(
         for (c, key) in &usable {
             match work.verify(key, &check, policy) {
                 Ok(()) => {
-                    report.certificate = Some(c.info());
+                    report.certificate = Some(work.info(c));
                     report.signature_algorithm = scheme.display(digest, Some(&key.public));
                     return Ok(());
                 }

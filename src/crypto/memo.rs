@@ -17,7 +17,10 @@
 //! Beside the checks it keeps the decoded public keys
 //! ([`limits::MAX_KEY_MEMO_ENTRIES`]), keyed by the SHA-256 of their encoding:
 //! decoding is the same for every verifier, and some decodings cost an
-//! exponentiation (a DSA key's subgroup check) or a point decompression.
+//! exponentiation (a DSA key's subgroup check) or a point decompression;
+//! and the certificates' descriptions for reports
+//! ([`limits::MAX_CERT_INFO_ENTRIES`]), by fingerprint: names, times and key
+//! formatted once, not for every message that brings the certificate.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -27,6 +30,7 @@ use crate::budget::Key;
 use crate::cms::alg::DigestAlg;
 use crate::error::Result;
 use crate::limits;
+use crate::report::CertificateInfo;
 
 /// The identity of one signature check: SHA-256 over its length-prefixed
 /// parts (see `budget::WorkBudget::verify`).
@@ -47,6 +51,9 @@ pub type CheckMemo = BoundedMemo<Result<()>>;
 /// The decoded keys (shared, so a hit copies a pointer).
 pub type KeyMemo = BoundedMemo<Arc<Result<Key>>>;
 
+/// Certificate descriptions for reports, by certificate fingerprint.
+pub type InfoMemo = BoundedMemo<Arc<CertificateInfo>>;
+
 impl Default for CheckMemo {
     fn default() -> Self {
         CheckMemo::with_bound(limits::MAX_MEMO_ENTRIES)
@@ -56,6 +63,12 @@ impl Default for CheckMemo {
 impl Default for KeyMemo {
     fn default() -> Self {
         KeyMemo::with_bound(limits::MAX_KEY_MEMO_ENTRIES)
+    }
+}
+
+impl Default for InfoMemo {
+    fn default() -> Self {
+        InfoMemo::with_bound(limits::MAX_CERT_INFO_ENTRIES)
     }
 }
 
@@ -115,6 +128,7 @@ struct Memos {
     checks: CheckMemo,
     keys: KeyMemo,
     digests: DigestCache,
+    infos: InfoMemo,
 }
 
 /// A [`CheckMemo`] and a [`KeyMemo`] shared by a verifier and its clones. A
@@ -155,6 +169,21 @@ impl SharedMemo {
     /// Remember a decoded key (or why it does not decode).
     pub fn insert_key(&self, id: CheckId, key: Arc<Result<Key>>) {
         self.with(|m| m.keys.insert(id, key));
+    }
+
+    /// The description of the certificate with this fingerprint.
+    pub fn info(&self, fingerprint: &[u8; 32]) -> Option<Arc<CertificateInfo>> {
+        self.with(|m| m.infos.get(fingerprint))
+    }
+
+    /// Remember a certificate's description.
+    pub fn insert_info(&self, fingerprint: [u8; 32], info: Arc<CertificateInfo>) {
+        self.with(|m| m.infos.insert(fingerprint, info));
+    }
+
+    /// Certificate descriptions held.
+    pub fn infos(&self) -> usize {
+        self.with(|m| m.infos.len())
     }
 
     /// Keys held.

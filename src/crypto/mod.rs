@@ -35,7 +35,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 pub use digests::DigestCache;
-pub use memo::{BoundedMemo, CheckId, CheckMemo, KeyMemo, SharedMemo};
+pub use memo::{BoundedMemo, CheckId, CheckMemo, InfoMemo, KeyMemo, SharedMemo};
 pub use web::{PendingCheck, WebAlgorithm};
 
 use crate::budget::{Key, SignatureCheck, WorkStats};

@@ -131,15 +131,40 @@ impl Name {
         if self.rdns.len() != other.rdns.len() {
             return false;
         }
-        self.rdns.iter().zip(other.rdns.iter()).all(|(a, b)| {
-            a.len() == b.len() && a.iter().all(|x| b.iter().any(|y| x.oid == y.oid && normalise(&x.text()) == normalise(&y.text())))
-        })
+        self.rdns
+            .iter()
+            .zip(other.rdns.iter())
+            .all(|(a, b)| a.len() == b.len() && a.iter().all(|x| b.iter().any(|y| x.oid == y.oid && folded_eq(x, y))))
     }
 }
 
 /// Case-fold and compress internal whitespace, trim the ends.
 fn normalise(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// `normalise(a.text()) == normalise(b.text())`, without building either
+/// string when both values are ASCII (nearly every name a path search
+/// compares): then `text()` is the octets, `split_whitespace` splits at
+/// the six ASCII white-space characters, and `to_lowercase` is ASCII folding.
+pub(crate) fn folded_eq(a: &Attribute, b: &Attribute) -> bool {
+    fn plain(x: &Attribute) -> bool {
+        x.value_tag != 28 && x.value_tag != 30 && x.value.is_ascii()
+    }
+    fn words(v: &[u8]) -> impl Iterator<Item = &[u8]> {
+        v.split(|c| matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')).filter(|w| !w.is_empty())
+    }
+    if !(plain(a) && plain(b)) {
+        return normalise(&a.text()) == normalise(&b.text());
+    }
+    let (mut x, mut y) = (words(&a.value), words(&b.value));
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (Some(p), Some(q)) if p.eq_ignore_ascii_case(q) => {}
+            _ => return false,
+        }
+    }
 }
 
 /// RFC 4514 §2.4 escaping of special characters for display.
@@ -264,5 +289,48 @@ impl GeneralName {
             return Err(Error::malformed("GeneralNames is empty (RFC 5280: SIZE (1..MAX))"));
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attr(tag: u32, value: &[u8]) -> Attribute {
+        Attribute { oid: vec![0x55, 4, 3], value_tag: tag, value: value.to_vec() }
+    }
+
+    #[test]
+    fn folded_eq_is_normalised_text_equality() {
+        // Values in several string types, with every kind of white space, case,
+        // non-ASCII text and malformed octets; each pair is compared both ways
+        // against the allocating definition.
+        let bmp = |s: &str| s.encode_utf16().flat_map(u16::to_be_bytes).collect::<Vec<u8>>();
+        let values: Vec<Attribute> = vec![
+            attr(19, b"Good CA"),
+            attr(12, b"good ca"),
+            attr(12, b"  GOOD \t\r\n CA "),
+            attr(12, b"good\x0bca"),
+            attr(12, b"good\x0cca"),
+            attr(12, b"good\x1cca"),
+            attr(12, b"goodca"),
+            attr(12, b"good  c a"),
+            attr(12, b""),
+            attr(12, b"   "),
+            attr(12, "G\u{d6}OD CA".as_bytes()),
+            attr(12, "g\u{f6}od ca".as_bytes()),
+            attr(12, "good\u{a0}ca".as_bytes()),
+            attr(12, b"good \xff ca"),
+            attr(30, &bmp("Good CA")),
+            attr(30, &bmp("good  ca")),
+            attr(28, &[0, 0, 0, b'G', 0, 0, 0, b'o']),
+            attr(19, b"Go"),
+        ];
+        for a in &values {
+            for b in &values {
+                let want = normalise(&a.text()) == normalise(&b.text());
+                assert_eq!(folded_eq(a, b), want, "{:?} vs {:?}", a.text(), b.text());
+            }
+        }
     }
 }

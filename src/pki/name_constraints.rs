@@ -212,14 +212,11 @@ fn attribute_eq(a: &Attribute, b: &Attribute) -> bool {
     fn is_string(tag: u32) -> bool {
         matches!(tag, 12 | 19 | 20 | 22 | 26 | 27 | 28 | 30)
     }
-    fn prep(s: &str) -> String {
-        s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
-    }
     if a.oid != b.oid {
         return false;
     }
     if is_string(a.value_tag) && is_string(b.value_tag) {
-        prep(&a.text()) == prep(&b.text())
+        super::name::folded_eq(a, b)
     } else {
         a.value_tag == b.value_tag && a.value == b.value
     }
