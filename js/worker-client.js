@@ -75,6 +75,26 @@ class Channel {
  * (bench/server-page.mjs), shipping a message and its verdict between
  * workers costing about what verifying it does.
  */
+/**
+ * Fetch and compile the module in this page: a WebAssembly.Module, or
+ * undefined where that fails (no network, a CSP without 'wasm-unsafe-eval');
+ * then the lead worker fetches it itself.
+ */
+async function compileHere(wasmUrl) {
+  try {
+    const res = await fetch(wasmUrl);
+    if (!res.ok) return undefined;
+    try {
+      return await WebAssembly.compileStreaming(res.clone());
+    } catch {
+      // A server that does not say application/wasm.
+      return await WebAssembly.compile(await res.arrayBuffer());
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 export function poolSize(workers) {
   const cores = globalThis.navigator?.hardwareConcurrency || 1;
   const n = workers ?? Math.min(Math.max(cores - 1, 1), MAX_WORKERS);
@@ -100,15 +120,20 @@ export class WorkerClient {
     const n = poolSize(workers);
     const url = workerUrl ?? new URL('./worker.js', import.meta.url);
     const start = () => new Worker(url, { type: 'module' });
+    // The module is fetched and compiled here while the workers start (a
+    // compiled WebAssembly.Module goes to a worker by postMessage, its code
+    // shared); a page whose CSP refuses wasm leaves that to the lead.
+    const compiled = workerUrl ? Promise.resolve(undefined) : compileHere(new URL('./jmap_smime_bg.wasm', import.meta.url));
     const client = new WorkerClient(start(), Array.from({ length: n - 1 }, start));
     let info;
     try {
       const { trust, verifierOptions } = options ?? {};
-      // The lead compiles the module once; the helpers instantiate that
-      // module and load their trust while the lead connects.
-      const module = client.#helpers.length ? await client.#lead.call('compile', []) : undefined;
+      // One compile for the pool; the helpers instantiate that module and
+      // load their trust while the lead connects.
+      let module = await compiled;
+      if (!module && client.#helpers.length) module = await client.#lead.call('compile', []);
       const ready = client.#helpers.map((h) => h.call('helper', [trust, verifierOptions, module]));
-      info = await client.#lead.call('connect', [options]);
+      info = await client.#lead.call('connect', [options, module]);
       await Promise.all(ready);
       await Promise.all(client.#helpers.map((h) => {
         const { port1, port2 } = new MessageChannel();

@@ -186,8 +186,8 @@ tick.port1.onmessage = async () => {
 };
 
 const ops = {
-  async connect(options) {
-    await start();
+  async connect(options, module) {
+    await start(module);
     const { trust, verifierOptions, ...rest } = options ?? {};
     verifier = await makeVerifier(trust, verifierOptions);
     client = await JmapSmimeClient.connect({ ...rest, verifier });
