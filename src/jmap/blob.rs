@@ -32,7 +32,7 @@ use super::transport::{HttpRequest, HttpResponse, Transport};
 use super::{CAP_BLOB, CAP_CORE};
 use crate::error::{Code, Error, Result};
 use crate::limits;
-use crate::mime::decode::{base64, base64_encode};
+use crate::mime::decode::{base64, is_canonical_base64};
 
 /// The properties asked for: the octets and the length to check them by.
 pub const PROPERTIES: &[&str] = &["data:asBase64", "size"];
@@ -234,9 +234,9 @@ fn entry_octets(e: &Value) -> Result<Vec<u8>> {
     }
     // Strict: whatever a lenient decoder would skip or guess (spaces, missing
     // padding, stray bits) makes the entry ambiguous, so it is refused.
-    let octets = base64(text.as_bytes())
-        .ok()
-        .filter(|o| base64_encode(o) == text)
+    let octets = Some(text.as_bytes())
+        .filter(|t| is_canonical_base64(t))
+        .and_then(|t| base64(t).ok())
         .ok_or_else(|| refused("data:asBase64 is not canonical base64"))?;
     let size = e.get("size").and_then(Value::as_u64).ok_or_else(|| refused("no size"))?;
     if u64::try_from(octets.len()).ok() != Some(size) {

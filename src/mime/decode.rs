@@ -71,6 +71,27 @@ pub fn base64(input: &[u8]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// True when `text` is canonical base64 (RFC 4648 §4, §3.5): only the
+/// alphabet, a length that is a multiple of four, padding only as the last
+/// one or two characters, and zero in the bits the padding leaves over; that
+/// is, exactly what [`base64_encode`] writes for what [`base64`] reads from it.
+pub fn is_canonical_base64(text: &[u8]) -> bool {
+    if text.len() % 4 != 0 {
+        return false;
+    }
+    let body = text.strip_suffix(b"==").or_else(|| text.strip_suffix(b"=")).unwrap_or(text);
+    if !body.iter().all(|c| b64_value(*c) < 64) {
+        return false;
+    }
+    // The last sextet before padding carries 2 (one `=`) or 4 (two) unused bits.
+    let unused = match text.len().saturating_sub(body.len()) {
+        1 => 0b11,
+        2 => 0b1111,
+        _ => 0,
+    };
+    body.last().is_none_or(|c| b64_value(*c) & unused == 0)
+}
+
 /// Base64 encoding (standard alphabet, padded, no line breaks).
 pub fn base64_encode(input: &[u8]) -> String {
     let sym = |v: u32| char::from(BASE64_ALPHABET.get((v & 63) as usize).copied().unwrap_or(b'A'));
@@ -209,6 +230,28 @@ mod tests {
                 })
                 .collect();
             assert_eq!(base64(&text).ok(), base64_by_char(&text), "{}", String::from_utf8_lossy(&text));
+        }
+    }
+
+    #[test]
+    fn canonical_base64_is_the_encoder_round_trip() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let symbols = b"AQgw/+=\r\n Zz09";
+        let mut texts: Vec<Vec<u8>> =
+            vec![b"".to_vec(), b"Zg==".to_vec(), b"Zh==".to_vec(), b"Zm8=".to_vec(), b"Zm9=".to_vec(), b"Zm9v".to_vec()];
+        for _ in 0..4000 {
+            let len = (next() % 13) as usize;
+            texts.push((0..len).map(|_| symbols[(next() >> 9) as usize % symbols.len()]).collect());
+        }
+        for t in &texts {
+            let round_trip = base64(t).ok().is_some_and(|o| base64_encode(&o).as_bytes() == t.as_slice());
+            assert_eq!(is_canonical_base64(t), round_trip, "{}", String::from_utf8_lossy(t));
         }
     }
 
