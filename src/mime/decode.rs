@@ -76,7 +76,7 @@ pub fn base64(input: &[u8]) -> Result<Vec<u8>> {
 /// one or two characters, and zero in the bits the padding leaves over; that
 /// is, exactly what [`base64_encode`] writes for what [`base64`] reads from it.
 pub fn is_canonical_base64(text: &[u8]) -> bool {
-    if text.len() % 4 != 0 {
+    if !text.len().is_multiple_of(4) {
         return false;
     }
     let body = text.strip_suffix(b"==").or_else(|| text.strip_suffix(b"=")).unwrap_or(text);
