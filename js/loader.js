@@ -8,8 +8,14 @@
 //                         the pure-Rust RSA, ECDSA, Ed25519 and DSA checks
 // A core or client module hands every public-key check to the function given
 // to its setSignatureChecker; this loader loads the crypto part (once, shared)
-// and connects it. Until a check can be answered asynchronously (WebCrypto),
-// the crypto part is loaded with the module, in parallel with it.
+// and connects it. By default the crypto part is loaded with the module, in
+// parallel with it, so the synchronous verify() can do every check.
+// With { crypto: 'on-demand' } it is loaded only when a check first needs it:
+// verifyAsync() and JmapSmimeClient hand their checks to WebCrypto, and only
+// one WebCrypto cannot do or confirm (DSA, Ed25519, MD5, SHA-224, an
+// "invalid", no crypto.subtle outside secure contexts) loads the part. A
+// synchronous verify() before that fails closed (code "crypto-unavailable"
+// in the verdict's errors); await loadCryptoPart() first to use it.
 //
 // In pages and workers the modules and their .wasm are fetched next to this
 // file; in Node pass the bytes: loadVerifier({ wasm, cryptoWasm }).
@@ -27,11 +33,22 @@ export function loadCryptoPart(source) {
 }
 
 async function start(load, options) {
-  const crypto = loadCryptoPart(options.cryptoWasm);
+  if (options.crypto !== undefined && options.crypto !== 'with-module' && options.crypto !== 'on-demand') {
+    throw Object.assign(new TypeError(`crypto: "with-module" or "on-demand", not ${JSON.stringify(options.crypto)}`), { code: 'invalid-argument' });
+  }
+  const onDemand = options.crypto === 'on-demand';
+  const crypto = onDemand ? null : loadCryptoPart(options.cryptoWasm);
   const m = await load();
   await m.default(options.wasm === undefined ? undefined : { module_or_path: options.wasm });
-  m.setSignatureChecker((await crypto).checkSignature);
+  const connect = async () => m.setSignatureChecker((await loadCryptoPart(options.cryptoWasm)).checkSignature);
+  if (onDemand) m.setCryptoLoader(connect);
+  else await connect();
   return m;
+}
+
+/** True once the crypto part was asked for (by a check, or loadCryptoPart). */
+export function cryptoPartRequested() {
+  return cryptoPart !== null;
 }
 
 /** The verify-only module (Verifier, TrustStore, verifySignatures), connected to the crypto part. */

@@ -10,7 +10,8 @@
 # JmapSmimeClient) and jmap_smime_crypto (the crypto part, checkSignature
 # alone), with js/loader.js connecting them; and prints what each kind of page
 # loads before its first verdict as `first-load: <bytes> gzip (<files>)`.
-# WASM_VARIANTS=full builds the one-module build alone (quicker).
+# WASM_VARIANTS=full builds the one-module build alone (quicker); WASM_OPT_LEVEL
+# (default -Oz) is the wasm-opt level, for size and speed experiments.
 # The bundled trust anchors (assets/roots/email-roots.der, see
 # scripts/gen-bundled-roots.sh) ship next to the module as their own file, so
 # the core stays small and loads them only when asked (TrustStore.bundled(),
@@ -194,8 +195,8 @@ first_load "one module: verify and JMAP pages today" "$name.js" "${name}_bg.wasm
 if [ "$variants" = all ]; then
     first_load "verify-only page, loader.loadVerifier()" loader.js "${name}_core.js" "${name}_core_bg.wasm" "${name}_crypto.js" "${name}_crypto_bg.wasm"
     first_load "JMAP page, loader.loadClient()" loader.js "${name}_client.js" "${name}_client_bg.wasm" "${name}_crypto.js" "${name}_crypto_bg.wasm"
-    first_load "verify-only page once checks are answered by WebCrypto (crypto part on demand)" loader.js "${name}_core.js" "${name}_core_bg.wasm"
-    first_load "JMAP page once checks are answered by WebCrypto (crypto part on demand)" loader.js "${name}_client.js" "${name}_client_bg.wasm"
+    first_load "verify-only page, loader.loadVerifier({ crypto: 'on-demand' }): the crypto part only for a check WebCrypto cannot do" loader.js "${name}_core.js" "${name}_core_bg.wasm"
+    first_load "JMAP page, loader.loadClient({ crypto: 'on-demand' })" loader.js "${name}_client.js" "${name}_client_bg.wasm"
     for v in core client crypto; do
         w="$out/${name}_${v}_bg.wasm"
         echo "wasm ${v}: $(stat -c %s "$w") bytes, gzip $(gzip -9 -c "$w" | wc -c) bytes"

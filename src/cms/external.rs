@@ -52,6 +52,17 @@ pub fn set_checker(checker: Checker) -> bool {
     CHECKER.set(checker).is_ok()
 }
 
+/// True when public-key checks can be done in this build now: always with
+/// the pure-Rust crates, else once a checker is registered. Until then the
+/// deferred route hands every check out, so the crypto part can be loaded
+/// on demand (src/wasm/external.rs).
+pub fn checker_ready() -> bool {
+    #[cfg(feature = "rust-crypto")]
+    return true;
+    #[cfg(not(feature = "rust-crypto"))]
+    return CHECKER.get().is_some();
+}
+
 /// The scheme as the crypto part reads it (`kind`, `hash`, `saltLength`).
 #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

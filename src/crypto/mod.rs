@@ -182,7 +182,10 @@ impl MessageChecks {
         }
         let mut resolved = std::mem::take(&mut self.resolved);
         for id in std::mem::take(&mut self.used) {
-            if let Some(r) = resolved.remove(&id) {
+            // "No checker yet" is not a property of the check: a crypto part
+            // loaded later must get to answer it.
+            let unavailable = |r: &Result<()>| r.as_ref().is_err_and(|e| e.code == crate::error::Code::CryptoUnavailable);
+            if let Some(r) = resolved.remove(&id).filter(|r| !unavailable(r)) {
                 memo.insert(id, r);
             }
         }
@@ -204,7 +207,11 @@ impl MessageChecks {
     /// provisionally valid: the run that assumed it yields no verdict.
     pub(crate) fn run(&mut self, id: CheckId, key: &Key, check: &SignatureCheck<'_>, hashed: &[u8]) -> Result<()> {
         if self.route == Route::Deferred {
-            if let Some(p) = PendingCheck::new(id, key, check, hashed) {
+            // One WebCrypto can do, or, while this build's checker is still
+            // to be loaded, one for it (answered once it is there).
+            let pending = PendingCheck::new(id, key, check, hashed)
+                .or_else(|| (!crate::cms::external::checker_ready()).then(|| PendingCheck::for_rust(id, key, check, hashed)));
+            if let Some(p) = pending {
                 self.pending.push(p);
                 return Ok(());
             }

@@ -74,8 +74,9 @@ pub struct PendingCheck {
     pub key_id: [u8; 32],
     /// DER SubjectPublicKeyInfo for `importKey("spki", ...)`.
     pub spki: Vec<u8>,
-    /// The algorithm.
-    pub algorithm: WebAlgorithm,
+    /// The algorithm; None for a check only the Rust route can do (handed
+    /// out while the crypto part is not loaded yet).
+    pub algorithm: Option<WebAlgorithm>,
     /// The signed bytes.
     pub message: Vec<u8>,
     /// The signature as WebCrypto takes it.
@@ -142,7 +143,24 @@ impl PendingCheck {
             }
             _ => return None,
         };
-        Some(PendingCheck {
+        Some(PendingCheck::with(id, key, check, hashed, Some(algorithm), spki, signature))
+    }
+
+    /// A check WebCrypto cannot do, for the Rust route once it can run.
+    pub(crate) fn for_rust(id: CheckId, key: &Key, check: &SignatureCheck<'_>, hashed: &[u8]) -> PendingCheck {
+        PendingCheck::with(id, key, check, hashed, None, Vec::new(), Vec::new())
+    }
+
+    fn with(
+        id: CheckId,
+        key: &Key,
+        check: &SignatureCheck<'_>,
+        hashed: &[u8],
+        algorithm: Option<WebAlgorithm>,
+        spki: Vec<u8>,
+        signature: Vec<u8>,
+    ) -> PendingCheck {
+        PendingCheck {
             id,
             key_id: key.id,
             spki,
@@ -154,7 +172,7 @@ impl PendingCheck {
             digest: check.digest,
             hashed: hashed.to_vec(),
             raw_signature: check.signature.to_vec(),
-        })
+        }
     }
 
     /// The same check by the pure-Rust route.

@@ -13,6 +13,35 @@ use crate::error::Code;
 
 thread_local! {
     static JS_CHECKER: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+    static JS_LOADER: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+/// Load the crypto part when a check first needs it: `loader()` returns a
+/// promise that settles once it has called `setSignatureChecker` (js/loader.js,
+/// `crypto: "on-demand"`). Until then `verifyAsync` and the JMAP client hand
+/// every check out (WebCrypto answers most); the synchronous `verify` fails
+/// closed (`crypto-unavailable`) for a check that needs the part.
+#[wasm_bindgen(js_name = setCryptoLoader)]
+pub fn set_crypto_loader(#[wasm_bindgen(unchecked_param_type = "() => Promise<void>")] loader: js_sys::Function) {
+    JS_LOADER.with(|l| *l.borrow_mut() = Some(loader));
+}
+
+/// True while no checker is registered but a loader is: checks should be
+/// handed out, and [`ensure_checker`] will load the part.
+pub(crate) fn loader_pending() -> bool {
+    !crate::cms::external::checker_ready() && JS_LOADER.with(|l| l.borrow().is_some())
+}
+
+/// Run the loader once if no checker is registered yet (a failed load leaves
+/// the checks to fail closed, and lets a later check try again).
+pub(crate) async fn ensure_checker() {
+    if crate::cms::external::checker_ready() {
+        return;
+    }
+    let Some(loader) = JS_LOADER.with(|l| l.borrow().clone()) else { return };
+    if let Ok(p) = loader.call0(&JsValue::NULL).and_then(|v| v.dyn_into::<js_sys::Promise>()) {
+        let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+    }
 }
 
 /// Use `checker(spkiDer, schemeJson, digest, message, hashed, signature)`

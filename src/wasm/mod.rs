@@ -105,6 +105,16 @@ fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&text).map_err(|_| encode_error("JSON.parse refused it".to_owned()))
 }
 
+/// True while this build's public-key checks wait for a crypto part loaded
+/// on demand (never in the one-module build).
+#[cfg(feature = "verifier-api")]
+fn external_pending() -> bool {
+    #[cfg(not(feature = "rust-crypto"))]
+    return external::loader_pending();
+    #[cfg(feature = "rust-crypto")]
+    return false;
+}
+
 /// The library version.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -71,14 +71,14 @@ fn verify_params(a: &WebAlgorithm) -> Object {
     }
 }
 
-async fn import(subtle: &SubtleCrypto, cache: &RefCell<KeyCache>, p: &PendingCheck) -> Option<CryptoKey> {
-    let tag = (p.key_id, p.algorithm.import_tag());
+async fn import(subtle: &SubtleCrypto, cache: &RefCell<KeyCache>, p: &PendingCheck, alg: &WebAlgorithm) -> Option<CryptoKey> {
+    let tag = (p.key_id, alg.import_tag());
     if let Some(k) = cache.borrow().keys.get(&tag) {
         return Some(k.clone());
     }
     let data = Uint8Array::from(p.spki.as_slice());
     let usages = Array::of1(&JsValue::from_str("verify"));
-    let promise = subtle.import_key_with_object("spki", &data, &import_params(&p.algorithm), false, &usages).ok()?;
+    let promise = subtle.import_key_with_object("spki", &data, &import_params(alg), false, &usages).ok()?;
     let key: CryptoKey = JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
     crate::crypto::web::insert_bounded(&mut cache.borrow_mut().keys, limits::MAX_WEBCRYPTO_KEYS, tag, key.clone());
     Some(key)
@@ -86,10 +86,11 @@ async fn import(subtle: &SubtleCrypto, cache: &RefCell<KeyCache>, p: &PendingChe
 
 /// WebCrypto's answer: Some(valid) or None when it could not answer.
 async fn web_verify(subtle: &SubtleCrypto, cache: &RefCell<KeyCache>, p: &PendingCheck) -> Option<bool> {
-    let key = import(subtle, cache, p).await?;
+    let alg = p.algorithm.as_ref()?;
+    let key = import(subtle, cache, p, alg).await?;
     let sig = Uint8Array::from(p.signature.as_slice());
     let data = Uint8Array::from(p.message.as_slice());
-    let promise = subtle.verify_with_object_and_buffer_source_and_buffer_source(&verify_params(&p.algorithm), &key, &sig, &data).ok()?;
+    let promise = subtle.verify_with_object_and_buffer_source_and_buffer_source(&verify_params(alg), &key, &sig, &data).ok()?;
     JsFuture::from(promise).await.ok()?.as_bool()
 }
 
@@ -102,6 +103,12 @@ pub(crate) async fn answer(subtle: Option<&SubtleCrypto>, cache: &RefCell<KeyCac
         }
     }))
     .await;
+    // What WebCrypto did not confirm is settled in Rust: in a build without
+    // the pure-Rust crates, load the crypto part for it first (on demand).
+    #[cfg(not(feature = "rust-crypto"))]
+    if answers.iter().any(|a| *a != Some(true)) {
+        super::external::ensure_checker().await;
+    }
     let mut c = cache.borrow_mut();
     for a in &answers {
         if *a == Some(true) {
@@ -124,7 +131,10 @@ pub(crate) async fn verify(
     route: Route,
 ) -> Verdict {
     let subtle = if route == Route::Deferred { subtle() } else { None };
-    let mut checks = MessageChecks::new(if subtle.is_some() { Route::Deferred } else { Route::Rust });
+    // Without WebCrypto the checks are still handed out while the crypto
+    // part is to be loaded on demand (they all go to it).
+    let defer = subtle.is_some() || (route == Route::Deferred && super::external_pending());
+    let mut checks = MessageChecks::new(if defer { Route::Deferred } else { Route::Rust });
     loop {
         match core.verify_step(raw, now, received_at, &mut checks) {
             Step::Done(v, _) => return *v,
