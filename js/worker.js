@@ -12,17 +12,24 @@
 // the module ({op: 'compile'}) and the helpers instantiate that one
 // ({op: 'helper', args: [trust, verifierOptions, module]}). WorkerClient gives
 // each helper a MessagePort to the lead ({op: 'attach'} to the lead,
-// {op: 'serve'} to the helper). The lead hands a downloaded message to the
-// least busy helper (port message {rid, bytes, args}, answered {rid, ok,
-// verdict | error}) or verifies it itself when every helper has
-// HELPER_QUEUE in hand; {cancel: rid} drops a request not yet started. The
+// {op: 'serve'} to the helper). The lead takes the downloaded messages in
+// turn with its helpers: its own turn it verifies itself, a helper's turn it
+// hands over (port message {rid, bytes, args}, answered {rid, ok, verdict |
+// error}) unless that helper already has HELPER_QUEUE in hand (then it
+// verifies it itself); {cancel: rid} drops a request not yet started. (Taking
+// turns, not "the least busy": the lead learns a helper is done only when it
+// yields, so counting what helpers hold sent nearly all to one side.) The
 // request names the lead's verifier configuration (routeConfig); a helper
 // whose trust or policy differs refuses it and the lead verifies it itself,
 // so a verdict never comes from other trust.
 import init, { JmapSmimeClient, TrustStore, Verifier, routeConfig, verifyRouted } from './jmap_smime.js';
 
-/** Requests a helper may hold (one verifying, one waiting) before the lead verifies itself. */
-const HELPER_QUEUE = 2;
+/**
+ * Requests a helper may hold before the lead verifies its turn itself: the
+ * client has at most 4 messages in flight (MAX_DOWNLOAD_CONCURRENCY), so a
+ * helper is never the only one kept waiting on.
+ */
+const HELPER_QUEUE = 4;
 
 let client = null;
 let verifier = null;
@@ -79,6 +86,8 @@ const aborted = () => Object.assign(new Error('The operation was aborted'), { co
 
 // ---- the lead: routes downloaded messages to helpers ----
 const helpers = [];
+// Whose turn the next message is: 0 the lead, i the helper i - 1.
+let turn = 0;
 const waiting = new Map();
 let nextRid = 1;
 // The operation of the client that is running (client operations run one at
@@ -118,9 +127,9 @@ async function attach(port) {
 function route(bytes, args) {
   const signal = running?.signal;
   if (signal?.aborted) return Promise.reject(aborted());
-  let best = null;
-  for (const h of helpers) if (h.inHand < HELPER_QUEUE && (!best || h.inHand < best.inHand)) best = h;
-  if (!best) {
+  turn = (turn + 1) % (helpers.length + 1);
+  const best = turn === 0 ? null : helpers[turn - 1];
+  if (!best || best.inHand >= HELPER_QUEUE) {
     counts.here++;
     return null;
   }
