@@ -21,10 +21,16 @@ use crate::limits;
 /// Octets an entry is charged beyond its input (its digest and bookkeeping).
 const ENTRY_OVERHEAD: usize = 96;
 
-const ALGS: [DigestAlg; 6] = [DigestAlg::Md5, DigestAlg::Sha1, DigestAlg::Sha224, DigestAlg::Sha256, DigestAlg::Sha384, DigestAlg::Sha512];
-
+/// Each algorithm's own map (a match, so a new algorithm cannot share one).
 fn slot(alg: DigestAlg) -> usize {
-    ALGS.iter().position(|a| *a == alg).unwrap_or(0)
+    match alg {
+        DigestAlg::Md5 => 0,
+        DigestAlg::Sha1 => 1,
+        DigestAlg::Sha224 => 2,
+        DigestAlg::Sha256 => 3,
+        DigestAlg::Sha384 => 4,
+        DigestAlg::Sha512 => 5,
+    }
 }
 
 /// One algorithm's digests, by input.
