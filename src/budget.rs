@@ -310,13 +310,7 @@ impl WorkBudget {
     /// certificate. Not charged: a report's fingerprints are one pass over
     /// certificates the message already paid to parse.
     pub fn fingerprint(&self, cert: &Certificate) -> [u8; 32] {
-        cert.fingerprint_with(|raw| {
-            let mut id = [0u8; 32];
-            if let Some(d) = self.digest(DigestAlg::Sha256, raw).get(..32) {
-                id.copy_from_slice(d);
-            }
-            id
-        })
+        cert.fingerprint_with(|raw| self.sha256(raw))
     }
 
     /// A certificate's description for a report, formatted once per
@@ -334,12 +328,16 @@ impl WorkBudget {
 
     /// SHA-256 over the framed `parts`: an identity in the memos.
     fn identity(&self, parts: &[&[u8]]) -> [u8; 32] {
-        let d = self.digest(DigestAlg::Sha256, &framed(parts));
-        let mut id = [0u8; 32];
-        if let Some(src) = d.get(..32) {
-            id.copy_from_slice(src);
+        self.sha256(&framed(parts))
+    }
+
+    /// SHA-256 of `data` (through the verifier's digest cache) as an array.
+    fn sha256(&self, data: &[u8]) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        if let Some(d) = self.digest(DigestAlg::Sha256, data).get(..32) {
+            out.copy_from_slice(d);
         }
-        id
+        out
     }
 
     /// Raise the limit by what hashing `len` octets with `alg` costs: the
@@ -428,19 +426,19 @@ impl WorkBudget {
         self.stats.keys_decoded = self.stats.keys_decoded.saturating_add(1);
         let key = match known {
             // Decoded by an earlier round of this message, charged as then.
-            KnownKey::Fresh(k) => (*k).clone(),
-            _ => alg::decode_key(spki, inherited_dsa_params).map(|public| Key {
+            KnownKey::Fresh(k) => k,
+            _ => Arc::new(alg::decode_key(spki, inherited_dsa_params).map(|public| Key {
                 cost: key_cost(&public),
                 public,
                 id,
                 spki: Arc::new(spki.clone()),
-            }),
+            })),
         };
-        self.memo.insert(id, Memo::Key(Box::new(key.clone())));
+        self.memo.insert(id, Memo::Key(Box::new((*key).clone())));
         if let Some((_, checks)) = &mut self.seam {
-            checks.decoded_key(id, Arc::new(key.clone()));
+            checks.decoded_key(id, Arc::clone(&key));
         }
-        key
+        (*key).clone()
     }
 
     /// Check a signature: algorithm agreement and policy first (no

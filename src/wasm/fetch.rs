@@ -133,7 +133,7 @@ impl Transport for FetchTransport {
     /// Where the context has `crypto.subtle`, public-key operations go to
     /// WebCrypto (src/wasm/webcrypto.rs).
     fn defers_checks(&self) -> bool {
-        super::webcrypto::subtle().is_some() || super::external_pending()
+        super::webcrypto::defers(super::webcrypto::subtle().as_ref())
     }
 
     async fn answer_checks(&self, pending: &[PendingCheck]) -> Vec<Option<bool>> {

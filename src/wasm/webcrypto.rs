@@ -34,6 +34,12 @@ pub(crate) struct KeyCache {
 }
 
 /// `globalThis.crypto.subtle`, when the context has it.
+/// Whether checks are handed out: to WebCrypto, or, without it, while the
+/// crypto part is to be loaded on demand (they all go to it then).
+pub(crate) fn defers(subtle: Option<&SubtleCrypto>) -> bool {
+    subtle.is_some() || super::external_pending()
+}
+
 pub(crate) fn subtle() -> Option<SubtleCrypto> {
     let crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).ok()?;
     if !crypto.is_object() {
@@ -131,9 +137,7 @@ pub(crate) async fn verify(
     route: Route,
 ) -> Verdict {
     let subtle = if route == Route::Deferred { subtle() } else { None };
-    // Without WebCrypto the checks are still handed out while the crypto
-    // part is to be loaded on demand (they all go to it).
-    let defer = subtle.is_some() || (route == Route::Deferred && super::external_pending());
+    let defer = route == Route::Deferred && defers(subtle.as_ref());
     let mut checks = MessageChecks::new(if defer { Route::Deferred } else { Route::Rust });
     loop {
         match core.verify_step(raw, now, received_at, &mut checks) {
