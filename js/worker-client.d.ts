@@ -67,6 +67,8 @@ export interface PoolWorkerStats {
 export declare const MAX_WORKERS: number;
 /** The pool size connect() uses: `workers`, else navigator.hardwareConcurrency - 1 within 1..MAX_WORKERS. */
 export declare function poolSize(workers?: number): number;
+/** Fetch and compile a .wasm (throws on an HTTP error or a compile error). */
+export declare function compileWasm(wasmUrl: string | URL): Promise<WebAssembly.Module>;
 
 export declare class WorkerClient {
   private constructor(worker: Worker, helpers?: Worker[]);

@@ -75,21 +75,26 @@ class Channel {
  * (bench/server-page.mjs), shipping a message and its verdict between
  * workers costing about what verifying it does.
  */
+/** Fetch and compile a .wasm: a WebAssembly.Module (the page's and the lead worker's one way). */
+export async function compileWasm(wasmUrl) {
+  const res = await fetch(wasmUrl);
+  if (!res.ok) throw new Error(`${wasmUrl}: HTTP ${res.status}`);
+  try {
+    return await WebAssembly.compileStreaming(res.clone());
+  } catch {
+    // A server that does not say application/wasm.
+    return await WebAssembly.compile(await res.arrayBuffer());
+  }
+}
+
 /**
- * Fetch and compile the module in this page: a WebAssembly.Module, or
- * undefined where that fails (no network, a CSP without 'wasm-unsafe-eval');
- * then the lead worker fetches it itself.
+ * The module compiled in this page, or undefined where that fails (no
+ * network, a CSP without 'wasm-unsafe-eval'); then the lead worker fetches it
+ * itself.
  */
 async function compileHere(wasmUrl) {
   try {
-    const res = await fetch(wasmUrl);
-    if (!res.ok) return undefined;
-    try {
-      return await WebAssembly.compileStreaming(res.clone());
-    } catch {
-      // A server that does not say application/wasm.
-      return await WebAssembly.compile(await res.arrayBuffer());
-    }
+    return await compileWasm(wasmUrl);
   } catch {
     return undefined;
   }

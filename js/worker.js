@@ -23,6 +23,7 @@
 // whose trust or policy differs refuses it and the lead verifies it itself,
 // so a verdict never comes from other trust.
 import init, { JmapSmimeClient, TrustStore, Verifier, routeConfig, verifyRouted } from './jmap_smime.js';
+import { compileWasm } from './worker-client.js';
 
 /**
  * Requests a helper may hold before the lead verifies its turn itself: the
@@ -48,15 +49,7 @@ function start(module) {
       await init({ module_or_path: module });
       return module;
     }
-    const url = new URL('./jmap_smime_bg.wasm', import.meta.url);
-    const res = await fetch(url);
-    let m;
-    try {
-      m = await WebAssembly.compileStreaming(res.clone());
-    } catch {
-      // A server that does not say application/wasm.
-      m = await WebAssembly.compile(await res.arrayBuffer());
-    }
+    const m = await compileWasm(new URL('./jmap_smime_bg.wasm', import.meta.url));
     await init({ module_or_path: m });
     return m;
   })();
