@@ -7,32 +7,22 @@
 
 mod common;
 
+use common::{jmap_now as now, root_verifier as verifier};
+
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use common::replay::{block_on, Replay, Reply};
-use jmap_smime::asn1::time::parse_rfc3339;
 use jmap_smime::jmap::client::{Client, ClientConfig, ClientSource};
 use jmap_smime::jmap::request::PageQuery;
 use jmap_smime::jmap::transport::{HttpRequest, HttpResponse, Method, Transport};
 use jmap_smime::limits;
 use jmap_smime::mime::decode::base64_encode;
-use jmap_smime::pki::trust::TrustStore;
 use jmap_smime::reconcile::Level;
-use jmap_smime::{Code, Error, Result, Verifier};
+use jmap_smime::{Code, Error, Result};
 use serde_json::{json, Value};
 
 const BLOB: &str = "urn:ietf:params:jmap:blob";
-
-fn now() -> i64 {
-    parse_rfc3339("2026-01-01T00:00:00Z").unwrap()
-}
-
-fn verifier() -> Verifier {
-    let mut trust = TrustStore::empty();
-    trust.add_pem_or_der(&std::fs::read(common::fixtures_dir().join("pki/root.cert.pem")).unwrap()).unwrap();
-    Verifier { trust, ..Verifier::default() }
-}
 
 fn tsv(name: &str) -> Vec<Vec<String>> {
     let text = std::fs::read_to_string(format!("{}/tests/recordings/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();

@@ -5,8 +5,9 @@
 
 mod common;
 
+use common::jmap_now as now;
+
 use common::replay::{block_on, Exchange, Replay, Reply};
-use jmap_smime::asn1::time::parse_rfc3339;
 use jmap_smime::jmap::client::{Client, ClientConfig, ClientSource, Progress};
 use jmap_smime::jmap::request::PageQuery;
 use jmap_smime::jmap::transport::{Auth, HttpResponse, Method};
@@ -16,10 +17,6 @@ use jmap_smime::{Code, Verifier};
 use serde_json::{json, Value};
 
 const SMIME: &str = "urn:ietf:params:jmap:smimeverify";
-
-fn now() -> i64 {
-    parse_rfc3339("2026-01-01T00:00:00Z").unwrap()
-}
 
 fn verifier_with(roots: &[&str]) -> Verifier {
     let mut trust = TrustStore::empty();

@@ -3,28 +3,18 @@
 
 mod common;
 
+use common::{jmap_now as now, root_verifier as verifier};
+
 use common::replay::{block_on, Exchange, Replay, Reply};
-use jmap_smime::asn1::time::parse_rfc3339;
 use jmap_smime::jmap::cache::{CacheKey, VerdictCache};
 use jmap_smime::jmap::client::{Client, ClientConfig, ClientSource};
 use jmap_smime::jmap::request::PageQuery;
 use jmap_smime::jmap::transport::HttpResponse;
 use jmap_smime::limits::*;
-use jmap_smime::pki::trust::TrustStore;
-use jmap_smime::{Code, Verdict, Verifier};
+use jmap_smime::{Code, Verdict};
 use serde_json::{json, Value};
 
 const API: &str = "https://jmap.example.com/api/";
-
-fn now() -> i64 {
-    parse_rfc3339("2026-01-01T00:00:00Z").unwrap()
-}
-
-fn verifier() -> Verifier {
-    let mut trust = TrustStore::empty();
-    trust.add_pem_or_der(&std::fs::read(common::fixtures_dir().join("pki/root.cert.pem")).unwrap()).unwrap();
-    Verifier { trust, ..Verifier::default() }
-}
 
 /// The RFC 9219 page recording with the session's core limits edited.
 fn client_with(core: &[(&str, u64)]) -> Client<Replay> {

@@ -6,28 +6,18 @@
 
 mod common;
 
+use common::{jmap_now as now, root_verifier as verifier};
+
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use common::replay::{block_on, Replay};
 use futures_util::future::LocalBoxFuture;
-use jmap_smime::asn1::time::parse_rfc3339;
 use jmap_smime::jmap::client::{Client, ClientConfig, ClientSource, Page, PageItem};
 use jmap_smime::jmap::request::PageQuery;
 use jmap_smime::jmap::route::{RouteRequest, VerifyRoute};
-use jmap_smime::pki::trust::TrustStore;
 use jmap_smime::verifier::Verdict;
 use jmap_smime::{Code, Error, Verifier};
-
-fn now() -> i64 {
-    parse_rfc3339("2026-01-01T00:00:00Z").unwrap()
-}
-
-fn verifier() -> Verifier {
-    let mut trust = TrustStore::empty();
-    trust.add_pem_or_der(&std::fs::read(common::fixtures_dir().join("pki/root.cert.pem")).unwrap()).unwrap();
-    Verifier { trust, ..Verifier::default() }
-}
 
 fn connect(recording: &str) -> Client<Replay> {
     let (replay, url) = Replay::load(recording);

@@ -608,17 +608,19 @@ fn path_search_steps() {
 
 // ---- issue 10: the verifier-level memo of signature checks ----
 
+/// A distinct memo identity for each `i`.
+fn id(i: usize) -> [u8; 32] {
+    let mut id = [0u8; 32];
+    id[..8].copy_from_slice(&(i as u64).to_be_bytes());
+    id
+}
+
 #[test]
 fn memo_entries() {
     use jmap_smime::crypto::CheckMemo;
     use jmap_smime::limits::MAX_MEMO_ENTRIES;
     let mut memo = CheckMemo::default();
     assert_eq!(memo.bound(), MAX_MEMO_ENTRIES);
-    let id = |i: usize| {
-        let mut id = [0u8; 32];
-        id[..8].copy_from_slice(&(i as u64).to_be_bytes());
-        id
-    };
     for i in 0..MAX_MEMO_ENTRIES + 100 {
         memo.insert(id(i), Ok(()));
         assert!(memo.len() <= MAX_MEMO_ENTRIES);
@@ -661,11 +663,6 @@ fn key_memo_entries() {
     use std::sync::Arc;
     let mut memo = KeyMemo::default();
     assert_eq!(memo.bound(), MAX_KEY_MEMO_ENTRIES);
-    let id = |i: usize| {
-        let mut id = [0u8; 32];
-        id[..8].copy_from_slice(&(i as u64).to_be_bytes());
-        id
-    };
     let bad = Arc::new(Err(jmap_smime::Error::new(Code::UnsupportedAlgorithm, "x")));
     for i in 0..MAX_KEY_MEMO_ENTRIES + 10 {
         memo.insert(id(i), Arc::clone(&bad));

@@ -8,13 +8,14 @@
 
 mod common;
 
+use common::root_verifier as verifier;
+
 use std::path::PathBuf;
 use std::process::Command;
 
 use jmap_smime::asn1::time::parse_rfc3339;
-use jmap_smime::pki::trust::TrustStore;
 use jmap_smime::report::{AddressHeader, HeaderCoverage, SignedBody};
-use jmap_smime::{Verdict, Verifier};
+use jmap_smime::Verdict;
 use serde_json::Value;
 
 fn unescape(s: &str) -> String {
@@ -84,12 +85,6 @@ fn message(form: &str, outer: &str, entity: &str, tag: &str) -> Vec<u8> {
         other => panic!("unknown form {other}"),
     }
     m.into_bytes()
-}
-
-fn verifier() -> Verifier {
-    let mut trust = TrustStore::empty();
-    trust.add_pem_or_der(&std::fs::read(common::fixtures_dir().join("pki/root.cert.pem")).unwrap()).unwrap();
-    Verifier { trust, ..Verifier::default() }
 }
 
 fn coverage(c: HeaderCoverage) -> &'static str {

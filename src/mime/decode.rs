@@ -182,6 +182,16 @@ mod tests {
         }
     }
 
+    /// A fixed xorshift64 stream from `seed` (test inputs, reproducible).
+    fn xorshift(mut x: u64) -> impl FnMut() -> u64 {
+        move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        }
+    }
+
     /// The decoder one character at a time, as RFC 2045 §6.8 reads: the
     /// oracle for the quantum fast path.
     fn base64_by_char(input: &[u8]) -> Option<Vec<u8>> {
@@ -207,22 +217,16 @@ mod tests {
 
     #[test]
     fn base64_matches_the_character_reading() {
-        // A fixed xorshift stream: alphabet runs broken by line ends, spaces,
-        // stray octets and padding at any offset.
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        // A fixed pseudo-random stream: alphabet runs broken by line ends,
+        // spaces, stray octets and padding at any offset.
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         let noise = b"\r\n =!\x80\xff-";
         for _ in 0..3000 {
             let len = (next() % 40) as usize;
             let text: Vec<u8> = (0..len)
                 .map(|_| {
                     let r = next();
-                    if r % 7 == 0 {
+                    if r.is_multiple_of(7) {
                         noise[(r >> 8) as usize % noise.len()]
                     } else {
                         BASE64_ALPHABET[(r >> 8) as usize % 64]
@@ -235,13 +239,7 @@ mod tests {
 
     #[test]
     fn canonical_base64_is_the_encoder_round_trip() {
-        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         let symbols = b"AQgw/+=\r\n Zz09";
         let mut texts: Vec<Vec<u8>> =
             vec![b"".to_vec(), b"Zg==".to_vec(), b"Zh==".to_vec(), b"Zm8=".to_vec(), b"Zm9=".to_vec(), b"Zm9v".to_vec()];

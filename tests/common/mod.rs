@@ -10,6 +10,18 @@ pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
+/// The JMAP tests' clock: 2026-01-01T00:00:00Z.
+pub fn jmap_now() -> i64 {
+    jmap_smime::asn1::time::parse_rfc3339("2026-01-01T00:00:00Z").unwrap()
+}
+
+/// A verifier trusting the test root only, with the strict defaults.
+pub fn root_verifier() -> jmap_smime::Verifier {
+    let mut trust = jmap_smime::pki::trust::TrustStore::empty();
+    trust.add_pem_or_der(&std::fs::read(fixtures_dir().join("pki/root.cert.pem")).unwrap()).unwrap();
+    jmap_smime::Verifier { trust, ..jmap_smime::Verifier::default() }
+}
+
 /// One row of tests/fixtures/expectations.tsv.
 #[derive(Debug, Clone)]
 pub struct Row {

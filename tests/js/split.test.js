@@ -5,12 +5,7 @@
 // it must fail closed (crypto-unavailable), never verify.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir } from 'node:fs/promises';
-import { loadPkgInNode, PKG_DIR } from './support.js';
-
-const FIXTURES = new URL('../fixtures/', import.meta.url);
-const bytes = async (p) => new Uint8Array(await readFile(new URL(p, FIXTURES)));
-const pkgFile = (f) => readFile(new URL(f, PKG_DIR));
+import { fixtureBytes as bytes, fixtureMessages, loadPkgInNode, pkgFile, PKG_DIR } from './support.js';
 
 const { api: whole } = await loadPkgInNode();
 const { loadVerifier, loadCryptoPart } = await import(new URL('loader.js', PKG_DIR));
@@ -18,12 +13,7 @@ const cryptoWasm = await pkgFile('jmap_smime_crypto_bg.wasm');
 const split = await loadVerifier({ wasm: await pkgFile('jmap_smime_core_bg.wasm'), cryptoWasm });
 const crypto = await loadCryptoPart();
 
-const messages = [];
-for (const dir of ['messages', 'trust/messages']) {
-  for (const f of (await readdir(new URL(dir + '/', FIXTURES))).filter((f) => f.endsWith('.eml')).sort()) {
-    messages.push([`${dir}/${f}`, await bytes(`${dir}/${f}`)]);
-  }
-}
+const messages = await fixtureMessages();
 const TIMES = { now: '2026-01-01T00:00:00Z', receivedAt: '2025-06-01T00:00:00Z' };
 
 async function verifiers(api) {

@@ -1,8 +1,26 @@
 // Node-side helpers for the tests in this folder (not a test file itself).
-import { access, readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import assert from 'node:assert/strict';
 
 export const PKG_DIR = new URL('../../pkg/', import.meta.url);
+export const FIXTURES = new URL('../fixtures/', import.meta.url);
+
+/** A file under tests/fixtures/, as bytes. */
+export const fixtureBytes = async (p) => new Uint8Array(await readFile(new URL(p, FIXTURES)));
+
+/** A file of pkg/, as bytes. */
+export const pkgFile = (f) => readFile(new URL(f, PKG_DIR));
+
+/** Every fixture message (messages/, then trust/messages/, names sorted): [name, bytes] pairs. */
+export async function fixtureMessages() {
+  const out = [];
+  for (const dir of ['messages', 'trust/messages']) {
+    for (const f of (await readdir(new URL(dir + '/', FIXTURES))).filter((n) => n.endsWith('.eml')).sort()) {
+      out.push([`${dir}/${f}`, await fixtureBytes(`${dir}/${f}`)]);
+    }
+  }
+  return out;
+}
 
 /** Fail with a useful message when the package has not been built. */
 export async function requirePkg() {
