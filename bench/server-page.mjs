@@ -27,8 +27,9 @@
 //           same page again on the same client (verdict cache)
 //   server  the same with localCheck: false (the server's status alone)
 //   worker  WorkerClient (pkg/worker-client.js) with its default pool size
-//           (cores - 1, 1..4): connect starts the workers, which fetch and
-//           instantiate the module themselves
+//           (cores - 1, 1..4): WorkerClient.start() and ready() (workers
+//           started, module compiled in the page and instantiated in each)
+//           before connect, as the local mode's init(); then connect()
 //   worker2 the same with a pool of two ({workers: 2})
 // Every mode also records when loadPage's onServerPage came (the list drawn
 // from the server's status), and the local mode times the page's downloads
@@ -263,7 +264,7 @@ function figures(r) {
 function runLine(run, mode, r) {
   const f = figures(r);
   const cold = isWorker(mode)
-    ? `import ${ms(f.import)}, connect done ${ms(r.t.connected)} (worker start + module + instantiate + session)`
+    ? `import ${ms(f.import)}, pool ready ${ms(f.init)} (WorkerClient.start: workers + module + instantiate)`
     : `import ${ms(f.import)}, init ${ms(f.init)} (wasm fetch ${ms(f.wasmFetch)})`;
   return `run ${run} ${LABEL[mode]}: from navigation: ${cold}, first verdict ${ms(f.first)}, all ${ms(f.all)} | `
     + `connect→server list ${ms(f.serverList)}, connect→all ${ms(f.connectToAll)} (connect ${ms(f.connect)}, loadPage ${ms(f.load)}); cached ${ms(f.reload)}; warm ${ms(f.warm)}${mode === 'local' ? `; downloads alone ${ms(f.fetchOnly)}, verification alone ${ms(f.verifyOnly)}` : ''}${r.pool ? `; ${r.pool.length} worker(s)` : ''} | `
@@ -281,7 +282,7 @@ function printSummary(results, alone) {
     const f = med[m];
     const r = results[m][0];
     console.log(`  ${LABEL[m]}: connect→server list ${ms(f.serverList)}, connect→all ${ms(f.connectToAll)} (connect ${ms(f.connect)}, loadPage ${ms(f.load)}); `
-      + `cold start: module ${ms(f.import)}${isWorker(m) ? '' : `, instantiated ${ms(f.init)}`}, first verdict ${ms(f.first)}, all verdicts ${ms(f.all)}; `
+      + `cold start: module ${ms(f.import)}, ${isWorker(m) ? 'pool ready' : 'instantiated'} ${ms(f.init)}, first verdict ${ms(f.first)}, all verdicts ${ms(f.all)}; `
       + `same page again: cached ${ms(f.reload)}, warm ${ms(f.warm)}`);
     console.log(`  ${' '.repeat(LABEL[m].length)}  ${r.items} items of ${r.total}; display levels ${JSON.stringify(r.levels)}; client source ${JSON.stringify(r.sources)}`);
   }
@@ -293,7 +294,7 @@ function printSummary(results, alone) {
   console.log(`  connect → all verdicts, client verification on: ${ms(l.connectToAll)} ms (${ms(l.connectToAll / n)} ms/message)`);
   console.log(`  connect → all verdicts, server status only:      ${ms(s.connectToAll)} ms (client check costs ${(l.connectToAll / s.connectToAll).toFixed(2)}x; goal <= 1.5x)`);
   console.log(`  connect → all verdicts, worker (default, ${workers} of ${results.worker[0].cores} cores): ${ms(w.connectToAll)} ms (${(w.connectToAll / l.connectToAll).toFixed(2)}x the page; goal <= 1x; `
-    + `connect includes worker start and module compile, which the page mode does before connect; loadPage alone ${ms(w.load)} ms vs ${ms(l.load)} ms in the page)`);
+    + `the pool was started before connect, as the page's init(); loadPage alone ${ms(w.load)} ms vs ${ms(l.load)} ms in the page)`);
   console.log(`  connect → all verdicts, pool of two:             ${ms(w2.connectToAll)} ms (loadPage alone ${ms(w2.load)} ms; helpers verified ${results.worker2[0].pool?.slice(1).reduce((n, h) => n + h.verified, 0)} of the run's ${results.worker2[0].after.verifications} verifications)`);
   console.log(`  where the page's time goes (verify in page): connect ${ms(l.connect)}; Email/query + Email/get to the server list ${ms(l.api)}; `
     + `server list → all verdicts ${ms(l.connectToAll - l.serverList)} (downloads and verification overlapped); `

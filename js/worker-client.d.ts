@@ -72,8 +72,18 @@ export declare function compileWasm(wasmUrl: string | URL): Promise<WebAssembly.
 
 export declare class WorkerClient {
   private constructor(worker: Worker, helpers?: Worker[]);
-  /** `workers`: pool size (1..MAX_WORKERS; default poolSize()). */
+  /**
+   * Start the pool without connecting (workers started, module instantiated
+   * in each); then connect() the result. `workers`: pool size (1..MAX_WORKERS;
+   * default poolSize()).
+   */
+  static start(where?: { workerUrl?: string | URL; workers?: number }): WorkerClient;
+  /** start(where), then connect(options); a failure terminates the pool. */
   static connect(options: WorkerConnectOptions, where?: { workerUrl?: string | URL; workers?: number }): Promise<WorkerClient>;
+  /** Resolves once every worker of a started pool has the module instantiated. */
+  ready(): Promise<void>;
+  /** Connect a started pool (once): the lead opens the session, the helpers load the trust. */
+  connect(options: WorkerConnectOptions): Promise<WorkerClient>;
   /** How many workers run (the lead and its helpers). */
   readonly workers: number;
   readonly supportsSmime: boolean;

@@ -111,6 +111,9 @@ export class WorkerClient {
   #lead;
   #helpers;
 
+  #ready;
+  #connected = false;
+
   constructor(worker, helpers = []) {
     this.#lead = new Channel(worker);
     this.#helpers = helpers.map((w) => new Channel(w));
@@ -118,42 +121,74 @@ export class WorkerClient {
 
   /**
    * Start the pool from `workerUrl` (default: worker.js next to this file)
-   * and connect its lead. `workers`: how many (default poolSize()); 1 is a
-   * single worker.
+   * without connecting: the workers start and every one of them
+   * instantiates the module, while the page goes on (a webmail can do this
+   * at boot, before the user has logged in, as a page calls init()). Then
+   * `connect(options)` on the result. `workers`: how many (default
+   * poolSize()); 1 is a single worker.
    */
-  static async connect(options, { workerUrl, workers } = {}) {
+  static start({ workerUrl, workers } = {}) {
     const n = poolSize(workers);
     const url = workerUrl ?? new URL('./worker.js', import.meta.url);
-    const start = () => new Worker(url, { type: 'module' });
+    const spawn = () => new Worker(url, { type: 'module' });
     // The module is fetched and compiled here while the workers start (a
     // compiled WebAssembly.Module goes to a worker by postMessage, its code
     // shared); a page whose CSP refuses wasm leaves that to the lead.
     const compiled = workerUrl ? Promise.resolve(undefined) : compileHere(new URL('./jmap_smime_bg.wasm', import.meta.url));
-    const client = new WorkerClient(start(), Array.from({ length: n - 1 }, start));
-    let info;
-    try {
-      const { trust, verifierOptions } = options ?? {};
-      // One compile for the pool; the helpers instantiate that module and
-      // load their trust while the lead connects.
+    const client = new WorkerClient(spawn(), Array.from({ length: n - 1 }, spawn));
+    client.workers = n;
+    client.#ready = (async () => {
+      // One compile for the pool; every worker instantiates that module.
       let module = await compiled;
       if (!module && client.#helpers.length) module = await client.#lead.call('compile', []);
-      const ready = client.#helpers.map((h) => h.call('helper', [trust, verifierOptions, module]));
-      info = await client.#lead.call('connect', [options, module]);
-      await Promise.all(ready);
-      await Promise.all(client.#helpers.map((h) => {
-        const { port1, port2 } = new MessageChannel();
-        return Promise.all([h.call('serve', [], undefined, [port2]), client.#lead.call('attach', [], undefined, [port1])]);
-      }));
+      await Promise.all([client.#lead, ...client.#helpers].map((w) => w.call('instantiate', [module])));
+      return module;
+    })();
+    // Until someone awaits ready() or connect(), a failure is held, not thrown.
+    client.#ready.catch(() => {});
+    return client;
+  }
+
+  /**
+   * Start the pool (see start()) and connect its lead: the one call for a
+   * page that has nothing to do before it connects.
+   */
+  static async connect(options, where = {}) {
+    const client = WorkerClient.start(where);
+    try {
+      return await client.connect(options);
     } catch (e) {
       // A failed connect leaves nothing running.
       client.terminate();
       throw e;
     }
-    client.supportsSmime = info.supportsSmime;
-    client.accountId = info.accountId;
-    client.trust = info.trust;
-    client.workers = n;
-    return client;
+  }
+
+  /** Resolves once every worker of a started pool has the module instantiated. */
+  async ready() {
+    await this.#ready;
+  }
+
+  /**
+   * Connect a started pool: the lead opens the JMAP session, every helper
+   * loads the same trust and policy. Resolves to this client. Once only.
+   */
+  async connect(options) {
+    if (this.#connected) throw failure('connect(): this WorkerClient is already connected; start() a new one', 'invalid-argument');
+    this.#connected = true;
+    const module = await this.#ready;
+    const { trust, verifierOptions } = options ?? {};
+    const ready = this.#helpers.map((h) => h.call('helper', [trust, verifierOptions, module]));
+    const info = await this.#lead.call('connect', [options, module]);
+    await Promise.all(ready);
+    await Promise.all(this.#helpers.map((h) => {
+      const { port1, port2 } = new MessageChannel();
+      return Promise.all([h.call('serve', [], undefined, [port2]), this.#lead.call('attach', [], undefined, [port1])]);
+    }));
+    this.supportsSmime = info.supportsSmime;
+    this.accountId = info.accountId;
+    this.trust = info.trust;
+    return this;
   }
 
   /** A worker that is not connected to a server: verify() and setTrust() only (a dropped .eml). */

@@ -202,6 +202,10 @@ const ops = {
     return trustSummary();
   },
   compile: () => start(),
+  /** Instantiate `module` (or fetch and compile it): WorkerClient.start(). */
+  async instantiate(module) {
+    await start(module);
+  },
   attach: (port) => attach(port),
   serve: (port) => serve(port),
   pool: () => ({ role: client ? 'lead' : 'helper', helpers: helpers.length, config, ...counts }),

@@ -101,10 +101,16 @@ async function run() {
   if (mode === 'worker') {
     const { WorkerClient } = await import('/pkg/worker-client.js');
     t.import = performance.now();
+    // As the page mode's init() comes before connect: the pool starts and
+    // instantiates the module (WorkerClient.start), then connect() opens
+    // the session and loads the trust in every worker.
+    const workers = params.has('workers') ? Number(params.get('workers')) : undefined;
+    const client = WorkerClient.start({ workers });
+    await client.ready();
+    t.init = performance.now();
     const rootPem = await anchor();
     t.connect0 = performance.now();
-    const workers = params.has('workers') ? Number(params.get('workers')) : undefined;
-    const client = await WorkerClient.connect({ sessionUrl: location.origin, auth, trust: { bundled: false, pem: [rootPem] } }, { workers });
+    await client.connect({ sessionUrl: location.origin, auth, trust: { bundled: false, pem: [rootPem] } });
     t.connected = performance.now();
     try {
       return await loadAll(client, t, null);

@@ -266,8 +266,13 @@ test('a worker pool: the verdicts of one worker, trust set later reaches every h
     const single = await one.loadPage({ limit: 50 }, { now });
     const oneStats = await one.poolStats();
     one.terminate();
-    // No root at first: nothing can verify.
-    const pool = await WorkerClient.connect({ sessionUrl, auth, trust: { bundled: false, pem: [] } }, { workers: 3 });
+    // No root at first: nothing can verify. Started before it connects, as
+    // a webmail may at boot: ready() once the module runs in all three.
+    const pool = WorkerClient.start({ workers: 3 });
+    await pool.ready();
+    const startedOnly = pool.accountId === undefined && pool.workers === 3;
+    await pool.connect({ sessionUrl, auth, trust: { bundled: false, pem: [] } });
+    const twice = await pool.connect({ sessionUrl, auth }).then(() => 'connected twice', (e) => e.code);
     const untrusted = await pool.loadPage({ limit: 50 }, { now });
     const before = await pool.poolStats();
     await pool.setTrust({ bundled: false, pem: [rootPem] });
@@ -292,11 +297,13 @@ test('a worker pool: the verdicts of one worker, trust set later reaches every h
       single: JSON.stringify(single.items), trusted: JSON.stringify(trusted.items),
       untrustedLevels: untrusted.items.map((i) => i.display.level), trustedLevels: trusted.items.map((i) => i.display.level),
       againLevels: again.items.map((i) => i.display.level),
-      oneStats, before, after, atAbort, later, aborted, badSize, defaultSize: poolSize(), cores: navigator.hardwareConcurrency, MAX_WORKERS,
+      oneStats, before, after, atAbort, later, aborted, badSize, startedOnly, twice, defaultSize: poolSize(), cores: navigator.hardwareConcurrency, MAX_WORKERS,
     };
   }, { sessionUrl: rfc.sessionUrl, rootPem });
   assert.deepEqual(problems, []);
   const downloads = want.length - 1;
+  assert.equal(out.startedOnly, true, 'start() runs three workers and connects none');
+  assert.equal(out.twice, 'invalid-argument', 'a second connect() is refused');
   assert.equal(out.single, out.trusted, 'a pool of three gives the items of one worker');
   assert.deepEqual(out.trustedLevels, want);
   assert.deepEqual(out.againLevels, want, 'the pool still works after an abort');
