@@ -57,11 +57,16 @@ export async function requireFiles(list) {
 /** Headless Chromium through playwright-core, with the flags of webdriver.json. */
 export async function launchChromium() {
   const flags = JSON.parse(await readFile(path.join(ROOT, 'webdriver.json'), 'utf8'))['goog:chromeOptions'].args;
+  // BENCH_JS_FLAGS: V8 flags for an engine diagnostic (e.g. "--no-liftoff
+  // --no-wasm-lazy-compilation": optimised code from the first call), never
+  // for the figures a goal is judged by.
+  const engine = process.env.BENCH_JS_FLAGS ? [`--js-flags=${process.env.BENCH_JS_FLAGS}`] : [];
+  if (engine.length) console.log(`bench: engine diagnostic, Chromium ${engine[0]}`);
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     chromiumSandbox: false,
-    args: flags.filter((a) => a !== '--headless' && a !== '--no-sandbox'),
+    args: [...flags.filter((a) => a !== '--headless' && a !== '--no-sandbox'), ...engine],
   });
 }
 

@@ -105,7 +105,7 @@ pub fn key_cost(key: &PublicKey) -> u64 {
         PublicKey::P384(_) => limits::WORK_UNITS_P384,
         PublicKey::P521(_) => limits::WORK_UNITS_P521,
         PublicKey::Ed25519(_) => limits::WORK_UNITS_ED25519,
-        PublicKey::Dsa(k) => dsa_cost(k.components().p().bits(), k.components().q().bits()),
+        PublicKey::Dsa(k) => dsa_cost(k.p_bits(), k.q_bits()),
     }
 }
 

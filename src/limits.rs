@@ -343,7 +343,9 @@ pub const MAX_CRYPTO_ROUNDS: usize = 4;
 pub const MAX_DEFERRED_MESSAGE_BYTES: usize = 1 << 20;
 
 /// Most imported WebCrypto keys one browser `Verifier` keeps (one per key and
-/// algorithm; src/wasm/webcrypto.rs). A page's chains use a few dozen; when
+/// algorithm; src/wasm/webcrypto.rs), and most algorithm parameter objects
+/// (one per algorithm and use; the PSS salt length comes from the message).
+/// A page's chains use a few dozen keys and a handful of algorithms; when
 /// full the cache is emptied and keys are imported again.
 pub const MAX_WEBCRYPTO_KEYS: usize = 256;
 

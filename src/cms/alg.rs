@@ -309,7 +309,7 @@ type P521Key = p521::ecdsa::VerifyingKey;
 #[cfg(feature = "rust-crypto")]
 type Ed25519Key = ed25519_dalek::VerifyingKey;
 #[cfg(feature = "rust-crypto")]
-type DsaKey = dsa::VerifyingKey;
+type DsaKey = super::dsa::DsaKey;
 #[cfg(not(feature = "rust-crypto"))]
 pub use super::raw_key::{decode_key, verify_prehashed};
 #[cfg(not(feature = "rust-crypto"))]
@@ -412,17 +412,11 @@ pub fn decode_key(spki: &PublicKeyInfo, inherited_dsa_params: Option<&[u8]>) -> 
             let params = dsa_params(spki, inherited_dsa_params)?;
             let t = asn1::parse_single(params).map_err(|_| bad_key("bad DSA parameters"))?;
             let mut r = t.children().map_err(|_| bad_key("bad DSA parameters"))?;
-            let mut next = || -> Result<dsa::BigUint> {
-                Ok(dsa::BigUint::from_bytes_be(r.expect(Tag::INTEGER, "DSA parameter")?.unsigned_integer()?))
-            };
+            let mut next = || -> Result<&[u8]> { r.expect(Tag::INTEGER, "DSA parameter")?.unsigned_integer() };
             let (p, q, g) = (next()?, next()?, next()?);
-            if p.bits() > limits::MAX_DSA_BITS {
-                return Err(Error::limit(format!("DSA key larger than {} bits", limits::MAX_DSA_BITS)));
-            }
             let y_t = asn1::parse_single(&spki.key).map_err(|_| bad_key("bad DSA public key"))?;
-            let y = dsa::BigUint::from_bytes_be(y_t.unsigned_integer().map_err(|_| bad_key("bad DSA public key"))?);
-            let comps = dsa::Components::from_components(p, q, g).map_err(|_| bad_key("bad DSA parameters"))?;
-            dsa::VerifyingKey::from_components(comps, y).map(PublicKey::Dsa).map_err(|_| bad_key("bad DSA public key"))
+            let y = y_t.unsigned_integer().map_err(|_| bad_key("bad DSA public key"))?;
+            super::dsa::public_key(p, q, g, y).map(PublicKey::Dsa)
         }
         o => Err(unsupported("public key algorithm", o)),
     }
@@ -539,8 +533,11 @@ pub fn verify_prehashed(key: &PublicKey, scheme: SigScheme, digest: DigestAlg, m
             k.verify_strict(message, &s).map_err(|_| bad())
         }
         (SigScheme::Dsa { .. }, PublicKey::Dsa(k)) => {
-            let s = dsa::Signature::try_from(sig).map_err(|_| bad())?;
-            k.verify_prehash(hashed, &s).map_err(|_| bad())
+            if super::dsa::verify(k, hashed, sig) {
+                Ok(())
+            } else {
+                Err(bad())
+            }
         }
         _ => Err(mismatch("the signature algorithm does not fit the signer's key type")),
     }

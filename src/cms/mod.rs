@@ -2,6 +2,8 @@
 //! signed attributes, and signature checks.
 
 pub mod alg;
+#[cfg(feature = "rust-crypto")]
+pub mod dsa;
 pub mod external;
 #[cfg(not(feature = "rust-crypto"))]
 pub mod raw_key;

@@ -21,46 +21,24 @@ pub struct RawKey {
     spki: Vec<u8>,
 }
 
-/// The size of a DSA parameter (all the work budget reads of it).
-#[derive(Clone, Copy, Debug)]
-pub struct RawBits(usize);
-
-impl RawBits {
-    /// Bit length.
-    pub fn bits(&self) -> usize {
-        self.0
-    }
-}
-
-/// DSA domain sizes, for the work budget (`components().p().bits()`).
-#[derive(Clone, Debug)]
-pub struct RawDsaComponents {
-    p: RawBits,
-    q: RawBits,
-}
-
-impl RawDsaComponents {
-    /// The prime modulus p.
-    pub fn p(&self) -> &RawBits {
-        &self.p
-    }
-    /// The subgroup order q.
-    pub fn q(&self) -> &RawBits {
-        &self.q
-    }
-}
-
-/// A DSA key with its parameters (inherited ones filled in).
+/// A DSA key with its parameters (inherited ones filled in), and the sizes
+/// of p and q (all the work budget reads of it).
 #[derive(Clone, Debug)]
 pub struct RawDsa {
     spki: Vec<u8>,
-    components: RawDsaComponents,
+    p_bits: usize,
+    q_bits: usize,
 }
 
 impl RawDsa {
-    /// The domain parameters' sizes.
-    pub fn components(&self) -> &RawDsaComponents {
-        &self.components
+    /// Bit length of the prime p.
+    pub fn p_bits(&self) -> usize {
+        self.p_bits
+    }
+
+    /// Bit length of the subgroup order q.
+    pub fn q_bits(&self) -> usize {
+        self.q_bits
     }
 }
 
@@ -96,12 +74,12 @@ fn decode_dsa(spki: &PublicKeyInfo, inherited: Option<&[u8]>) -> Result<PublicKe
     let params = super::alg::dsa_params(spki, inherited)?;
     let t = asn1::parse_single(params).map_err(|_| bad_key("bad DSA parameters"))?;
     let mut r = t.children().map_err(|_| bad_key("bad DSA parameters"))?;
-    let mut next = || -> Result<RawBits> { Ok(RawBits(super::rsa::bit_len(r.expect(Tag::INTEGER, "DSA parameter")?.unsigned_integer()?))) };
-    let (p, q) = (next()?, next()?);
-    if p.bits() > limits::MAX_DSA_BITS {
+    let mut next = || -> Result<usize> { Ok(super::rsa::bit_len(r.expect(Tag::INTEGER, "DSA parameter")?.unsigned_integer()?)) };
+    let (p_bits, q_bits) = (next()?, next()?);
+    if p_bits > limits::MAX_DSA_BITS {
         return Err(Error::limit(format!("DSA key larger than {} bits", limits::MAX_DSA_BITS)));
     }
-    Ok(PublicKey::Dsa(RawDsa { spki: spki_der(&spki.algorithm, Some(params), &spki.key), components: RawDsaComponents { p, q } }))
+    Ok(PublicKey::Dsa(RawDsa { spki: spki_der(&spki.algorithm, Some(params), &spki.key), p_bits, q_bits }))
 }
 
 /// RSAPublicKey (RFC 8017 A.1.1) under rsaEncryption: the checker reads an

@@ -21,7 +21,7 @@ use crate::limits;
 use super::CheckId;
 
 /// The WebCrypto algorithm of a check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum WebAlgorithm {
     /// RSASSA-PKCS1-v1_5 with `hash` (bound to the imported key).
     RsaPkcs1 {

@@ -27,6 +27,9 @@ use crate::verifier::{Step, Verdict, Verifier as CoreVerifier};
 #[derive(Default)]
 pub(crate) struct KeyCache {
     keys: BTreeMap<([u8; 32], String), CryptoKey>,
+    /// Parameter objects by algorithm and use (import: true), made once:
+    /// WebCrypto reads a dictionary when called, so one serves every call.
+    params: BTreeMap<(WebAlgorithm, bool), Object>,
     /// Checks WebCrypto answered "valid", and checks handed out but settled
     /// in Rust (no `crypto.subtle`, an import refused, or "invalid").
     pub(crate) web_valid: u64,
@@ -77,6 +80,16 @@ fn verify_params(a: &WebAlgorithm) -> Object {
     }
 }
 
+/// The import (`for_import`) or verify parameters of `a`, from `cache`.
+fn params(cache: &RefCell<KeyCache>, a: &WebAlgorithm, for_import: bool) -> Object {
+    if let Some(o) = cache.borrow().params.get(&(*a, for_import)) {
+        return o.clone();
+    }
+    let o = if for_import { import_params(a) } else { verify_params(a) };
+    crate::crypto::web::insert_bounded(&mut cache.borrow_mut().params, limits::MAX_WEBCRYPTO_KEYS, (*a, for_import), o.clone());
+    o
+}
+
 async fn import(subtle: &SubtleCrypto, cache: &RefCell<KeyCache>, p: &PendingCheck, alg: &WebAlgorithm) -> Option<CryptoKey> {
     let tag = (p.key_id, alg.import_tag());
     if let Some(k) = cache.borrow().keys.get(&tag) {
@@ -84,7 +97,7 @@ async fn import(subtle: &SubtleCrypto, cache: &RefCell<KeyCache>, p: &PendingChe
     }
     let data = Uint8Array::from(p.spki.as_slice());
     let usages = Array::of1(&JsValue::from_str("verify"));
-    let promise = subtle.import_key_with_object("spki", &data, &import_params(alg), false, &usages).ok()?;
+    let promise = subtle.import_key_with_object("spki", &data, &params(cache, alg, true), false, &usages).ok()?;
     let key: CryptoKey = JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
     crate::crypto::web::insert_bounded(&mut cache.borrow_mut().keys, limits::MAX_WEBCRYPTO_KEYS, tag, key.clone());
     Some(key)
@@ -96,7 +109,7 @@ async fn web_verify(subtle: &SubtleCrypto, cache: &RefCell<KeyCache>, p: &Pendin
     let key = import(subtle, cache, p, alg).await?;
     let sig = Uint8Array::from(p.signature.as_slice());
     let data = Uint8Array::from(p.message.as_slice());
-    let promise = subtle.verify_with_object_and_buffer_source_and_buffer_source(&verify_params(alg), &key, &sig, &data).ok()?;
+    let promise = subtle.verify_with_object_and_buffer_source_and_buffer_source(&params(cache, alg, false), &key, &sig, &data).ok()?;
     JsFuture::from(promise).await.ok()?.as_bool()
 }
 
