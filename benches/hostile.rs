@@ -184,13 +184,13 @@ fn cost_model() {
             .unwrap();
         let k = WorkBudget::new().key(&cert.spki, None).unwrap();
         let PublicKey::Dsa(dk) = &k.public else { unreachable!() };
-        let q = dk.components().q().to_bytes_be();
-        let mut r = filler(7, q.len() - 1);
+        let q_len = dk.q_bits().div_ceil(8);
+        let mut r = filler(7, q_len - 1);
         r.insert(0, 0x01);
         let sig = seq(&[uint(&r), uint(&r)]);
         let h = DigestAlg::Sha256.digest(&[b"m"]);
         let units = k.cost;
-        let label = format!("DSA-{}/{}", dk.components().p().bits(), dk.components().q().bits());
+        let label = format!("DSA-{}/{}", dk.p_bits(), dk.q_bits());
         row(
             &label,
             units,

@@ -10,7 +10,8 @@
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use crypto_bigint::{BoxedUint, NonZero, Odd};
 
-use super::rsa::bit_len;
+use super::external::tlv;
+use super::rsa::{bit_len, strip_zeros};
 use crate::asn1::{self, Tag};
 use crate::error::{Code, Error, Result};
 use crate::limits;
@@ -63,11 +64,12 @@ fn below(mag: &[u8], modulus: &Odd<BoxedUint>) -> Option<BoxedUint> {
     (x < *modulus.as_ref()).then_some(x)
 }
 
-/// A key from the big-endian magnitudes of p, q, g (Dss-Parms, RFC 3279
+/// A key from the big-endian magnitudes (leading zero octets allowed) of p, q, g (Dss-Parms, RFC 3279
 /// §2.3.2) and y (DSAPublicKey). Refused: p over `limits::MAX_DSA_BITS`, an
 /// even p or q, q not below p, g or y outside 2..p-1, and a y outside the
 /// order-q subgroup (y^q mod p = 1, SP 800-89 §5.3.1 partial validation).
 pub fn public_key(p: &[u8], q: &[u8], g: &[u8], y: &[u8]) -> Result<DsaKey> {
+    let [p, q, g, y] = [p, q, g, y].map(strip_zeros);
     let (p_bits, q_bits) = (bit_len(p), bit_len(q));
     if p_bits > limits::MAX_DSA_BITS {
         return Err(Error::limit(format!("DSA key larger than {} bits", limits::MAX_DSA_BITS)));
@@ -94,14 +96,28 @@ fn is_one(x: &BoxedUint) -> bool {
     *x.to_be_bytes_trimmed_vartime() == [1]
 }
 
-/// Dss-Sig-Value (RFC 3279 §2.2.2): SEQUENCE { r INTEGER, s INTEGER }, DER.
+/// Dss-Sig-Value (RFC 3279 §2.2.2): SEQUENCE { r INTEGER, s INTEGER } in
+/// DER. Read with the BER reader, then required to be the one DER encoding of
+/// its two values, so no other bytes (a long-form length, a padded INTEGER, a
+/// SET or [0] tag, trailing octets) carry the same signature.
 fn signature_values(sig: &[u8]) -> Option<(&[u8], &[u8])> {
     let t = asn1::parse_single(sig).ok()?;
     let mut rd = t.children().ok()?;
     let r = rd.expect(Tag::INTEGER, "DSA signature r").ok()?.unsigned_integer().ok()?;
     let s = rd.expect(Tag::INTEGER, "DSA signature s").ok()?.unsigned_integer().ok()?;
     rd.finish("DSA signature").ok()?;
-    Some((r, s))
+    (der_signature(r, s) == sig).then_some((r, s))
+}
+
+/// The DER Dss-Sig-Value of two magnitudes without leading zeros.
+fn der_signature(r: &[u8], s: &[u8]) -> Vec<u8> {
+    let integer = |mag: &[u8]| {
+        // X.690 §8.3: a zero is one octet; a set high bit needs a 00 before it.
+        let pad = mag.first().is_none_or(|b| b & 0x80 != 0);
+        let content = if pad { [&[0u8][..], mag].concat() } else { mag.to_vec() };
+        tlv(0x02, &content)
+    };
+    tlv(0x30, &[integer(r), integer(s)].concat())
 }
 
 /// z: the leftmost min(N, outlen) bits of the hash (FIPS 186-4 §4.6), as an

@@ -88,7 +88,8 @@ pub(crate) fn bit_len(mag: &[u8]) -> usize {
     }
 }
 
-fn strip_zeros(mag: &[u8]) -> &[u8] {
+/// A big-endian magnitude without its leading zero octets.
+pub(crate) fn strip_zeros(mag: &[u8]) -> &[u8] {
     let skip = mag.iter().take_while(|b| **b == 0).count();
     mag.get(skip..).unwrap_or(&[])
 }
