@@ -10,6 +10,7 @@ pub mod api;
 pub mod blob;
 pub mod blob_get;
 pub mod cors;
+pub mod email;
 pub mod http;
 pub mod json;
 pub mod mail;
