@@ -3,26 +3,25 @@
 //! reconciliation, over any [`Transport`]. Clock-free: every operation takes
 //! `now`. The wasm boundary (`src/wasm/client.rs`) wraps it for JS.
 
+mod judge;
+
 use std::collections::HashMap;
 
-use futures_util::stream::StreamExt;
 use serde_json::{json, Value};
 
-use super::blob;
-use super::cache::{CacheKey, VerdictCache};
-use super::email::{EmailSummary, SignatureForm};
+use super::cache::VerdictCache;
+use super::email::EmailSummary;
 pub use super::page::{ChangeEvent, Changes, ClientSource, Mailbox, Page, PageItem, Progress, QueryResult, Stats};
 use super::request::{self, email_properties, PageQuery};
 use super::response::{check_status, parse_api_response, ApiResponse};
-use super::route::{verify_routed, RouteRequest, VerifyRoute};
+use super::route::VerifyRoute;
 use super::session::Session;
-use super::transport::{Auth, HttpRequest, HttpResponse, Method, Transport};
+use super::transport::{Auth, HttpRequest, Method, Transport};
 use crate::asn1::time::UnixTime;
 use crate::error::{Code, Error, Result};
 use crate::limits;
-use crate::reconcile::{at_delivery_changed, reconcile_email, ReconcileConfig, ServerReport};
-use crate::report::Problem;
-use crate::verifier::{Verdict, Verifier};
+use crate::reconcile::{at_delivery_changed, ReconcileConfig, ServerReport};
+use crate::verifier::Verifier;
 
 /// Default time allowed for one HTTP exchange.
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
@@ -385,188 +384,6 @@ impl<T: Transport> Client<T> {
         }
         Ok((out, state))
     }
-
-    /// Verdicts for a list of Emails: cache, structure, or download (bounded
-    /// concurrency) and verify; then reconcile. `first` gets the items as
-    /// known before any download (the rest pending); `progress` then fires
-    /// once per Email as its verdict is known.
-    async fn judge(
-        &mut self,
-        emails: Vec<(EmailSummary, Option<ServerReport>)>,
-        now: UnixTime,
-        first: Option<&mut dyn FnMut(Vec<PageItem>)>,
-        progress: &mut dyn FnMut(&Progress),
-    ) -> Result<Vec<PageItem>> {
-        let total = u32_of(emails.len());
-        let mut done = 0u32;
-        let mut items: Vec<Option<PageItem>> = vec![None; emails.len()];
-        let mut jobs = Vec::new();
-        let local = self.config.reconcile.local_check;
-        let smime = self.supports_smime();
-        let reconcile_config = self.config.reconcile;
-        for (i, (email, server)) in emails.iter().enumerate() {
-            let server_says_signed = server.as_ref().is_some_and(|s| s.status.is_some());
-            let key = CacheKey::new(&email.blob_id, email.received_at_unix, &self.verifier_config, now);
-            let slot = if !local {
-                (None, ClientSource::Off, None)
-            } else if email.signature_form == SignatureForm::None && (!smime || !server_says_signed) {
-                (Some(Verdict::unsigned()), ClientSource::Structure, None)
-            } else if let Some(v) = self.cache.get(&key) {
-                (Some(v), ClientSource::Cache, None)
-            } else {
-                jobs.push((i, key, self.download_request(&email.blob_id)));
-                continue;
-            };
-            if let Some(s) = items.get_mut(i) {
-                *s = Some(make_item(email, server, slot, now, &reconcile_config));
-            }
-        }
-        if let Some(first) = first {
-            // The server's view: what is known now, the rest pending (its
-            // display is the server's status, "not checked here yet").
-            let snapshot = emails
-                .iter()
-                .zip(&items)
-                .map(|((email, server), item)| {
-                    item.clone().unwrap_or_else(|| make_item(email, server, (None, ClientSource::Pending, None), now, &reconcile_config))
-                })
-                .collect();
-            first(snapshot);
-        }
-        for item in items.iter().flatten() {
-            done = done.saturating_add(1);
-            progress(&Progress { done, total, id: item.email.id.clone(), item: item.clone() });
-        }
-        let concurrency =
-            usize::try_from(self.session.limits.max_concurrent_requests).unwrap_or(1).clamp(1, limits::MAX_DOWNLOAD_CONCURRENCY);
-        // RFC 9404 (blob.rs): by Blob/get where the account offers it; what
-        // it does not deliver is downloaded, as everything is without it.
-        let wanted: Vec<blob::Wanted> = jobs
-            .iter()
-            .map(|(i, _, _)| {
-                let e = emails.get(*i).map(|(e, _)| e);
-                blob::Wanted { index: *i, blob_id: e.map(|e| e.blob_id.clone()).unwrap_or_default(), claimed_size: e.map_or(0, |e| e.size) }
-            })
-            .collect();
-        let plan = if blob::supported(&self.session, &self.account_id) {
-            blob::plan(&wanted, &self.session.limits, &self.account_id)
-        } else {
-            blob::Plan::default()
-        };
-        let Client { transport, verifier, cache, stats, session, config, account_id, route, verifier_config, .. } = self;
-        let fetcher = blob_fetcher(&*transport, session, config, account_id);
-        let (transport, verifier, route, vconfig) = (&*transport, &*verifier, route.as_deref(), verifier_config.as_str());
-        let emails_ref = &emails;
-        // Each message is fetched and then verified (here or through the
-        // route), so verification overlaps the other fetches in flight.
-        let fetched = blob::raw_messages(&fetcher, plan, jobs, &wanted);
-        let mut results = Box::pin(
-            fetched
-                .map(|job| async move {
-                    let (i, key, result, by_blob) = job.await;
-                    let received_at = emails_ref.get(i).and_then(|(e, _)| e.received_at_unix);
-                    let outcome = match result.and_then(|r: HttpResponse| check_status(&r, "download").map(|()| r)) {
-                        Ok(r) => {
-                            verify_routed(route, verifier, transport, RouteRequest { bytes: &r.body, now, received_at, config: vconfig })
-                                .await
-                                .map(Ok)
-                        }
-                        Err(e) => Ok(Err(e)),
-                    };
-                    (i, key, outcome, by_blob)
-                })
-                .buffer_unordered(concurrency),
-        );
-        while let Some((i, key, outcome, by_blob)) = results.next().await {
-            if by_blob {
-                stats.blob_fetched = stats.blob_fetched.saturating_add(1);
-            } else {
-                stats.downloads = stats.downloads.saturating_add(1);
-            }
-            let Some((email, server)) = emails.get(i) else { continue };
-            let slot = match outcome {
-                // The caller aborted (during the download or a routed
-                // verification): the whole operation stops.
-                Err(e) => return Err(e),
-                Ok(Err(e)) if e.code == Code::Aborted => return Err(e),
-                // Issue 9 §3: "too large" is what the transport streamed, stopped
-                // at the bound; the Email's `size` is the server's claim and
-                // decides nothing.
-                Ok(Err(e)) if e.code == Code::LimitExceeded => (None, ClientSource::Skipped, Some(too_large())),
-                Ok(Err(e)) => {
-                    (None, ClientSource::Skipped, Some(Problem { code: e.code().to_owned(), message: e.message(), warning: false }))
-                }
-                Ok(Ok(v)) => {
-                    stats.verifications = stats.verifications.saturating_add(1);
-                    cache.put(key, v.clone());
-                    (Some(v), ClientSource::Verified, None)
-                }
-            };
-            let item = make_item(email, server, slot, now, &reconcile_config);
-            done = done.saturating_add(1);
-            progress(&Progress { done, total, id: email.id.clone(), item: item.clone() });
-            if let Some(s) = items.get_mut(i) {
-                *s = Some(item);
-            }
-        }
-        drop(results);
-        stats.api_requests = stats.api_requests.saturating_add(fetcher.requests.get());
-        drop(fetcher);
-        if self.known.len() > limits::MAX_CACHED_VERDICTS {
-            self.known.clear();
-        }
-        let items: Vec<PageItem> = items.into_iter().flatten().collect();
-        for item in &items {
-            self.known.insert(item.email.id.clone(), item.server.clone());
-        }
-        Ok(items)
-    }
-
-    fn download_request(&self, blob_id: &str) -> HttpRequest {
-        // R15: the whole message by Email.blobId, never part blobs.
-        let url = self.session.blob_url(&self.account_id, blob_id, "message/rfc822", "message.eml");
-        HttpRequest {
-            method: Method::Get,
-            url,
-            headers: self.headers(),
-            body: None,
-            include_credentials: self.config.auth == Auth::Cookies,
-            timeout_ms: self.config.timeout_ms,
-            max_response_bytes: limits::MAX_MESSAGE_BYTES,
-        }
-    }
-}
-
-/// One item: the verdict (or why there is none) reconciled with the server's.
-fn make_item(
-    email: &EmailSummary,
-    server: &Option<ServerReport>,
-    slot: (Option<Verdict>, ClientSource, Option<Problem>),
-    now: UnixTime,
-    config: &ReconcileConfig,
-) -> PageItem {
-    let (client, client_source, client_error) = slot;
-    // Issue 9 §3: the Email object must describe the bytes that were checked.
-    let mut display = reconcile_email(client.as_ref(), server.as_ref(), &email.server_headers(), now, config);
-    if let Some(e) = &client_error {
-        display.reasons.push(format!("Not checked in this browser: {}", e.message));
-    }
-    PageItem { email: email.clone(), server: server.clone(), client, display, client_source, client_error }
-}
-
-fn problem(code: Code, detail: &str) -> Problem {
-    Problem { code: code.code().to_owned(), message: format!("{detail} {}", code.advice()), warning: false }
-}
-
-/// Why a message whose download passed `MAX_MESSAGE_BYTES` is not checked.
-fn too_large() -> Problem {
-    problem(
-        Code::LimitExceeded,
-        &format!(
-            "The message is larger than {} bytes, the most this browser checks: the download was stopped at that size.",
-            limits::MAX_MESSAGE_BYTES
-        ),
-    )
 }
 
 fn bad(detail: impl Into<String>) -> Error {
@@ -576,22 +393,6 @@ fn bad(detail: impl Into<String>) -> Error {
 fn uses_smime(session: &Session, q: &PageQuery) -> bool {
     // The filter was checked by query_args: S/MIME conditions imply support.
     session.supports_smime(&q.account_id) && q.filter.as_ref().is_some_and(|f| request::uses_smime_filter(f, 0).unwrap_or(false))
-}
-
-/// Sends RFC 9404 Blob/get batches (blob.rs) as API requests.
-fn blob_fetcher<'a, T: Transport>(transport: &'a T, session: &Session, config: &ClientConfig, account_id: &'a str) -> blob::Fetcher<'a, T> {
-    let mut headers = base_headers(config);
-    headers.push(("content-type".into(), "application/json".into()));
-    let api = HttpRequest {
-        method: Method::Post,
-        url: session.api_url.clone(),
-        headers,
-        body: None,
-        include_credentials: config.auth == Auth::Cookies,
-        timeout_ms: config.timeout_ms,
-        max_response_bytes: limits::MAX_API_RESPONSE_BYTES,
-    };
-    blob::Fetcher { transport, api, account_id, max_size_request: session.limits.max_size_request, requests: Default::default() }
 }
 
 fn base_headers(config: &ClientConfig) -> Vec<(String, String)> {
