@@ -93,9 +93,9 @@ async function main() {
     await server.close();
   }
   const wasm = await readFile(path.join(PKG, 'jmap_smime_bg.wasm'));
-  const der = await readFile(path.join(PKG, 'email-roots.der'));
+  const der = await readFile(path.join(PKG, 'email-roots.bin'));
   console.log(`wasm: ${wasm.length} bytes, gzip ${gzipSize(wasm)} bytes`);
-  console.log(`bundled roots (email-roots.der, loaded on demand): ${der.length} bytes, gzip ${gzipSize(der)} bytes`);
+  console.log(`bundled roots (email-roots.bin, loaded on demand): ${der.length} bytes, gzip ${gzipSize(der)} bytes`);
 }
 
 runMain('pkits-browser', main);

@@ -21,8 +21,9 @@ class Channel {
   #worker;
   #next = 1;
   #pending = new Map();
+  #failed = null;
 
-  constructor(worker) {
+  constructor(worker, url) {
     this.#worker = worker;
     worker.onmessage = (event) => {
       const { id, ok, value, error, progress, serverPage } = event.data ?? {};
@@ -41,8 +42,17 @@ class Channel {
       else p.reject(failure(error?.message ?? 'worker error', error?.code ?? 'internal'));
     };
     worker.onerror = (event) => {
-      for (const p of this.#pending.values()) p.reject(failure(event.message || 'worker failed', 'internal'));
+      // A worker that never started (a 404, a refused CSP, a bundler that
+      // copied worker.js without its imports) reports nothing else: say so.
+      const what = event.message ? `: ${event.message}` : '';
+      const err = failure(`the jmap-smime Web Worker (${url}) failed${what}. Serve worker.js, jmap_smime.js and `
+        + 'jmap_smime_bg.wasm next to worker-client.js (a bundler does when the worker is its new URL(\'./worker.js\', import.meta.url)), '
+        + "and allow them in the page's Content-Security-Policy: worker-src 'self'; script-src 'self' 'wasm-unsafe-eval'.", 'worker-failed');
+      // Calls made later fail the same way rather than wait for ever.
+      this.#failed = err;
+      for (const p of this.#pending.values()) p.reject(err);
       this.#pending.clear();
+      event.preventDefault?.();
     };
   }
 
@@ -51,6 +61,10 @@ class Channel {
     const { onProgress, onServerPage, signal, ...rest } = callOptions ?? {};
     if (callOptions) args = [...args, rest];
     return new Promise((resolve, reject) => {
+      if (this.#failed) {
+        reject(this.#failed);
+        return;
+      }
       if (signal?.aborted) {
         reject(failure('The operation was aborted', 'aborted'));
         return;
@@ -100,6 +114,22 @@ async function compileHere(wasmUrl) {
   }
 }
 
+/**
+ * The default worker, for messages: a plain string, as a second
+ * `new URL('./worker.js', import.meta.url)` would make bundlers copy the file
+ * once more as a raw asset.
+ */
+const DEFAULT_WORKER = 'worker.js next to worker-client.js';
+
+/**
+ * The package's worker. The URL is written out inside `new Worker(...)` on
+ * purpose: that literal form is what Vite, webpack 5 and esbuild recognise
+ * to bundle worker.js with its imports and rewrite the URL (issue 11).
+ */
+function defaultWorker() {
+  return new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+}
+
 export function poolSize(workers) {
   const cores = globalThis.navigator?.hardwareConcurrency || 1;
   const n = workers ?? Math.min(Math.max(cores - 1, 1), MAX_WORKERS);
@@ -114,9 +144,9 @@ export class WorkerClient {
   #ready;
   #connected = false;
 
-  constructor(worker, helpers = []) {
-    this.#lead = new Channel(worker);
-    this.#helpers = helpers.map((w) => new Channel(w));
+  constructor(worker, helpers = [], url = 'worker.js') {
+    this.#lead = new Channel(worker, url);
+    this.#helpers = helpers.map((w) => new Channel(w, url));
   }
 
   /**
@@ -129,13 +159,12 @@ export class WorkerClient {
    */
   static start({ workerUrl, workers } = {}) {
     const n = poolSize(workers);
-    const url = workerUrl ?? new URL('./worker.js', import.meta.url);
-    const spawn = () => new Worker(url, { type: 'module' });
+    const spawn = workerUrl ? () => new Worker(workerUrl, { type: 'module' }) : defaultWorker;
     // The module is fetched and compiled here while the workers start (a
     // compiled WebAssembly.Module goes to a worker by postMessage, its code
     // shared); a page whose CSP refuses wasm leaves that to the lead.
     const compiled = workerUrl ? Promise.resolve(undefined) : compileHere(new URL('./jmap_smime_bg.wasm', import.meta.url));
-    const client = new WorkerClient(spawn(), Array.from({ length: n - 1 }, spawn));
+    const client = new WorkerClient(spawn(), Array.from({ length: n - 1 }, spawn), String(workerUrl ?? DEFAULT_WORKER));
     client.workers = n;
     client.#ready = (async () => {
       // One compile for the pool; every worker instantiates that module.
@@ -193,8 +222,8 @@ export class WorkerClient {
 
   /** A worker that is not connected to a server: verify() and setTrust() only (a dropped .eml). */
   static offline({ workerUrl } = {}) {
-    const url = workerUrl ?? new URL('./worker.js', import.meta.url);
-    const client = new WorkerClient(new Worker(url, { type: 'module' }));
+    const worker = workerUrl ? new Worker(workerUrl, { type: 'module' }) : defaultWorker();
+    const client = new WorkerClient(worker, [], String(workerUrl ?? DEFAULT_WORKER));
     client.workers = 1;
     return client;
   }

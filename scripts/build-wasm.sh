@@ -13,7 +13,7 @@
 # WASM_VARIANTS=full builds the one-module build alone (quicker); WASM_OPT_LEVEL
 # (default -Oz) is the wasm-opt level, for size and speed experiments.
 # The bundled trust anchors (assets/roots/email-roots.der, see
-# scripts/gen-bundled-roots.sh) ship next to the module as their own file, so
+# scripts/gen-bundled-roots.sh; shipped as email-roots.bin) ship next to the module as their own file, so
 # the core stays small and loads them only when asked (TrustStore.bundled(),
 # through the JS snippet src/wasm/bundled.js, which wasm-bindgen copies under
 # pkg/snippets/); their size is printed too.
@@ -24,10 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 name=jmap_smime
 out=pkg
-read -r target_dir version < <(cargo metadata --format-version 1 --no-deps | python3 -c '
-import json, sys
-m = json.load(sys.stdin)
-print(m["target_directory"], next(p["version"] for p in m["packages"] if p["name"] == "jmap-smime"))')
+target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 raw="$target_dir/wasm32-unknown-unknown/wasm/$name.wasm"
 
 # Reference types off: wasm-bindgen then keeps JS values in a JS-side slab
@@ -71,9 +68,10 @@ rm -rf "$final"
 mv "$out" "$final"
 out=$final
 
-cp assets/roots/email-roots.der "$out/email-roots.der"
+# Shipped as .bin: dev servers refuse certificate-looking names (Vite 8 denies *.der).
+cp assets/roots/email-roots.der "$out/email-roots.bin"
 # The Web Worker entry and its page-side client (same API as JmapSmimeClient).
-cp js/worker.js js/worker-client.js js/worker-client.d.ts "$out/"
+cp js/worker.js js/worker.d.ts js/worker-client.js js/worker-client.d.ts "$out/"
 [ "$variants" = all ] && cp js/loader.js js/loader.d.ts "$out/"
 
 # The exported classes (TrustStore, Verifier) declare [Symbol.dispose]() for
@@ -87,79 +85,8 @@ for d_ts in "$out"/${name}*.d.ts; do
     fi
 done
 
-# package.json of the published package: the crate's version, ES module only.
-cat > "$out/package.json" <<JSON
-{
-  "name": "jmap-smime",
-  "version": "$version",
-  "description": "Verify S/MIME signatures of JMAP mail in the browser (Rust compiled to WebAssembly)",
-  "license": "MIT OR Apache-2.0",
-  "type": "module",
-  "main": "./$name.js",
-  "module": "./$name.js",
-  "types": "./$name.d.ts",
-  "exports": {
-    ".": {
-      "types": "./$name.d.ts",
-      "default": "./$name.js"
-    },
-    "./worker-client.js": {
-      "types": "./worker-client.d.ts",
-      "default": "./worker-client.js"
-    },
-    "./worker.js": "./worker.js",
-    "./loader.js": {
-      "types": "./loader.d.ts",
-      "default": "./loader.js"
-    },
-    "./jmap_smime_core.js": "./jmap_smime_core.js",
-    "./jmap_smime_client.js": "./jmap_smime_client.js",
-    "./jmap_smime_crypto.js": "./jmap_smime_crypto.js",
-    "./jmap_smime_core_bg.wasm": "./jmap_smime_core_bg.wasm",
-    "./jmap_smime_client_bg.wasm": "./jmap_smime_client_bg.wasm",
-    "./jmap_smime_crypto_bg.wasm": "./jmap_smime_crypto_bg.wasm",
-    "./${name}_bg.wasm": "./${name}_bg.wasm",
-    "./email-roots.der": "./email-roots.der",
-    "./package.json": "./package.json"
-  },
-  "files": [
-    "$name.js",
-    "$name.d.ts",
-    "${name}_bg.wasm",
-    "${name}_bg.wasm.d.ts",
-    "email-roots.der",
-    "worker.js",
-    "worker-client.js",
-    "worker-client.d.ts",
-    "loader.js",
-    "loader.d.ts",
-    "jmap_smime_core.js",
-    "jmap_smime_core.d.ts",
-    "jmap_smime_core_bg.wasm",
-    "jmap_smime_client.js",
-    "jmap_smime_client.d.ts",
-    "jmap_smime_client_bg.wasm",
-    "jmap_smime_crypto.js",
-    "jmap_smime_crypto.d.ts",
-    "jmap_smime_crypto_bg.wasm",
-    "snippets/"
-  ],
-  "sideEffects": false
-}
-JSON
-
-if [ "$variants" != all ]; then
-    # Only the one-module build: the manifest names only its files.
-    python3 - "$out/package.json" <<'PY'
-import json, sys
-path = sys.argv[1]
-m = json.load(open(path))
-split = ("loader", "_core", "_client", "_crypto")
-m["exports"] = {k: v for k, v in m["exports"].items() if not any(s in k for s in split)}
-m["files"] = [f for f in m["files"] if not any(s in f for s in split)]
-open(path, "w").write(json.dumps(m, indent=2) + "\n")
-PY
-fi
+# package.json, init() from disk in Node, the package README and licences.
+python3 scripts/finish-pkg.py "$out" "$variants"
 
 wasm="$out/${name}_bg.wasm"
 # Instantiate the optimised module once, so a broken wasm-opt rewrite fails here.
@@ -183,7 +110,7 @@ size=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 echo "build-wasm: $out/: $(cd "$out" && ls | tr '\n' ' ')"
 echo "wasm: $size bytes, gzip $gz bytes"
-roots="$out/email-roots.der"
+roots="$out/email-roots.bin"
 echo "bundled roots: $(stat -c %s "$roots") bytes, gzip $(gzip -9 -c "$roots" | wc -c) bytes"
 
 # What a page loads before its first verdict (bench/first-load.mjs: the entry

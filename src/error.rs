@@ -146,6 +146,9 @@ pub enum Code {
     /// A public-key check was needed but this build computes none itself and
     /// no crypto part was connected (issue 10, a smaller first load).
     CryptoUnavailable,
+    /// A Web Worker of `WorkerClient` did not start (its script or module
+    /// could not be loaded, or the page's CSP refused it); raised in JS.
+    WorkerFailed,
 }
 
 impl Code {
@@ -216,6 +219,7 @@ impl Code {
         Code::ServerHeaderMismatch,
         Code::WorkBudgetExceeded,
         Code::CryptoUnavailable,
+        Code::WorkerFailed,
     ];
 
     /// The stable identifier.
@@ -286,6 +290,7 @@ impl Code {
             Code::ServerHeaderMismatch => "server-header-mismatch",
             Code::WorkBudgetExceeded => "work-budget-exceeded",
             Code::CryptoUnavailable => "crypto-unavailable",
+            Code::WorkerFailed => "worker-failed",
         }
     }
 
@@ -357,6 +362,7 @@ impl Code {
             Code::ServerHeaderMismatch => "The mail server describes this message with a sender that is not the one in the message itself: the server may be compromised. Trust only the sender shown from the checked message, and report this to your administrator.",
             Code::WorkBudgetExceeded => "Checking this message's signatures and certificates would take more work than this verifier allows for one message (too many or too large keys, certificates, revocation lists or signers), so it was not verified. Ask the sender for a message with only their own certificate chain; do not trust it until then.",
             Code::CryptoUnavailable => "This page loaded the verifier without its public-key part, and that part could not be loaded, so no signature was checked. Reload the page; if it persists, the site's deployment is missing jmap_smime_crypto.wasm.",
+            Code::WorkerFailed => "The verifier's Web Worker did not start, so nothing was checked off the page. The site must serve worker.js and the .wasm next to worker-client.js, and its Content-Security-Policy must allow them (worker-src 'self'; script-src 'self' 'wasm-unsafe-eval').",
         }
     }
 }

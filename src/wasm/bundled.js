@@ -1,10 +1,11 @@
-// Loads the bundled trust anchors (email-roots.der) for TrustStore.bundled().
+// Loads the bundled trust anchors (email-roots.bin: assets/roots/email-roots.der
+// under a name dev servers serve) for TrustStore.bundled().
 // This is the only I/O of the package, and it lives here, in JS, so the wasm
 // core never fetches: Rust only parses the bytes handed back.
 //
 // wasm-bindgen copies this file to pkg/snippets/<crate>-<hash>/src/wasm/, four
 // directories below the package root, where build-wasm.sh puts the asset.
-const DEFAULT_URL = new URL('../../../../email-roots.der', import.meta.url);
+const DEFAULT_URL = new URL('../../../../email-roots.bin', import.meta.url);
 
 /**
  * Load the anchor file and resolve to `parse(bytes)` (Rust's

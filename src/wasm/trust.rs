@@ -11,7 +11,7 @@ use crate::pki::trust::{anchor_id, TrustStore as CoreStore};
 
 #[wasm_bindgen(module = "/src/wasm/bundled.js")]
 extern "C" {
-    /// Loads the bytes of email-roots.der (see bundled.js) and resolves to
+    /// Loads the bytes of email-roots.bin (see bundled.js) and resolves to
     /// `parse(bytes)`.
     #[wasm_bindgen(js_name = loadBundledRoots)]
     fn load_bundled_roots(source: &JsValue, parse: &JsValue) -> js_sys::Promise;
@@ -49,7 +49,7 @@ impl TrustStore {
     }
 
     /// A store holding the anchors of an anchor file (the package's
-    /// `email-roots.der`). Throws (`code` "malformed", "limit-exceeded") on a
+    /// `email-roots.bin`). Throws (`code` "malformed", "limit-exceeded") on a
     /// bad file.
     #[wasm_bindgen(js_name = fromBundle)]
     pub fn from_bundle(der: &[u8]) -> Result<TrustStore, JsValue> {
@@ -61,7 +61,7 @@ impl TrustStore {
     }
 
     /// The Mozilla roots with the e-mail trust bit that ship with the package
-    /// (`email-roots.der`), loaded on demand: fetched next to the module in
+    /// (`email-roots.bin`), loaded on demand: fetched next to the module in
     /// pages and workers, read from disk in Node. `source` overrides where
     /// from: the bytes, or a URL (for bundlers that move the asset).
     #[wasm_bindgen(unchecked_return_type = "Promise<TrustStore>")]

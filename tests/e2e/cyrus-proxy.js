@@ -31,7 +31,7 @@ export const PKG = path.join(ROOT, 'pkg');
 
 const TYPES = {
   '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
-  '.der': 'application/octet-stream', '.ts': 'text/plain', '.json': 'application/json',
+  '.der': 'application/octet-stream', '.bin': 'application/octet-stream', '.ts': 'text/plain', '.json': 'application/json',
 };
 
 // RFC 9110 §7.6.1 hop-by-hop fields: a proxy does not pass them on.

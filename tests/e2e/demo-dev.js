@@ -41,7 +41,7 @@ const PASSWORD = 'demo';
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.wasm': 'application/wasm', '.json': 'application/json',
-  '.der': 'application/octet-stream', '.ts': 'text/plain; charset=utf-8', '.pem': 'text/plain; charset=utf-8',
+  '.der': 'application/octet-stream', '.bin': 'application/octet-stream', '.ts': 'text/plain; charset=utf-8', '.pem': 'text/plain; charset=utf-8',
   '.eml': 'message/rfc822', '.ico': 'image/x-icon', '.png': 'image/png',
 };
 

@@ -99,7 +99,7 @@ test('the package runs in a page and in a module Web Worker', { timeout: 60_000 
 
   assertSmoke(result.main.smoke);
   assertSmoke(result.worker.smoke);
-  // TrustStore.bundled() fetched email-roots.der next to the module, on the
+  // TrustStore.bundled() fetched email-roots.bin next to the module, on the
   // page and in the worker, and a Verifier verdict on a trust fixture.
   assertTrust(result.main.trust);
   assertTrust(result.worker.trust);

@@ -16,7 +16,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const PKG = path.resolve(fileURLToPath(PKG_DIR));
 
-const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.der': 'application/octet-stream', '.html': 'text/html', '.pem': 'text/plain' };
+const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.bin': 'application/octet-stream', '.html': 'text/html', '.pem': 'text/plain' };
 
 function expected() {
   return readFile(path.join(ROOT, 'tests/recordings/page.tsv'), 'utf8').then((t) => t.split('\n')
@@ -330,5 +330,27 @@ test('a worker pool: the verdicts of one worker, trust set later reaches every h
   assert.equal(work(out.later), work(out.atAbort), 'the pool is idle after the abort');
   assert.equal(out.badSize, 'invalid-argument');
   assert.equal(out.defaultSize, Math.min(Math.max(out.cores - 1, 1), out.MAX_WORKERS));
+  await page.close();
+});
+
+// Issue 11: a worker that does not start (here a 404) rejects with a code of
+// its own and a message that names the URL and the fix, for a call made
+// before the failure and for one made after it.
+test('a worker that cannot start: worker-failed, naming its URL and the fix', { timeout: 30_000 }, async () => {
+  const { page } = await openPage();
+  const out = await page.evaluate(async () => {
+    const { WorkerClient } = await import('/pkg/worker-client.js');
+    const w = WorkerClient.offline({ workerUrl: '/pkg/no-such-worker.js' });
+    const outcome = (p) => p.then(() => ({ code: 'resolved' }), (e) => ({ code: e.code, message: e.message }));
+    const first = await outcome(w.verify(new Uint8Array([1])));
+    const later = await outcome(w.verify(new Uint8Array([1])));
+    w.terminate();
+    return { first, later };
+  });
+  for (const r of [out.first, out.later]) {
+    assert.equal(r.code, 'worker-failed', JSON.stringify(r));
+    assert.match(r.message, /no-such-worker\.js/);
+    assert.match(r.message, /worker-src 'self'/);
+  }
   await page.close();
 });

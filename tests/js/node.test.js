@@ -1,7 +1,9 @@
 // The package in pkg/ as an ES module in Node >= 20.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { loadPkgInNode, assertSmoke, assertTrust, PKG_DIR } from './support.js';
 import { runSmoke } from './smoke.js';
 import { runTrust } from './trust.js';
@@ -15,8 +17,41 @@ test('pkg/package.json describes an ES module package', () => {
   assert.equal(manifest.name, 'jmap-smime');
   assert.equal(manifest.type, 'module');
   assert.ok(manifest.types.endsWith('.d.ts'));
-  for (const f of ['jmap_smime.js', 'jmap_smime.d.ts', 'jmap_smime_bg.wasm', 'email-roots.der', 'snippets/']) {
+  for (const f of ['jmap_smime.js', 'jmap_smime.d.ts', 'jmap_smime_bg.wasm', 'email-roots.bin', 'snippets/']) {
     assert.ok(manifest.files.includes(f), `files lists ${f}`);
+  }
+});
+
+// Issue 11: init() with no argument, as in a page, in a fresh Node process
+// (this one is initialised already): the module's URL is a file: URL, and
+// the .wasm is read from disk; the same for the split modules' loader.
+test('init() and loadVerifier() with no argument read the wasm from disk in Node', () => {
+  const run = (code) => execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' }).trim();
+  const dir = fileURLToPath(PKG_DIR);
+  const full = run(`const m = await import(${JSON.stringify(dir + 'jmap_smime.js')}); await m.default();`
+    + ' const t = await m.TrustStore.bundled(); console.log(m.version(), t.size > 0);');
+  assert.equal(full, `${manifest.version} true`);
+  if (manifest.files.includes('loader.js')) {
+    const split = run(`const { loadVerifier } = await import(${JSON.stringify(dir + 'loader.js')});`
+      + ' const api = await loadVerifier(); console.log(api.version());');
+    assert.equal(split, manifest.version);
+  }
+});
+
+test('the manifest: metadata, licences, README, and sideEffects naming the worker', async () => {
+  for (const key of ['description', 'license', 'repository', 'homepage', 'bugs', 'keywords', 'engines']) {
+    assert.ok(manifest[key], `package.json has ${key}`);
+  }
+  assert.deepEqual(manifest.sideEffects, ['./worker.js']);
+  for (const f of ['README.md', 'LICENSE-MIT', 'LICENSE-APACHE']) {
+    assert.ok(manifest.files.includes(f), `files lists ${f}`);
+    assert.ok((await readFile(new URL(f, PKG_DIR), 'utf8')).length > 500, `${f} has its text`);
+  }
+  // Every file the manifest names or exports is in the package.
+  const named = [...manifest.files, ...Object.values(manifest.exports).flatMap((v) => (typeof v === 'string' ? [v] : Object.values(v)))];
+  for (const f of new Set(named.map((n) => n.replace(/^\.\//, '')))) {
+    const st = await stat(new URL(f, PKG_DIR));
+    assert.equal(st.isDirectory(), f.endsWith('/'), `${f} is in the package`);
   }
 });
 
@@ -35,14 +70,14 @@ test('non-object options are refused with invalid-argument', () => {
   assert.throws(() => api.verifySignatures(bytes, 42), (e) => e instanceof Error && e.code === 'invalid-argument');
 });
 
-test('TrustStore.bundled() reads email-roots.der next to the module, and the Verifier, in Node', async () => {
+test('TrustStore.bundled() reads email-roots.bin next to the module, and the Verifier, in Node', async () => {
   assertTrust(await runTrust(api, load));
 });
 
 test('TrustStore.bundled(source) takes the bytes or a URL instead', async () => {
-  const bytes = await readFile(new URL('email-roots.der', PKG_DIR));
+  const bytes = await readFile(new URL('email-roots.bin', PKG_DIR));
   const fromBytes = await api.TrustStore.bundled(new Uint8Array(bytes));
-  const fromUrl = await api.TrustStore.bundled(new URL('email-roots.der', PKG_DIR));
+  const fromUrl = await api.TrustStore.bundled(new URL('email-roots.bin', PKG_DIR));
   const direct = api.TrustStore.fromBundle(bytes);
   assert.equal(fromBytes.fingerprint(), direct.fingerprint());
   assert.equal(fromUrl.fingerprint(), direct.fingerprint());
