@@ -49,6 +49,7 @@ pub mod server;
 pub(crate) mod signed_view;
 pub mod verifier;
 pub mod verify;
+pub mod vocabulary;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -76,6 +76,7 @@ pub struct Coverage {
 #[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
 pub struct Problem {
     /// Stable identifier (see `Code`).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "ErrorCode"))]
     pub code: String,
     /// What failed and what to do.
     pub message: String,

@@ -22,6 +22,7 @@ use crate::policy::Policy;
 use crate::report::{CertificateInfo, Coverage, Problem, SignedBody, SignedContent, SignedHeaders, SignerReport, Structure};
 use crate::signed_view;
 use crate::verify::{self, Analysis};
+use crate::vocabulary;
 
 /// RFC 9219 §4.1.1 `smimeStatus` tokens this client produces.
 pub const SIGNED_VERIFIED: &str = "signed/verified";
@@ -60,6 +61,7 @@ pub struct SignerVerdict {
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub anchor: Option<String>,
     /// "good", "unknown" or "not-checked" (revoked paths do not validate).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "RevocationResult"))]
     pub revocation: String,
     /// Why the path did not validate at `now`, if it did not.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -80,10 +82,11 @@ pub struct SignerVerdict {
 pub struct Verdict {
     /// RFC 9219 status at `now`: null (no signature at the root), "unknown",
     /// "signed/verified" or "signed/failed".
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "SmimeStatus | null"))]
     pub status: Option<String>,
     /// The same at `receivedAt`; absent when no receivedAt was given.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "SmimeStatus | null"))]
     pub status_at_delivery: Option<Option<String>>,
     /// Problems at `now`, failures first, then warnings (`warning: true`).
     pub errors: Vec<Problem>,
@@ -393,7 +396,7 @@ impl Verifier {
                 signature: s.clone(),
                 chain: Vec::new(),
                 anchor: None,
-                revocation: "not-checked".to_owned(),
+                revocation: vocabulary::REVOCATION_NOT_CHECKED.to_owned(),
                 path_error: None,
                 from_matches: false,
                 sender_matches: has_sender.then_some(false),
@@ -416,9 +419,9 @@ impl Verifier {
                         }
                         v.anchor = self.trust.anchors().get(p.anchor).map(|an| an.label.clone());
                         v.revocation = match p.revocation {
-                            Revocation::Good => "good",
-                            Revocation::Unknown => "unknown",
-                            Revocation::NotChecked => "not-checked",
+                            Revocation::Good => vocabulary::REVOCATION_GOOD,
+                            Revocation::Unknown => vocabulary::REVOCATION_UNKNOWN,
+                            Revocation::NotChecked => vocabulary::REVOCATION_NOT_CHECKED,
                         }
                         .to_owned();
                         if p.revocation == Revocation::Unknown {

@@ -330,13 +330,13 @@ impl<T: Transport> Client<T> {
         for (item, prev) in items.iter().zip(previous) {
             if let (Some(Some(old)), Some(new)) = (prev, &item.server) {
                 if let Some(message) = at_delivery_changed(old.status_at_delivery.as_ref(), new.status_at_delivery.as_ref()) {
-                    events.push(ChangeEvent { id: item.email.id.clone(), kind: "at-delivery-changed".into(), message });
+                    events.push(ChangeEvent { id: item.email.id.clone(), kind: crate::vocabulary::CHANGE_AT_DELIVERY.into(), message });
                 }
                 if old.status != new.status {
                     let show = |t: &Option<crate::reconcile::ServerToken>| t.as_ref().map_or("null".to_owned(), |t| t.as_str().to_owned());
                     events.push(ChangeEvent {
                         id: item.email.id.clone(),
-                        kind: "status-changed".into(),
+                        kind: crate::vocabulary::CHANGE_STATUS.into(),
                         message: format!("The server's S/MIME status changed from {} to {}.", show(&old.status), show(&new.status)),
                     });
                 }

@@ -146,6 +146,7 @@ pub struct ChangeEvent {
     pub id: String,
     /// "at-delivery-changed" (R12: only anchor additions should cause it) or
     /// "status-changed".
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "ChangeKind"))]
     pub kind: String,
     /// Plain-language explanation.
     pub message: String,

@@ -248,12 +248,14 @@ pub struct ClientSummary {
     /// The matrix row.
     pub row: ClientRow,
     /// RFC 9219 status at now.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "SmimeStatus | null"))]
     pub status: Option<String>,
     /// RFC 9219 status at delivery; absent when not computed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "SmimeStatus | null"))]
     pub status_at_delivery: Option<Option<String>>,
     /// Error codes at now (failures then warnings).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "ErrorCode[]"))]
     pub errors: Vec<String>,
     /// The first signer's certificate subject.
     #[serde(skip_serializing_if = "Option::is_none")]

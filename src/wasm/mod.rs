@@ -38,6 +38,16 @@ pub use verifier::{RevocationMode, Verifier, VerifierOptions, VerifyTimes};
 
 use wasm_bindgen::prelude::*;
 
+/// The string unions of the reports' closed vocabularies and the
+/// `JmapSmimeError` type (src/vocabulary.rs), in every generated `.d.ts`
+/// (each carries the report types that name them).
+#[wasm_bindgen(typescript_custom_section)]
+const VOCABULARIES: &str = crate::vocabulary::TYPESCRIPT;
+
+#[cfg(feature = "verifier-api")]
+#[wasm_bindgen(typescript_custom_section)]
+const GUARD: &str = crate::vocabulary::TYPESCRIPT_GUARD;
+
 #[cfg(feature = "verifier-api")]
 use crate::error::{Code, Error};
 #[cfg(feature = "verifier-api")]
@@ -126,4 +136,17 @@ pub fn version() -> String {
 #[wasm_bindgen(js_name = errorCodes)]
 pub fn error_codes() -> Vec<String> {
     Code::ALL.iter().map(|c| c.code().to_owned()).collect()
+}
+
+#[cfg(feature = "verifier-api")]
+/// Whether `value` is an error of this package: an `Error` whose `code` is
+/// one of `errorCodes()` or the worker glue's "internal". Typed in the
+/// vocabularies section as a guard (`value is JmapSmimeError`).
+#[wasm_bindgen(js_name = isJmapSmimeError, skip_typescript)]
+pub fn is_jmap_smime_error(value: &JsValue) -> bool {
+    if !value.is_instance_of::<js_sys::Error>() {
+        return false;
+    }
+    let code = js_sys::Reflect::get(value, &JsValue::from_str("code")).ok().and_then(|c| c.as_string());
+    code.is_some_and(|c| c == "internal" || Code::ALL.iter().any(|k| k.code() == c))
 }

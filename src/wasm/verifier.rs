@@ -275,7 +275,7 @@ impl Verifier {
 
     /// A copy, for `JmapSmimeClient.connect` (which takes ownership of it);
     /// it shares the memo of checks and the imported keys.
-    #[wasm_bindgen(js_name = "__copy")]
+    #[wasm_bindgen(js_name = "__copy", skip_typescript)]
     pub fn copy(&self) -> Verifier {
         Verifier { inner: self.inner.clone(), route: self.route, keys: self.keys.clone() }
     }

@@ -65,6 +65,16 @@ test('the report is a plain object that survives JSON', () => {
   assert.deepEqual(JSON.parse(JSON.stringify(report)), report);
 });
 
+test('isJmapSmimeError tells the package\'s errors from others', () => {
+  let thrown;
+  try { api.verifySignatures(new Uint8Array([0x41]), 42); } catch (e) { thrown = e; }
+  assert.equal(api.isJmapSmimeError(thrown), true);
+  assert.equal(api.isJmapSmimeError(new Error('x')), false);
+  assert.equal(api.isJmapSmimeError(Object.assign(new Error('x'), { code: 'no-such-code' })), false);
+  assert.equal(api.isJmapSmimeError({ code: 'malformed' }), false, 'not an Error');
+  assert.equal(api.isJmapSmimeError(Object.assign(new Error('x'), { code: 'worker-failed' })), true);
+});
+
 test('non-object options are refused with invalid-argument', () => {
   const bytes = new Uint8Array([0x41]);
   assert.throws(() => api.verifySignatures(bytes, 42), (e) => e instanceof Error && e.code === 'invalid-argument');
