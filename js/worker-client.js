@@ -101,6 +101,15 @@ export async function compileWasm(wasmUrl) {
   }
 }
 
+/** The package's .wasm, as defaultWorker() finds worker.js. */
+function packageWasm() {
+  if (import.meta.url.includes('/node_modules/.vite/deps/')) {
+    const own = '../../jmap-smime/jmap_smime_bg.wasm';
+    return new URL(own, import.meta.url);
+  }
+  return new URL('./jmap_smime_bg.wasm', import.meta.url);
+}
+
 /**
  * The module compiled in this page, or undefined where that fails (no
  * network, a CSP without 'wasm-unsafe-eval'); then the lead worker fetches it
@@ -127,6 +136,13 @@ const DEFAULT_WORKER = 'worker.js next to worker-client.js';
  * to bundle worker.js with its imports and rewrite the URL (issue 11).
  */
 function defaultWorker() {
+  // Vite 5 to 7's dev server runs this file pre-bundled from
+  // node_modules/.vite/deps/, where there is no worker.js: the package's own
+  // is two levels up (a variable, so that bundlers leave it alone).
+  if (import.meta.url.includes('/node_modules/.vite/deps/')) {
+    const own = '../../jmap-smime/worker.js';
+    return new Worker(new URL(own, import.meta.url), { type: 'module' });
+  }
   return new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 }
 
@@ -163,7 +179,7 @@ export class WorkerClient {
     // The module is fetched and compiled here while the workers start (a
     // compiled WebAssembly.Module goes to a worker by postMessage, its code
     // shared); a page whose CSP refuses wasm leaves that to the lead.
-    const compiled = workerUrl ? Promise.resolve(undefined) : compileHere(new URL('./jmap_smime_bg.wasm', import.meta.url));
+    const compiled = workerUrl ? Promise.resolve(undefined) : compileHere(packageWasm());
     const client = new WorkerClient(spawn(), Array.from({ length: n - 1 }, spawn), String(workerUrl ?? DEFAULT_WORKER));
     client.workers = n;
     client.#ready = (async () => {

@@ -25,6 +25,7 @@ NAME = "jmap_smime"
 SPLIT = ("loader", "_core", "_client", "_crypto")
 ROOTS = "email-roots.bin"
 LOADER_LINE = "        module_or_path = fetch(module_or_path);\n"
+DEFAULT_LINE = "        module_or_path = new URL('{wasm}', import.meta.url);\n"
 NODE_LOADER = """
 // Added by scripts/finish-pkg.py: a file: URL (Node, the module loaded from
 // disk, init() with no argument) is read from disk, as Node's fetch() does
@@ -39,6 +40,16 @@ async function __jmapSmimeFetch(source) {
         return new Uint8Array(await readFile(url));
     }
     return fetch(source);
+}
+
+// Added by scripts/finish-pkg.py: Vite 5 to 7's dev server pre-bundles
+// dependencies into node_modules/.vite/deps/, away from their files, so the
+// URL wasm-bindgen computes names a file that is not there (and the server
+// answers with its HTML page). The package's own copy is two levels up.
+// The path is a variable so that bundlers do not try to resolve it.
+function __jmapSmimeUnbundled(url, file) {
+    const own = '../../jmap-smime/' + file;
+    return url.pathname.includes('/node_modules/.vite/deps/') ? new URL(own, url) : url;
 }
 """
 
@@ -93,9 +104,13 @@ def patch_loader(path):
     text = open(path, encoding="utf-8").read()
     if "async function __jmapSmimeFetch(" in text:
         return  # finished before
-    if text.count(LOADER_LINE) != 1:
-        sys.exit(f"finish-pkg: {path}: wasm-bindgen's fetch line not found once; update scripts/finish-pkg.py")
+    wasm = os.path.basename(path).replace(".js", "_bg.wasm")
+    default = DEFAULT_LINE.format(wasm=wasm)
+    if text.count(LOADER_LINE) != 1 or text.count(default) != 1:
+        sys.exit(f"finish-pkg: {path}: wasm-bindgen's loader lines not found once; update scripts/finish-pkg.py")
     text = text.replace(LOADER_LINE, LOADER_LINE.replace("fetch(", "__jmapSmimeFetch("))
+    # The literal stays, for bundlers; the fallback only moves it in Vite's dev cache.
+    text = text.replace(default, default + f"        module_or_path = __jmapSmimeUnbundled(module_or_path, '{wasm}');\n")
     open(path, "w", encoding="utf-8").write(text + NODE_LOADER)
 
 

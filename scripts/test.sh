@@ -60,12 +60,17 @@ if step build-wasm bash scripts/build-wasm.sh; then
     # End to end in headless Chromium: the demo page on the reference server
     # (target/debug/jmap-smime-server, built by cargo-test) and Cyrus interop.
     step e2e node --test --test-concurrency=1 tests/e2e/ || true
+    # The example apps (examples/, issue 11): the packed tarball installed into
+    # each with its bundler from npm, built (and the Vite dev server run), and
+    # the result driven in headless Chromium, or run in Node.
+    step examples node --test --test-concurrency=1 tests/examples/ || true
     # Every benchmark once in its smoke mode (a few inputs, one run), so a
     # benchmark that no longer runs or measures what it claims fails here.
     step bench-smoke bash scripts/bench-smoke.sh || true
 else
     skip node-test "needs pkg/ from build-wasm"
     skip e2e "needs pkg/ from build-wasm"
+    skip examples "needs pkg/ from build-wasm"
     skip bench-smoke "needs pkg/ from build-wasm"
 fi
 

@@ -5,7 +5,12 @@
 //
 // wasm-bindgen copies this file to pkg/snippets/<crate>-<hash>/src/wasm/, four
 // directories below the package root, where build-wasm.sh puts the asset.
-const DEFAULT_URL = new URL('../../../../email-roots.bin', import.meta.url);
+const BESIDE_MODULE = new URL('../../../../email-roots.bin', import.meta.url);
+// Vite 5 to 7's dev server runs this file pre-bundled from
+// node_modules/.vite/deps/: the package's own copy is two levels up (a
+// variable, so that bundlers leave it alone).
+const OWN = '../../jmap-smime/email-roots.bin';
+const DEFAULT_URL = import.meta.url.includes('/node_modules/.vite/deps/') ? new URL(OWN, import.meta.url) : BESIDE_MODULE;
 
 /**
  * Load the anchor file and resolve to `parse(bytes)` (Rust's

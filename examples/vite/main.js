@@ -1,0 +1,2 @@
+// Vite: no configuration; the app is the shared one (examples/app.js).
+import './app.js';
