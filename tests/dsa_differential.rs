@@ -11,30 +11,15 @@
 
 use std::collections::HashMap;
 
+mod common;
+use common::tables::{hex, rows};
+
 use dsa::{BigUint, Components, VerifyingKey};
 use jmap_smime::cms::dsa::{public_key, verify, DsaKey};
 use signature::hazmat::PrehashVerifier;
 
 const KEYS: &str = include_str!("data/dsa/keys.tsv");
 const VECTORS: &str = include_str!("data/dsa/vectors.tsv");
-
-fn hex(s: &str) -> Vec<u8> {
-    let s = if s.len() % 2 == 1 { format!("0{s}") } else { s.to_owned() };
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
-}
-
-/// The rows of a TSV table as maps from its header's column names.
-fn rows(table: &str) -> Vec<HashMap<&str, &str>> {
-    let mut lines = table.lines();
-    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
-    lines
-        .map(|l| {
-            let cells: Vec<&str> = l.split('\t').collect();
-            assert_eq!(cells.len(), header.len(), "row {l:.60}");
-            header.iter().copied().zip(cells).collect()
-        })
-        .collect()
-}
 
 /// p, q, g, y of a key row.
 fn components(row: &HashMap<&str, &str>) -> [Vec<u8>; 4] {

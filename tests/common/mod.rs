@@ -119,3 +119,4 @@ pub fn der(tag: u8, content: &[u8]) -> Vec<u8> {
     v
 }
 pub mod replay;
+pub mod tables;
