@@ -4,7 +4,8 @@
 - package.json: the crate's version, description and repository
   (Cargo.toml), the exports and files of the build (VARIANTS "all" or
   "full", the one-module build alone), `sideEffects` naming worker.js (a
-  worker entry must survive a bundler's tree shaking), engines, keywords;
+  worker entry must survive a bundler's tree shaking) and ui.js (it defines
+  the custom elements), engines, keywords;
 - init() with no argument in Node (issue 11): wasm-bindgen's loader fetches
   `new URL('<name>_bg.wasm', import.meta.url)`, and Node's fetch() does not
   read file: URLs, so each generated module gets a loader that reads those
@@ -65,9 +66,11 @@ def manifest(pkg, variants):
     exports = {".": {"types": f"./{NAME}.d.ts", "default": f"./{NAME}.js"},
                "./worker-client.js": {"types": "./worker-client.d.ts", "default": "./worker-client.js"},
                "./worker.js": {"types": "./worker.d.ts", "default": "./worker.js"},
-               "./loader.js": {"types": "./loader.d.ts", "default": "./loader.js"}}
+               "./loader.js": {"types": "./loader.d.ts", "default": "./loader.js"},
+               "./ui": {"types": "./ui.d.ts", "default": "./ui.js"},
+               "./ui.js": {"types": "./ui.d.ts", "default": "./ui.js"}}
     files = ["README.md", "LICENSE-MIT", "LICENSE-APACHE", ROOTS, "worker.js", "worker.d.ts", "worker-client.js",
-             "worker-client.d.ts", "loader.js", "loader.d.ts", "snippets/"]
+             "worker-client.d.ts", "loader.js", "loader.d.ts", "ui.js", "ui.d.ts", "snippets/"]
     for m in modules:
         if m != NAME:
             exports[f"./{m}.js"] = {"types": f"./{m}.d.ts", "default": f"./{m}.js"}
@@ -96,7 +99,7 @@ def manifest(pkg, variants):
         "types": f"./{NAME}.d.ts",
         "exports": exports,
         "files": files,
-        "sideEffects": ["./worker.js"],
+        "sideEffects": ["./worker.js", "./ui.js"],
     }
 
 

@@ -251,7 +251,7 @@ async function check({ headed = false } = {}) {
       id: e.dataset.emailId, level: e.dataset.level,
       badge: e.querySelector('.badge')?.getAttribute('aria-label'),
       badgeLevel: e.querySelector('.badge')?.dataset.level,
-      icon: !!e.querySelector('.badge svg'),
+      icon: !!e.querySelector('.badge')?.shadowRoot?.querySelector('svg'),
     })));
     console.log('\nrow   level (page)         expected             badge');
     let allMatch = rows.length === want.length;

@@ -14,6 +14,7 @@ import {
   type Verdict,
 } from "../../pkg/jmap_smime.js";
 import { WorkerClient } from "../../pkg/worker-client.js";
+import "../../pkg/ui.js";
 
 export function mistakes(verdict: Verdict, page: Page, raw: Uint8Array, trust: TrustStore): string[] {
   const out: string[] = [];
@@ -89,6 +90,12 @@ export function mistakes(verdict: Verdict, page: Page, raw: Uint8Array, trust: T
   // 13. The pool size is a number.
   // @ts-expect-error
   WorkerClient.start({ workers: "2" });
+
+  // 14. A badge level that does not exist (<smime-badge>, jmap-smime/ui).
+  const badge = document.createElement("smime-badge");
+  badge.level = "verified";
+  // @ts-expect-error
+  badge.level = "green";
 
   return out;
 }
