@@ -101,13 +101,21 @@ export async function compileWasm(wasmUrl) {
   }
 }
 
-/** The package's .wasm, as defaultWorker() finds worker.js. */
+/**
+ * Where `file` of the package is when this module runs from Vite 5 to 7's
+ * dev-server cache (node_modules/.vite/deps/, where the package's other
+ * files are not): its own directory, two levels up; null elsewhere. The path
+ * is a variable so that bundlers leave it alone.
+ */
+function inViteCache(file) {
+  if (!import.meta.url.includes('/node_modules/.vite/deps/')) return null;
+  const own = `../../jmap-smime/${file}`;
+  return new URL(own, import.meta.url);
+}
+
+/** The package's .wasm. */
 function packageWasm() {
-  if (import.meta.url.includes('/node_modules/.vite/deps/')) {
-    const own = '../../jmap-smime/jmap_smime_bg.wasm';
-    return new URL(own, import.meta.url);
-  }
-  return new URL('./jmap_smime_bg.wasm', import.meta.url);
+  return inViteCache('jmap_smime_bg.wasm') ?? new URL('./jmap_smime_bg.wasm', import.meta.url);
 }
 
 /**
@@ -136,13 +144,8 @@ const DEFAULT_WORKER = 'worker.js next to worker-client.js';
  * to bundle worker.js with its imports and rewrite the URL (issue 11).
  */
 function defaultWorker() {
-  // Vite 5 to 7's dev server runs this file pre-bundled from
-  // node_modules/.vite/deps/, where there is no worker.js: the package's own
-  // is two levels up (a variable, so that bundlers leave it alone).
-  if (import.meta.url.includes('/node_modules/.vite/deps/')) {
-    const own = '../../jmap-smime/worker.js';
-    return new Worker(new URL(own, import.meta.url), { type: 'module' });
-  }
+  const cached = inViteCache('worker.js');
+  if (cached) return new Worker(cached, { type: 'module' });
   return new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 }
 
@@ -160,7 +163,8 @@ export class WorkerClient {
   #ready;
   #connected = false;
 
-  constructor(worker, helpers = [], url = 'worker.js') {
+  constructor(worker, helpers = [], workerUrl = undefined) {
+    const url = String(workerUrl ?? DEFAULT_WORKER);
     this.#lead = new Channel(worker, url);
     this.#helpers = helpers.map((w) => new Channel(w, url));
   }
@@ -180,7 +184,7 @@ export class WorkerClient {
     // compiled WebAssembly.Module goes to a worker by postMessage, its code
     // shared); a page whose CSP refuses wasm leaves that to the lead.
     const compiled = workerUrl ? Promise.resolve(undefined) : compileHere(packageWasm());
-    const client = new WorkerClient(spawn(), Array.from({ length: n - 1 }, spawn), String(workerUrl ?? DEFAULT_WORKER));
+    const client = new WorkerClient(spawn(), Array.from({ length: n - 1 }, spawn), workerUrl);
     client.workers = n;
     client.#ready = (async () => {
       // One compile for the pool; every worker instantiates that module.
@@ -239,7 +243,7 @@ export class WorkerClient {
   /** A worker that is not connected to a server: verify() and setTrust() only (a dropped .eml). */
   static offline({ workerUrl } = {}) {
     const worker = workerUrl ? new Worker(workerUrl, { type: 'module' }) : defaultWorker();
-    const client = new WorkerClient(worker, [], String(workerUrl ?? DEFAULT_WORKER));
+    const client = new WorkerClient(worker, [], workerUrl);
     client.workers = 1;
     return client;
   }

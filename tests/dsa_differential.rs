@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 mod common;
-use common::tables::{hex, rows};
+use common::tables::{hex, rows, verdict};
 
 use dsa::{BigUint, Components, VerifyingKey};
 use jmap_smime::cms::dsa::{public_key, verify, DsaKey};
@@ -31,14 +31,6 @@ fn reference_key([p, q, g, y]: &[Vec<u8>; 4]) -> signature::Result<VerifyingKey>
     let b = |v: &[u8]| BigUint::from_bytes_be(v);
     let c = Components::from_components(b(p), b(q), b(g))?;
     VerifyingKey::from_components(c, b(y))
-}
-
-fn verdict(ok: bool) -> &'static str {
-    if ok {
-        "valid"
-    } else {
-        "invalid"
-    }
 }
 
 #[test]

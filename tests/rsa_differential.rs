@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 mod common;
-use common::tables::{hex, rows};
+use common::tables::{hex, rows, verdict};
 
 use jmap_smime::cms::alg::DigestAlg;
 use jmap_smime::cms::rsa::{public_key, verify_pkcs1, verify_pss, RsaKey};
@@ -61,14 +61,6 @@ fn reference_pss(hash: &str, salt: usize) -> Pss {
         "sha384" => Pss::new_with_salt::<sha2::Sha384>(salt),
         "sha512" => Pss::new_with_salt::<sha2::Sha512>(salt),
         other => panic!("hash {other}"),
-    }
-}
-
-fn verdict(ok: bool) -> &'static str {
-    if ok {
-        "valid"
-    } else {
-        "invalid"
     }
 }
 

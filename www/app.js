@@ -5,7 +5,7 @@
 // a drop zone that checks a local .eml with no server at all.
 import { WorkerClient } from '/pkg/worker-client.js';
 import { h, $, $$, time } from './dom.js';
-import { badge, icon, LEVELS, LEGEND } from './icons.js';
+import { badge, icon, LEVELS, LEVEL_NAMES, LEGEND } from './icons.js';
 import { detail, dropResult } from './verdict.js';
 import { fromOf, subjectOf } from './content.js';
 
@@ -312,7 +312,7 @@ function renderList(page) {
   const cached = page.items.filter((i) => i.clientSource === 'cache').length;
   const total = page.total ?? page.items.length;
   $('#list-status').textContent = `${page.items.length} of ${total} message${total === 1 ? '' : 's'}: `
-    + LEVELS.filter((l) => counts[l]).map((l) => `${counts[l]} ${LEGEND[l][0].toLowerCase()}`).join(', ')
+    + LEVELS.filter((l) => counts[l]).map((l) => `${counts[l]} ${LEVEL_NAMES[l].toLowerCase()}`).join(', ')
     + `. Checked in this browser: ${here}${cached ? `, from the cache: ${cached}` : ''}.`;
 }
 
@@ -531,7 +531,7 @@ function setUpDrop() {
 // ------------------------------------------------------------ start
 
 function renderLegend() {
-  $('#legend-list').replaceChildren(...LEVELS.map((l) => h('li', {}, badge(l, LEGEND[l][0]), ' ', h('span', {}, LEGEND[l][1]))));
+  $('#legend-list').replaceChildren(...LEVELS.map((l) => h('li', {}, badge(l, LEVEL_NAMES[l]), ' ', h('span', {}, LEGEND[l]))));
 }
 
 async function loadConfig() {

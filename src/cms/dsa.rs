@@ -64,8 +64,8 @@ fn below(mag: &[u8], modulus: &Odd<BoxedUint>) -> Option<BoxedUint> {
     (x < *modulus.as_ref()).then_some(x)
 }
 
-/// A key from the big-endian magnitudes (leading zero octets allowed) of p, q, g (Dss-Parms, RFC 3279
-/// §2.3.2) and y (DSAPublicKey). Refused: p over `limits::MAX_DSA_BITS`, an
+/// A key from the big-endian magnitudes (leading zero octets allowed) of
+/// p, q, g (Dss-Parms, RFC 3279 §2.3.2) and y (DSAPublicKey). Refused: p over `limits::MAX_DSA_BITS`, an
 /// even p or q, q not below p, g or y outside 2..p-1, and a y outside the
 /// order-q subgroup (y^q mod p = 1, SP 800-89 §5.3.1 partial validation).
 pub fn public_key(p: &[u8], q: &[u8], g: &[u8], y: &[u8]) -> Result<DsaKey> {
@@ -77,9 +77,7 @@ pub fn public_key(p: &[u8], q: &[u8], g: &[u8], y: &[u8]) -> Result<DsaKey> {
     if q_bits < 2 || q_bits >= p_bits {
         return Err(bad_key("the subgroup order q is not between 2 and p"));
     }
-    let p = Odd::new(BoxedUint::from_be_slice(p, precision(p_bits)?).map_err(|_| bad_key("bad p"))?);
-    let p: Odd<BoxedUint> = Option::from(p).ok_or_else(|| bad_key("p is even"))?;
-    let q = odd(q, "q is even")?;
+    let (p, q) = (odd(p, "p is even")?, odd(q, "q is even")?);
     let in_range = |mag: &[u8]| below(mag, &p).filter(|x| bit_len(&x.to_be_bytes()) >= 2);
     let (Some(g), Some(y)) = (in_range(g), in_range(y)) else {
         return Err(bad_key("g or y is not between 2 and p - 1"));

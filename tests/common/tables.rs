@@ -1,5 +1,5 @@
 //! Reading the vector tables of tests/data/ (rsa/, dsa/): TSV with a header
-//! row, and hex cells.
+//! row, hex cells, and the valid/invalid words of their verdict columns.
 
 use std::collections::HashMap;
 
@@ -20,4 +20,13 @@ pub fn rows(table: &str) -> Vec<HashMap<&str, &str>> {
             header.iter().copied().zip(cells).collect()
         })
         .collect()
+}
+
+/// A check's outcome in the tables' words.
+pub fn verdict(ok: bool) -> &'static str {
+    if ok {
+        "valid"
+    } else {
+        "invalid"
+    }
 }
