@@ -80,6 +80,11 @@ pub struct Problem {
     pub code: String,
     /// What failed and what to do.
     pub message: String,
+    /// What failed, without the advice (English, technical: it names the
+    /// offending item). A UI in another language shows its own advice for
+    /// `code` and this detail.
+    #[serde(default)]
+    pub detail: String,
     /// True for a warning that does not fail the verdict
     /// (e.g. `revocation-unknown` under the default policy).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -89,7 +94,7 @@ pub struct Problem {
 
 impl From<&crate::Error> for Problem {
     fn from(e: &crate::Error) -> Self {
-        Problem { code: e.code().to_owned(), message: e.message(), warning: false }
+        Problem { code: e.code().to_owned(), message: e.message(), detail: e.detail.clone(), warning: false }
     }
 }
 

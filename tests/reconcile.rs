@@ -23,7 +23,7 @@ const NOW: i64 = 1_790_000_000;
 const ISSUER: &str = "CN=Example Mail CA,O=Example";
 
 fn problem(code: &str, warning: bool) -> Problem {
-    Problem { code: code.to_owned(), message: format!("message for {code}"), warning }
+    Problem { code: code.to_owned(), message: format!("message for {code}"), detail: format!("detail for {code}"), warning }
 }
 
 fn signer(valid: bool, path_error: Option<&str>) -> SignerVerdict {

@@ -38,7 +38,7 @@ use serde::Serialize;
 #[cfg(target_arch = "wasm32")]
 use tsify::Tsify;
 
-use super::{DisplayVerdict, Level, ReconcileConfig, ServerReport};
+use super::{DisplayVerdict, Level, Note, ReconcileConfig, ServerReport};
 use crate::address;
 use crate::error::{Code, Error};
 use crate::jmap::email::EmailAddress;
@@ -259,50 +259,38 @@ fn name_of(f: HeaderField) -> &'static str {
     }
 }
 
-fn quoted(v: Option<&str>) -> String {
-    v.map_or_else(|| "nothing".to_owned(), |s| format!("\u{201c}{s}\u{201d}"))
-}
-
 /// Apply a comparison to a display verdict: a From/Sender difference fails
 /// it with the alert (before any matrix cell counts); Subject and Date
 /// differences become reasons.
 pub fn apply(display: &mut DisplayVerdict, check: HeaderCheck) {
     let mut notes = Vec::new();
     for f in &check.fields {
-        let name = name_of(f.field);
+        let values = |code: &str| {
+            let mut n = Note::new(code).with("field", name_of(f.field));
+            if let Some(v) = &f.server {
+                n = n.with("server", v.clone());
+            }
+            if let Some(v) = &f.message {
+                n = n.with("message", v.clone());
+            }
+            n
+        };
         match (f.field, f.outcome) {
-            (HeaderField::From | HeaderField::Sender, FieldOutcome::Differs) => notes.push(format!(
-                "The server shows {name}: {}, but the message checked here has {name}: {}.",
-                quoted(f.server.as_deref()),
-                quoted(f.message.as_deref())
-            )),
-            (_, FieldOutcome::Differs) => display.reasons.push(format!(
-                "The server shows {name} {}, but the message says {}; {}",
-                quoted(f.server.as_deref()),
-                quoted(f.message.as_deref()),
-                if f.coverage == HeaderCoverage::Signed {
-                    "the message's value is the signed one.".to_owned()
-                } else {
-                    format!("the {} is not covered by the signature.", name.to_lowercase())
-                }
-            )),
-            (_, FieldOutcome::NotComparable) => display.reasons.push(format!(
-                "The message's {name} field could not be read strictly, so what the server shows for it is not vouched for."
-            )),
+            (HeaderField::From | HeaderField::Sender, FieldOutcome::Differs) => notes.push(values("header-identity-differs")),
+            (_, FieldOutcome::Differs) if f.coverage == HeaderCoverage::Signed => display.add_reason(values("header-differs-signed")),
+            (_, FieldOutcome::Differs) => display.add_reason(values("header-differs-unsigned")),
+            (_, FieldOutcome::NotComparable) => display.add_reason(Note::new("header-not-comparable").with("field", name_of(f.field))),
             (_, FieldOutcome::Agrees) => {}
         }
     }
     if check.problem.is_some() {
         display.level = Level::Failed;
-        display.label = LABEL_HEADER_MISMATCH.to_owned();
-        notes.extend(std::mem::take(&mut display.reasons));
-        display.reasons = notes;
-        display.alert = Some(match display.alert.take() {
-            Some(a) => format!("{ALERT_HEADER_MISMATCH} {a}"),
-            None => ALERT_HEADER_MISMATCH.to_owned(),
-        });
+        display.set_label(Note::new("header-mismatch"));
+        notes.append(&mut display.notes);
+        display.set_reasons(notes);
+        display.prepend_alert(Note::new("header-mismatch"));
         // A hint such as "import the root" does not help here.
-        display.hint = None;
+        display.set_hint(None);
     }
     display.header_check = Some(check);
 }

@@ -32,9 +32,11 @@
 //! `unknown` (R5).
 
 pub mod headers;
+pub mod text;
 mod token;
 
 pub use headers::reconcile_email;
+pub use text::{Note, Section};
 pub use token::{ServerReport, ServerToken, UnknownTokens};
 
 use serde::{Deserialize, Serialize};
@@ -135,16 +137,16 @@ pub enum Level {
     Pending,
 }
 
-/// One cell of the DESIGN matrix.
+/// One cell of the DESIGN matrix, as catalog codes ([`text`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cell {
     /// The display level.
     pub level: Level,
-    /// The short label.
+    /// The code of the short label ([`text::LABELS`]).
     pub label: &'static str,
-    /// The first reason, in plain language.
+    /// The code of the first reason ([`text::REASONS`]).
     pub note: &'static str,
-    /// The security alert, if any.
+    /// The code of the security alert, if any ([`text::ALERTS`]).
     pub alert: Option<&'static str>,
 }
 
@@ -152,8 +154,8 @@ const fn c(level: Level, label: &'static str, note: &'static str) -> Cell {
     Cell { level, label, note, alert: None }
 }
 
-const fn alert(level: Level, label: &'static str, note: &'static str, text: &'static str) -> Cell {
-    Cell { level, label, note, alert: Some(text) }
+const fn alert(level: Level, label: &'static str, note: &'static str, code: &'static str) -> Cell {
+    Cell { level, label, note, alert: Some(code) }
 }
 
 /// The DESIGN.md matrix, cell by cell. For [`ClientRow::NotRun`] ×
@@ -164,35 +166,35 @@ pub fn cell(row: ClientRow, col: ServerColumn) -> Cell {
     use Level as L;
     use ServerColumn as S;
     match (row, col) {
-        (R::NotRun, S::AbsentOrSigned) => c(L::Pending, "Not verified", "The signature was not checked in this browser, and the server gives no verdict."),
-        (R::NotRun, S::Verified) => c(L::VerifiedByServer, "Verified by server", "The mail server verified the signature; it was not checked in this browser."),
-        (R::NotRun, S::Failed) => c(L::Failed, "Signature failed (server)", "The mail server reports that the signature fails."),
-        (R::NotRun, S::Unrecognized) => c(L::Failed, "Signature failed (server)", "The mail server's status is not recognised, so it is treated as a failure."),
+        (R::NotRun, S::AbsentOrSigned) => c(L::Pending, "not-verified", "not-checked-no-server-verdict"),
+        (R::NotRun, S::Verified) => c(L::VerifiedByServer, "verified-by-server", "server-verified-not-checked"),
+        (R::NotRun, S::Failed) => c(L::Failed, "server-failed", "server-reports-fails"),
+        (R::NotRun, S::Unrecognized) => c(L::Failed, "server-failed", "server-status-unrecognised-failure"),
 
-        (R::Broken, S::AbsentOrSigned) => c(L::Failed, "Signature invalid", "The signature fails when checked in this browser."),
-        (R::Broken, S::Verified) => alert(L::Failed, "Signature invalid", "The signature fails when checked in this browser, although the server says it verified.", ALERT_SERVER_VOUCHED_BAD),
-        (R::Broken, S::Failed) => c(L::Failed, "Signature invalid", "The signature fails, in this browser and on the server."),
-        (R::Broken, S::Unrecognized) => c(L::Failed, "Signature invalid", "The signature fails when checked in this browser; the server's status is not recognised."),
+        (R::Broken, S::AbsentOrSigned) => c(L::Failed, "invalid", "fails-here"),
+        (R::Broken, S::Verified) => alert(L::Failed, "invalid", "fails-here-server-verified", "server-vouched-bad"),
+        (R::Broken, S::Failed) => c(L::Failed, "invalid", "fails-both"),
+        (R::Broken, S::Unrecognized) => c(L::Failed, "invalid", "fails-here-server-unrecognised"),
 
-        (R::Untrusted, S::AbsentOrSigned) => c(L::Warning, "Untrusted signer", "The signature is intact, but the signer's certificate does not lead to a root this browser trusts."),
-        (R::Untrusted, S::Verified) => c(L::VerifiedByServer, "Verified by server", "The mail server verified the signature; the signer's root is not trusted by this browser."),
-        (R::Untrusted, S::Failed) => c(L::Failed, "Signature failed", "The mail server reports that the signature fails, and the signer is not trusted by this browser."),
-        (R::Untrusted, S::Unrecognized) => c(L::Failed, "Signature failed", "The signer is not trusted by this browser, and the server's status is not recognised."),
+        (R::Untrusted, S::AbsentOrSigned) => c(L::Warning, "untrusted", "untrusted-root"),
+        (R::Untrusted, S::Verified) => c(L::VerifiedByServer, "verified-by-server", "server-verified-root-untrusted"),
+        (R::Untrusted, S::Failed) => c(L::Failed, "failed", "server-fails-untrusted"),
+        (R::Untrusted, S::Unrecognized) => c(L::Failed, "failed", "untrusted-server-unrecognised"),
 
-        (R::AddressMismatch, S::AbsentOrSigned) => c(L::Warning, "Signer differs from sender", "The signature is valid, but the signer's certificate does not name the From address."),
-        (R::AddressMismatch, S::Verified) => c(L::Warning, "Signer differs from sender", "The server says verified, but in this browser the signer's certificate does not name the From address."),
-        (R::AddressMismatch, S::Failed) => c(L::Failed, "Signature failed", "The mail server reports that the signature fails, and the signer's certificate does not name the From address."),
-        (R::AddressMismatch, S::Unrecognized) => c(L::Failed, "Signature failed", "The signer's certificate does not name the From address, and the server's status is not recognised."),
+        (R::AddressMismatch, S::AbsentOrSigned) => c(L::Warning, "address-mismatch", "address-mismatch"),
+        (R::AddressMismatch, S::Verified) => c(L::Warning, "address-mismatch", "address-mismatch-server-verified"),
+        (R::AddressMismatch, S::Failed) => c(L::Failed, "failed", "server-fails-address-mismatch"),
+        (R::AddressMismatch, S::Unrecognized) => c(L::Failed, "failed", "address-mismatch-server-unrecognised"),
 
-        (R::Verified, S::AbsentOrSigned) => c(L::Verified, "Verified", "The signature is valid, the signer is trusted and matches the sender."),
-        (R::Verified, S::Verified) => c(L::Verified, "Verified", "The signature is valid in this browser and on the server."),
-        (R::Verified, S::Failed) => c(L::Warning, "Server reports failure", "The signature verifies in this browser, but the server reports a failure (for example a revocation, a trust anchor or a Sender difference this browser does not see)."),
-        (R::Verified, S::Unrecognized) => c(L::Warning, "Server status unrecognised", "The signature verifies in this browser, but the server's status is not recognised."),
+        (R::Verified, S::AbsentOrSigned) => c(L::Verified, "verified", "verified"),
+        (R::Verified, S::Verified) => c(L::Verified, "verified", "verified-both"),
+        (R::Verified, S::Failed) => c(L::Warning, "server-reports-failure", "verified-server-fails"),
+        (R::Verified, S::Unrecognized) => c(L::Warning, "server-status-unrecognised", "verified-server-unrecognised"),
 
-        (R::NoSignature, S::AbsentOrSigned) => c(L::Unsigned, "Not signed", "The message carries no signature."),
-        (R::NoSignature, S::Verified) => alert(L::Failed, "Signature missing", "The server claims a verified signature that this message does not carry.", ALERT_SIGNATURE_MISSING),
-        (R::NoSignature, S::Failed) => alert(L::Failed, "Signature missing", "The server claims a signature that this message does not carry.", ALERT_SIGNATURE_MISSING),
-        (R::NoSignature, S::Unrecognized) => c(L::Unsigned, "Not signed", "The message carries no signature; the server's status is not recognised."),
+        (R::NoSignature, S::AbsentOrSigned) => c(L::Unsigned, "not-signed", "no-signature"),
+        (R::NoSignature, S::Verified) => alert(L::Failed, "signature-missing", "signature-missing-server-verified", "signature-missing"),
+        (R::NoSignature, S::Failed) => alert(L::Failed, "signature-missing", "signature-missing-server-signed", "signature-missing"),
+        (R::NoSignature, S::Unrecognized) => c(L::Unsigned, "not-signed", "no-signature-server-unrecognised"),
     }
 }
 
@@ -292,6 +294,11 @@ pub struct ServerSummary {
 }
 
 /// What to show for one message.
+///
+/// `label`, `reasons`, `alert` and `hint` are English; `labelNote`, `notes`,
+/// `alertNotes` and `hintNote` say the same as catalog codes with their
+/// parameters ([`text`]), one note per reason in the same order, for a UI
+/// that renders them in the reader's language.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
 #[cfg_attr(target_arch = "wasm32", tsify(missing_as_null))]
@@ -317,6 +324,73 @@ pub struct DisplayVerdict {
     /// the checked message's headers (issue 9 §3); null when no comparison
     /// ran (no Email object given, or no signature at the root was read).
     pub header_check: Option<headers::HeaderCheck>,
+    /// `label` as a catalog note (section `labels`).
+    pub label_note: Note,
+    /// `reasons` as catalog notes (section `reasons`), in the same order.
+    pub notes: Vec<Note>,
+    /// `alert` as catalog notes (section `alerts`), joined by a space.
+    pub alert_notes: Vec<Note>,
+    /// `hint` as a catalog note (section `hints`).
+    pub hint_note: Option<Note>,
+}
+
+impl DisplayVerdict {
+    /// Set the label.
+    pub fn set_label(&mut self, note: Note) {
+        self.label = text::render(Section::Labels, &note);
+        self.label_note = note;
+    }
+
+    /// Add a reason at the end.
+    pub fn add_reason(&mut self, note: Note) {
+        self.reasons.push(text::render(Section::Reasons, &note));
+        self.notes.push(note);
+    }
+
+    /// Replace the reasons.
+    pub fn set_reasons(&mut self, notes: Vec<Note>) {
+        self.reasons = notes.iter().map(|n| text::render(Section::Reasons, n)).collect();
+        self.notes = notes;
+    }
+
+    /// Put an alert before any alert already there.
+    pub fn prepend_alert(&mut self, note: Note) {
+        self.alert_notes.insert(0, note);
+        self.render_alert();
+    }
+
+    fn render_alert(&mut self) {
+        let texts: Vec<String> = self.alert_notes.iter().map(|n| text::render(Section::Alerts, n)).collect();
+        self.alert = (!texts.is_empty()).then(|| texts.join(" "));
+    }
+
+    /// Set or clear the hint.
+    pub fn set_hint(&mut self, note: Option<Note>) {
+        self.hint = note.as_ref().map(|n| text::render(Section::Hints, n));
+        self.hint_note = note;
+    }
+
+    fn new(level: Level, cell: &Cell) -> DisplayVerdict {
+        let mut d = DisplayVerdict {
+            level,
+            label: String::new(),
+            reasons: Vec::new(),
+            alert: None,
+            client: None,
+            server: None,
+            server_age_secs: None,
+            hint: None,
+            header_check: None,
+            label_note: Note::new(cell.label),
+            notes: Vec::new(),
+            alert_notes: cell.alert.map(Note::new).into_iter().collect(),
+            hint_note: None,
+        };
+        d.set_label(Note::new(cell.label));
+        d.add_reason(Note::new(cell.note));
+        d.render_alert();
+        d
+    }
 }
 
 fn summarise_client(v: &Verdict, row: ClientRow) -> ClientSummary {
@@ -353,18 +427,10 @@ fn sentence(s: &str) -> String {
     }
 }
 
-/// "5 minutes", "3 hours", "2 days".
-fn human_age(secs: i64) -> String {
-    let (n, unit) = if secs < 120 {
-        (secs.max(0), "second")
-    } else if secs < 7200 {
-        (secs / 60, "minute")
-    } else if secs < 2 * 86400 {
-        (secs / 3600, "hour")
-    } else {
-        (secs / 86400, "day")
-    };
-    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+/// A problem as a reason: its English message, and its code and detail for
+/// a catalog in another language.
+pub fn problem_note(code: &str, p: &crate::report::Problem) -> Note {
+    Note::new(code).with("message", sentence(&p.message)).with("error", p.code.clone()).with("detail", sentence(&p.detail))
 }
 
 /// A verdict valid at delivery whose only failure now is an expired certificate.
@@ -381,128 +447,106 @@ pub fn reconcile(client: Option<&Verdict>, server: Option<&ServerReport>, now: i
     let client = if config.local_check { client } else { None };
     let row = classify_client(client);
     let column = server_column(server, config);
-    let cell = cell(row, column);
-    let server_null = server.is_some_and(|s| s.status.is_none());
+    let mut d = DisplayVerdict::new(cell(row, column).level, &cell(row, column));
     let server_token = server.and_then(|s| s.status.as_ref());
 
-    let mut level = cell.level;
-    let mut label = cell.label.to_owned();
-    let mut reasons = vec![cell.note.to_owned()];
-    let mut hint = None;
-
     if row == ClientRow::NotRun && column == ServerColumn::AbsentOrSigned {
-        // "pending/unsigned as server says".
-        match server_token {
-            _ if server_null => {
-                level = Level::Unsigned;
-                label = "Not signed".to_owned();
-                reasons = vec!["The mail server found no signature, and the message was not checked in this browser.".to_owned()];
-            }
-            Some(ServerToken::Signed) => {
-                label = "Signed, not verified".to_owned();
-                reasons.push("The server says the message is signed but did not verify it.".to_owned());
-            }
-            Some(t) => {
-                reasons.push(format!("The server's status is \"{}\": it could not tell.", t.as_str()));
-            }
-            None => {}
-        }
+        as_server_says(&mut d, server);
     }
     if let Some(ServerToken::Other(t)) = server_token {
-        reasons.push(format!(
-            "The server's status \"{t}\" is not recognised; it is treated as {}.",
-            ServerToken::Other(t.clone()).effective(config.unknown_tokens)
-        ));
+        let effective = ServerToken::Other(t.clone()).effective(config.unknown_tokens);
+        d.add_reason(Note::new("server-token-unrecognised").with("token", t.clone()).with("effective", effective));
     }
-    if let Some(ServerToken::Signed) = server_token {
-        if row != ClientRow::NotRun {
-            reasons.push("The server says only \"signed\": it did not verify the signature.".to_owned());
-        }
+    if let (Some(ServerToken::Signed), true) = (server_token, row != ClientRow::NotRun) {
+        d.add_reason(Note::new("server-only-signed"));
     }
-
     if let Some(v) = client {
-        if row == ClientRow::NoSignature && v.structure == crate::report::Structure::Partial && level == Level::Unsigned {
-            // DESIGN: a signed sub-part is reported as such, never as verified.
-            label = LABEL_PARTIAL.to_owned();
-            reasons = vec![
-                "The message as a whole carries no signature; a part inside it is signed, which vouches for that part only.".to_owned()
-            ];
-        }
-        if row == ClientRow::Broken && expired_since_delivery(v) {
-            label = LABEL_EXPIRED_SINCE_DELIVERY.to_owned();
-            reasons
-                .push("The signature was valid when the message was delivered; a certificate of the signer has expired since.".to_owned());
-        }
-        if row == ClientRow::Untrusted {
-            let issuer = v.signers.iter().find_map(|s| s.signature.certificate.as_ref()).map(|c| c.issuer.clone());
-            hint = Some(match issuer {
-                Some(i) => format!(
-                    "This browser does not trust the root certificate at the top of the signer's chain (the signer's certificate was issued by {i}). Import that root if you trust it."
-                ),
-                None => "This browser does not trust the signer's root. Import that root certificate if you trust it.".to_owned(),
-            });
-            if column == ServerColumn::Verified {
-                reasons.push("Not trusted by this browser.".to_owned());
-            }
-        }
-        if row == ClientRow::AddressMismatch {
-            let cert = v.signers.iter().find_map(|s| s.signature.certificate.as_ref());
-            if let Some(c) = cert {
-                reasons.push(format!("Signer: {} (certificate addresses: {}).", c.subject, c.emails.join(", ")));
-            }
-            if v.sender_matches == Some(true) {
-                reasons.push("The certificate names the Sender address, not From.".to_owned());
-            }
-        }
-        for p in v.errors.iter().filter(|p| !p.warning || row == ClientRow::Verified) {
-            reasons.push(sentence(&p.message));
-        }
+        client_notes(&mut d, v, row, column);
     }
-
-    // R37: compare the "at delivery" verdicts when both sides have one.
-    if let (Some(Some(mine)), Some(s)) = (client.and_then(|v| v.status_at_delivery.as_ref()), server) {
-        let theirs = s.status_at_delivery.as_ref().map(|t| t.effective(config.unknown_tokens));
-        if theirs != Some(mine.as_str()) && s.status.is_some() {
-            reasons.push(format!(
-                "At delivery, this browser finds \"{mine}\" but the server reports \"{}\".",
-                s.status_at_delivery.as_ref().map_or("null", |t| t.as_str())
-            ));
-        }
-    }
-
+    at_delivery_notes(&mut d, client, server, config);
     if !config.local_check {
-        label.push_str(SERVER_ONLY_SUFFIX);
-        reasons.push("Local verification is switched off; this is the server's verdict alone.".to_owned());
+        let inner = d.label_note.code.clone();
+        d.set_label(Note::new("server-only").with("label", inner));
+        d.add_reason(Note::new("local-check-off"));
     }
-
-    if let Some(errs) = server.and_then(|s| s.errors.as_ref()) {
-        reasons.extend(errs.iter().map(|e| format!("Server: {e}")));
+    for e in server.and_then(|s| s.errors.as_ref()).into_iter().flatten() {
+        d.add_reason(Note::new("server-error").with("text", e.clone()));
     }
     let server_age_secs = server.and_then(|s| s.verified_at).map(|t| now.saturating_sub(t));
     if let (Some(age), true) =
         (server_age_secs, matches!(column, ServerColumn::Verified | ServerColumn::Failed | ServerColumn::Unrecognized))
     {
         // R9: a server may serve a verdict up to 24 hours old.
-        reasons.push(if age > MAX_SERVER_AGE_SECS {
-            format!(
-                "The server checked this {} ago, longer than the 24 hours RFC 9219 allows a server to reuse a verdict; it may be out of date.",
-                human_age(age)
-            )
-        } else {
-            format!("The server checked this {} ago (a server may reuse a verdict for up to 24 hours).", human_age(age))
-        });
+        let code = if age > MAX_SERVER_AGE_SECS { "server-age-stale" } else { "server-age" };
+        d.add_reason(Note::new(code).with("secs", age.to_string()));
     }
+    d.client = client.map(|v| summarise_client(v, row));
+    d.server = server.map(|s| summarise_server(s, column, config));
+    d.server_age_secs = server_age_secs;
+    d
+}
 
-    DisplayVerdict {
-        level,
-        label,
-        reasons,
-        alert: cell.alert.map(str::to_owned),
-        client: client.map(|v| summarise_client(v, row)),
-        server: server.map(|s| summarise_server(s, column, config)),
-        server_age_secs,
-        hint,
-        header_check: None,
+/// "pending/unsigned as server says": the client did not run and the server
+/// gives no verdict.
+fn as_server_says(d: &mut DisplayVerdict, server: Option<&ServerReport>) {
+    match server.map(|s| s.status.as_ref()) {
+        Some(None) => {
+            d.level = Level::Unsigned;
+            d.set_label(Note::new("not-signed"));
+            d.set_reasons(vec![Note::new("server-found-none")]);
+        }
+        Some(Some(ServerToken::Signed)) => {
+            d.set_label(Note::new("signed-not-verified"));
+            d.add_reason(Note::new("server-signed-not-verified"));
+        }
+        Some(Some(t)) => d.add_reason(Note::new("server-could-not-tell").with("token", t.as_str())),
+        None => {}
+    }
+}
+
+/// What the client verdict adds: partial signatures, expiry since delivery,
+/// the root to import, the signer of an address mismatch, its problems.
+fn client_notes(d: &mut DisplayVerdict, v: &Verdict, row: ClientRow, column: ServerColumn) {
+    let cert = v.signers.iter().find_map(|s| s.signature.certificate.as_ref());
+    if row == ClientRow::NoSignature && v.structure == crate::report::Structure::Partial && d.level == Level::Unsigned {
+        // DESIGN: a signed sub-part is reported as such, never as verified.
+        d.set_label(Note::new("partial"));
+        d.set_reasons(vec![Note::new("partial")]);
+    }
+    if row == ClientRow::Broken && expired_since_delivery(v) {
+        d.set_label(Note::new("expired-since-delivery"));
+        d.add_reason(Note::new("valid-at-delivery"));
+    }
+    if row == ClientRow::Untrusted {
+        d.set_hint(Some(match cert {
+            Some(c) => Note::new("import-root-of").with("issuer", c.issuer.clone()),
+            None => Note::new("import-root"),
+        }));
+        if column == ServerColumn::Verified {
+            d.add_reason(Note::new("not-trusted-here"));
+        }
+    }
+    if row == ClientRow::AddressMismatch {
+        if let Some(c) = cert {
+            d.add_reason(Note::new("signer").with("subject", c.subject.clone()).with("emails", c.emails.join(", ")));
+        }
+        if v.sender_matches == Some(true) {
+            d.add_reason(Note::new("sender-named"));
+        }
+    }
+    for p in v.errors.iter().filter(|p| !p.warning || row == ClientRow::Verified) {
+        d.add_reason(problem_note("problem", p));
+    }
+}
+
+/// R37: compare the "at delivery" verdicts when both sides have one.
+fn at_delivery_notes(d: &mut DisplayVerdict, client: Option<&Verdict>, server: Option<&ServerReport>, config: &ReconcileConfig) {
+    if let (Some(Some(mine)), Some(s)) = (client.and_then(|v| v.status_at_delivery.as_ref()), server) {
+        let theirs = s.status_at_delivery.as_ref().map(|t| t.effective(config.unknown_tokens));
+        if theirs != Some(mine.as_str()) && s.status.is_some() {
+            let shown = s.status_at_delivery.as_ref().map_or("null", |t| t.as_str());
+            d.add_reason(Note::new("at-delivery-differs").with("mine", mine.clone()).with("theirs", shown));
+        }
     }
 }
 

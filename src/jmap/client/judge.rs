@@ -213,7 +213,7 @@ fn settle(outcome: Result<Result<Verdict>>, stats: &mut Stats, cache: &mut Verdi
         // the bound; the Email's `size` is the server's claim and decides
         // nothing.
         Ok(Err(e)) if e.code == Code::LimitExceeded => Ok((None, ClientSource::Skipped, Some(too_large()))),
-        Ok(Err(e)) => Ok((None, ClientSource::Skipped, Some(Problem { code: e.code().to_owned(), message: e.message(), warning: false }))),
+        Ok(Err(e)) => Ok((None, ClientSource::Skipped, Some(Problem::from(&e)))),
         Ok(Ok(v)) => {
             stats.verifications = stats.verifications.saturating_add(1);
             cache.put(key, v.clone());
@@ -234,13 +234,18 @@ pub(super) fn make_item(
     // Issue 9 §3: the Email object must describe the bytes that were checked.
     let mut display = reconcile_email(client.as_ref(), server.as_ref(), &email.server_headers(), now, config);
     if let Some(e) = &client_error {
-        display.reasons.push(format!("Not checked in this browser: {}", e.message));
+        display.add_reason(crate::reconcile::problem_note("not-checked", e));
     }
     PageItem { email: email.clone(), server: server.clone(), client, display, client_source, client_error }
 }
 
 pub(super) fn problem(code: Code, detail: &str) -> Problem {
-    Problem { code: code.code().to_owned(), message: format!("{detail} {}", code.advice()), warning: false }
+    Problem {
+        code: code.code().to_owned(),
+        message: format!("{detail} {}", code.advice()),
+        detail: detail.trim_end_matches('.').to_owned(),
+        warning: false,
+    }
 }
 
 /// Why a message whose download passed `MAX_MESSAGE_BYTES` is not checked.
