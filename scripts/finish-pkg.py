@@ -68,9 +68,12 @@ def manifest(pkg, variants):
                "./worker.js": {"types": "./worker.d.ts", "default": "./worker.js"},
                "./loader.js": {"types": "./loader.d.ts", "default": "./loader.js"},
                "./ui": {"types": "./ui.d.ts", "default": "./ui.js"},
-               "./ui.js": {"types": "./ui.d.ts", "default": "./ui.js"}}
+               "./ui.js": {"types": "./ui.d.ts", "default": "./ui.js"},
+               "./i18n": {"types": "./i18n.d.ts", "default": "./i18n.js"},
+               "./i18n.js": {"types": "./i18n.d.ts", "default": "./i18n.js"}}
     files = ["README.md", "LICENSE-MIT", "LICENSE-APACHE", ROOTS, "worker.js", "worker.d.ts", "worker-client.js",
-             "worker-client.d.ts", "loader.js", "loader.d.ts", "ui.js", "ui.d.ts", "snippets/"]
+             "worker-client.d.ts", "loader.js", "loader.d.ts", "ui.js", "ui.d.ts", "ui-badge.js", "ui-details.js", "i18n.js", "i18n.d.ts", "i18n/",
+             "snippets/"]
     for m in modules:
         if m != NAME:
             exports[f"./{m}.js"] = {"types": f"./{m}.d.ts", "default": f"./{m}.js"}
@@ -99,7 +102,7 @@ def manifest(pkg, variants):
         "types": f"./{NAME}.d.ts",
         "exports": exports,
         "files": files,
-        "sideEffects": ["./worker.js", "./ui.js"],
+        "sideEffects": ["./worker.js", "./ui.js", "./ui-badge.js", "./ui-details.js"],
     }
 
 

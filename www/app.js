@@ -4,8 +4,9 @@
 // status. Also: a trust panel (anchors in use, bundled roots, PEM import) and
 // a drop zone that checks a local .eml with no server at all.
 import { WorkerClient } from '/pkg/worker-client.js';
+import { setDefaultLocale, catalogFor, localize, text } from '/pkg/i18n.js';
 import { h, $, $$, time } from './dom.js';
-import { badge, icon, LEVELS, LEVEL_NAMES, LEGEND } from './icons.js';
+import { badge, LEVELS, LEVEL_NAMES, LEGEND } from './icons.js';
 import { detail, dropResult } from './verdict.js';
 import { fromOf, subjectOf } from './content.js';
 
@@ -341,12 +342,12 @@ function row(item) {
     dataset: { emailId: email.id, level: display.level },
     onclick: () => select(email.id),
   },
-  badge(display.level, display.label),
+  badge(display.level, localize(display).label),
   h('span', { class: 'from' }, fromOf(item)),
   h('span', { class: 'date' }, time(email.receivedAt)),
   h('span', { class: 'subject' }, subjectOf(item) || '(no subject)'),
   item.clientSource === 'pending' ? h('span', { class: 'row-checking' }, 'Checking in this browser…') : null,
-  display.alert ? h('span', { class: 'row-alert' }, 'Security alert') : null);
+  display.alert ? h('span', { class: 'row-alert', lang: catalogFor().locale }, text('ui', 'alert')) : null);
   return li;
 }
 
@@ -395,19 +396,14 @@ function renderDetail() {
       h('p', { class: 'placeholder' }, state.client
         ? 'Select a message to see who signed it, the certificate chain, and what this browser and the server each found.'
         : 'Connect to a JMAP server to list messages, or check a local .eml file below.'));
-    alert.replaceChildren();
+    alert.verdict = null;
     return;
   }
   pane.dataset.emailId = item.email.id;
   pane.dataset.level = item.display.level;
-  // The R38 alert: outside the message, above the pane, in our own words.
-  if (item.display.alert) {
-    alert.replaceChildren(h('div', { class: 'alert-body' },
-      icon('failed'),
-      h('p', {}, item.display.alert, ' ', h('span', { class: 'alert-about' }, `(Message: “${subjectOf(item) || '(no subject)'}”.)`))));
-  } else {
-    alert.replaceChildren();
-  }
+  // The R38 alert: outside the message, above the pane (<smime-alert>).
+  alert.setAttribute('about', subjectOf(item) || '(no subject)');
+  alert.verdict = item;
   pane.replaceChildren(...detail(item));
 }
 
@@ -550,8 +546,18 @@ async function loadConfig() {
   }
 }
 
+/** The language of the verdicts (the kit's catalogs; the demo's own text stays English). */
+function setLanguage(tag) {
+  setDefaultLocale(tag);
+  $('#language').value = catalogFor(tag).locale;
+  for (const item of state.items?.values?.() ?? []) updateRow(item);
+  renderDetail();
+}
+
 async function start() {
   const params = new URLSearchParams(location.search);
+  setLanguage(params.get('lang') ?? undefined);
+  $('#language').addEventListener('change', (e) => setLanguage(e.target.value));
   $('#session-url').value = params.get('session') ?? location.origin;
   $('#signin-form').addEventListener('submit', connect);
   $('#disconnect').addEventListener('click', () => disconnect());

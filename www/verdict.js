@@ -197,19 +197,13 @@ export function detail(item, { now = Date.now() } = {}) {
     h('h2', { id: 'detail-h', tabindex: '-1' }, subjectOf(item) || '(no subject)'),
     headerBlock(item)));
 
-  const age = display.serverAgeSecs;
+  // The verdict itself: the UI kit's <smime-details> (badge, label, reasons,
+  // hint, technical details), in the language chosen; the demo adds a link.
+  const summary = document.createElement('smime-details');
+  summary.verdict = item;
   nodes.push(h('section', { class: 'summary', 'aria-labelledby': 'summary-h' },
-    h('h3', { id: 'summary-h' }, 'Signature'),
-    h('div', { class: 'summary-top' }, badge(display.level, display.label, { large: true }),
-      h('p', { class: 'display-label' }, 'Shown as ', h('strong', {}, display.label), h('span', { class: 'muted' }, ` (level ${display.level})`))),
-    h('h4', {}, 'Why'),
-    h('ul', { class: 'reasons' }, display.reasons.map((r) => h('li', {}, r))),
-    display.hint ? h('p', { class: 'hint' }, h('strong', {}, 'What you can do: '), display.hint, ' ',
-      h('a', { href: '#trust' }, 'Open the trust panel')) : null,
-    age == null ? null : h('p', { class: 'age' }, 'Server verdict age: ', h('strong', {}, duration(age)),
-      age > DAY ? ' — older than the 24 hours RFC 9219 allows a server to reuse a verdict.' : '.'),
-    display.client || display.server ? h('p', { class: 'matrix muted' }, 'Reconciled from: this browser ',
-      h('code', {}, display.client?.row ?? 'not-run'), ', server ', h('code', {}, display.server?.column ?? 'absent')) : null));
+    h('h3', { id: 'summary-h' }, 'Signature'), summary,
+    display.hint ? h('p', { class: 'trust-link' }, h('a', { href: '#trust' }, 'Open the trust panel')) : null));
 
   nodes.push(h('div', { class: 'compare' }, clientColumn(item), serverColumn(item)));
   const comparison = headerComparison(display.headerCheck);

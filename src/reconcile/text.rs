@@ -239,16 +239,15 @@ fn placeholder(name: &str, modifier: Option<&str>, params: &BTreeMap<String, Str
 pub fn fill(template: &str, params: &BTreeMap<String, String>) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let Some(close) = rest[open..].find('}') else { break };
-        let inner = &rest[open + 1..open + close];
+    while let Some((before, after)) = rest.split_once('{') {
+        let Some((inner, tail)) = after.split_once('}') else { break };
+        out.push_str(before);
         let (name, modifier) = match inner.split_once('|') {
             Some((n, m)) => (n, Some(m)),
             None => (inner, None),
         };
         out.push_str(&placeholder(name, modifier, params));
-        rest = &rest[open + close + 1..];
+        rest = tail;
     }
     out.push_str(rest);
     out
@@ -299,5 +298,6 @@ mod tests {
         let off = Note::new("server-only").with("label", "verified-by-server");
         assert_eq!(render(Section::Labels, &off), "Verified by server (server only, local check off)");
         assert_eq!(render(Section::Reasons, &Note::new("no-such-code")), "no-such-code");
+        assert_eq!(fill("a {b} {unclosed", &BTreeMap::from([("b".to_owned(), "B".to_owned())])), "a B {unclosed");
     }
 }

@@ -263,3 +263,30 @@ test('the same page against the server without RFC 9219: the client verifies alo
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the language switch shows the verdicts in German (badge, reason, alert) and back', { timeout: 120_000 }, async () => {
+  const { default: de } = await import(new URL('../../pkg/i18n/de.js', import.meta.url));
+  const origin = await startServer();
+  const { page, problems } = await openDemo(origin);
+  await openMailbox(page, 'Inbox');
+  const badgeOf = (subject) => page.locator('li.message', { hasText: subject }).locator('.badge').getAttribute('aria-label');
+  assert.equal(await badgeOf('RSA-2048 SHA-256 detached'), 'Signature: Verified');
+  await page.selectOption('#language', 'de');
+  assert.equal(await badgeOf('RSA-2048 SHA-256 detached'), `Signatur: ${de.labels.verified}`);
+  await page.locator('li.message', { hasText: 'signer revoked by a separately supplied CRL' }).click();
+  await page.waitForSelector('#detail[data-level="warning"]');
+  const reasons = await page.$$eval('#detail .reasons li', (els) => els.map((e) => e.textContent));
+  assert.equal(reasons[0], de.reasons['verified-server-fails'], reasons.join(' | '));
+  assert.equal(await page.getAttribute('#detail smime-details', 'lang'), 'de');
+  await page.locator('li.message', { hasText: 'RSA-2048 SHA-1 detached (weak)' }).click();
+  await page.waitForSelector('#detail[data-level="failed"]');
+  assert.ok((await page.textContent('#alert')).startsWith(de.alerts['server-vouched-bad']), await page.textContent('#alert'));
+  await page.screenshot({ path: path.join(ARTIFACTS, 'demo-de.png'), fullPage: true });
+  await page.locator('li.message', { hasText: 'signer revoked by a separately supplied CRL' }).click();
+  await page.waitForSelector('#detail[data-level="warning"]');
+  await page.selectOption('#language', 'en');
+  assert.equal(await badgeOf('RSA-2048 SHA-256 detached'), 'Signature: Verified');
+  assert.match((await page.$$eval('#detail .reasons li', (els) => els.map((e) => e.textContent)))[0], /server reports a failure/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

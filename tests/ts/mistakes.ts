@@ -15,6 +15,7 @@ import {
 } from "../../pkg/jmap_smime.js";
 import { WorkerClient } from "../../pkg/worker-client.js";
 import "../../pkg/ui.js";
+import { localize, format, registerCatalog } from "../../pkg/i18n.js";
 
 export function mistakes(verdict: Verdict, page: Page, raw: Uint8Array, trust: TrustStore): string[] {
   const out: string[] = [];
@@ -96,6 +97,24 @@ export function mistakes(verdict: Verdict, page: Page, raw: Uint8Array, trust: T
   badge.level = "verified";
   // @ts-expect-error
   badge.level = "green";
+
+  // 15. A catalog section that does not exist (jmap-smime/i18n).
+  const note = page.items[0]?.display.labelNote;
+  if (note) out.push(format("labels", note, { locale: "de" }));
+  // @ts-expect-error
+  if (note) out.push(format("label", note));
+
+  // 16. <smime-details> shows a verdict, not its label.
+  const details = document.createElement("smime-details");
+  details.verdict = page.items[0] ?? null;
+  // @ts-expect-error
+  details.verdict = "Verified";
+
+  // 17. A unit of a catalog is a pair of forms, not one string.
+  registerCatalog("fr", { labels: { verified: "Vérifié" }, units: { second: ["{n} seconde", "{n} secondes"] } });
+  // @ts-expect-error
+  registerCatalog("fr", { units: { second: "{n} seconde(s)" } });
+  out.push(localize(page.items[0]!.display, { locale: "fr" }).label);
 
   return out;
 }
