@@ -7,9 +7,11 @@
 //   alert.verdict = item;           // shows item.display.alert, or nothing
 //
 // - <smime-details> is a region named "Signature details": the badge, the
-//   label, the reasons, what the reader can do, and (in a <details> the
-//   keyboard opens with Enter or Space) the matrix row and column, both
-//   statuses, the signer and the codes.
+//   label, the reasons, what the reader can do, the signer's certificate
+//   (for a PageItem), the server's description against the checked message
+//   when they differ, and (in a <details> the keyboard opens with Enter or
+//   Space) the matrix row and column, both statuses, the codes and the
+//   comparison when nothing differs.
 // - <smime-alert> is role="alert", a live region: keep it in the page and
 //   set its verdict, so that a screen reader announces an alert when one
 //   appears. It is empty (and :empty) when the verdict has no alert. Put it
@@ -24,6 +26,7 @@
 
 import { localize, text, catalogFor } from './i18n.js';
 import { COLOURS, icon } from './ui-badge.js';
+import { el, definitions, signerSummary, headerComparison } from './ui-parts.js';
 
 const STYLES = `
 smime-alert:not(:empty) {
@@ -42,6 +45,12 @@ smime-details .technical > summary { cursor: pointer; }
 smime-details .technical dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem .75rem; margin: .5rem 0; }
 smime-details .technical dt { font-weight: 600; }
 smime-details .technical dd { margin: 0; overflow-wrap: anywhere; }
+smime-details .smime-signers dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem .75rem; margin: .25rem 0 .75rem; }
+smime-details .smime-signers dt { font-weight: 600; }
+smime-details .smime-signers dd { margin: 0; overflow-wrap: anywhere; }
+smime-details .compare-headers { border-collapse: collapse; margin: .25rem 0 .75rem; }
+smime-details .compare-headers th, smime-details .compare-headers td { text-align: left; padding: .15rem .6rem .15rem 0; vertical-align: top; overflow-wrap: anywhere; }
+smime-details .smime-bad { color: var(--smime-alert-fg, ${COLOURS.failed[0]}); font-weight: 600; }
 `;
 
 let adopted = false;
@@ -51,13 +60,6 @@ function adoptStyles(doc) {
   sheet.replaceSync(STYLES);
   doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
   adopted = true;
-}
-
-function el(doc, tag, attrs, ...children) {
-  const e = doc.createElement(tag);
-  for (const [k, v] of Object.entries(attrs ?? {})) if (v !== undefined && v !== null) e.setAttribute(k, v);
-  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined && c !== false) e.append(c);
-  return e;
 }
 
 /** Shared: a verdict property (PageItem or DisplayVerdict), a catalog, a locale attribute. */
@@ -113,11 +115,6 @@ export class SmimeAlert extends VerdictElement {
   }
 }
 
-function definitions(doc, rows) {
-  return el(doc, 'dl', {}, rows.filter(([, v]) => v !== undefined && v !== null && v !== '')
-    .map(([k, v]) => [el(doc, 'dt', {}, k), el(doc, 'dd', {}, v)]));
-}
-
 /** <smime-details locale?>: the verdict of one message, for its detail pane. */
 export class SmimeDetails extends VerdictElement {
   connectedCallback() {
@@ -134,6 +131,9 @@ export class SmimeDetails extends VerdictElement {
       return;
     }
     const t = localize(d, o);
+    const comparison = headerComparison(doc, d.headerCheck, o);
+    const differs = (d.headerCheck?.fields ?? []).some((f) => f.outcome !== 'agrees');
+    const signers = signerSummary(doc, this.verdict?.client, o, t.locale);
     const badge = el(doc, 'smime-badge', { level: d.level, label: t.label, size: 'large', locale: o.locale });
     const hint = t.hint ? el(doc, 'p', { class: 'hint' }, el(doc, 'strong', {}, text('ui', 'hint', {}, o)), ' ', t.hint) : null;
     const parts = [
@@ -142,11 +142,13 @@ export class SmimeDetails extends VerdictElement {
       el(doc, 'h4', {}, text('ui', 'why', {}, o)),
       el(doc, 'ul', { class: 'reasons' }, t.reasons.map((r, i) => el(doc, 'li', { 'data-code': d.notes?.[i]?.code }, r))),
       hint,
-      this.#technical(doc, d, o)];
+      signers,
+      differs ? comparison : null,
+      this.#technical(doc, d, o, { comparison: differs ? null : comparison, signers: !signers })];
     this.replaceChildren(...parts.filter(Boolean));
   }
 
-  #technical(doc, d, o) {
+  #technical(doc, d, o, { comparison, signers }) {
     const c = d.client;
     const s = d.server;
     const codes = [...(c?.errors ?? [])];
@@ -157,10 +159,12 @@ export class SmimeDetails extends VerdictElement {
         [text('ui', 'server-column', {}, o), el(doc, 'code', {}, s?.column ?? text('ui', 'absent', {}, o))],
         [text('ui', 'client-status', {}, o), c ? el(doc, 'code', {}, String(c.status ?? 'null')) : null],
         [text('ui', 'server-status', {}, o), s ? el(doc, 'code', {}, String(s.status ?? 'null')) : null],
-        [text('ui', 'signer', {}, o), c?.signer],
-        [text('ui', 'issuer', {}, o), c?.issuer],
+        // The signer, when no signer summary above shows it.
+        [text('ui', 'signer', {}, o), signers ? c?.signer : null],
+        [text('ui', 'issuer', {}, o), signers ? c?.issuer : null],
         [text('ui', 'codes', {}, o), codes.length ? el(doc, 'code', {}, codes.join(', ')) : text('ui', 'none', {}, o)],
-      ]));
+      ]),
+      comparison);
   }
 }
 

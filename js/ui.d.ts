@@ -36,7 +36,7 @@ declare class VerdictElement extends HTMLElement {
   refresh(): void;
 }
 
-/** <smime-details locale?>: role="region" "Signature details": badge, label, reasons, hint, technical details. */
+/** <smime-details locale?>: role="region" "Signature details": badge, label, reasons, hint, the signer's certificate (PageItem), the header comparison, technical details. */
 export declare class SmimeDetails extends VerdictElement {}
 
 /** <smime-alert locale? about?>: role="alert", the verdict's security alert or nothing; place it outside the message content. */

@@ -71,7 +71,7 @@ out=$final
 # Shipped as .bin: dev servers refuse certificate-looking names (Vite 8 denies *.der).
 cp assets/roots/email-roots.der "$out/email-roots.bin"
 # The Web Worker entry and its page-side client (same API as JmapSmimeClient).
-cp js/worker.js js/worker.d.ts js/worker-client.js js/worker-client.d.ts js/ui.js js/ui.d.ts js/ui-badge.js js/ui-details.js \
+cp js/worker.js js/worker.d.ts js/worker-client.js js/worker-client.d.ts js/ui.js js/ui.d.ts js/ui-badge.js js/ui-details.js js/ui-parts.js \
   js/i18n.js js/i18n.d.ts "$out/"
 mkdir -p "$out/i18n" && cp js/i18n/*.js "$out/i18n/"
 [ "$variants" = all ] && cp js/loader.js js/loader.d.ts "$out/"

@@ -72,7 +72,7 @@ def manifest(pkg, variants):
                "./i18n": {"types": "./i18n.d.ts", "default": "./i18n.js"},
                "./i18n.js": {"types": "./i18n.d.ts", "default": "./i18n.js"}}
     files = ["README.md", "LICENSE-MIT", "LICENSE-APACHE", ROOTS, "worker.js", "worker.d.ts", "worker-client.js",
-             "worker-client.d.ts", "loader.js", "loader.d.ts", "ui.js", "ui.d.ts", "ui-badge.js", "ui-details.js", "i18n.js", "i18n.d.ts", "i18n/",
+             "worker-client.d.ts", "loader.js", "loader.d.ts", "ui.js", "ui.d.ts", "ui-badge.js", "ui-details.js", "ui-parts.js", "i18n.js", "i18n.d.ts", "i18n/",
              "snippets/"]
     for m in modules:
         if m != NAME:

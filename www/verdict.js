@@ -60,7 +60,7 @@ export function certificate(cert, { now = Date.now(), role } = {}) {
 /** The signers of a Verdict, with their chains. `from` and `sender` are JMAP address lists. */
 export function signers(verdict, { from, sender, now = Date.now() } = {}) {
   const list = verdict?.signers ?? [];
-  const section = h('section', { class: 'signers' }, h('h3', {}, list.length > 1 ? `Signers (${list.length})` : 'Signer'));
+  const section = h('section', { class: 'signers' }, h('h3', {}, list.length > 1 ? `Signers and chains (${list.length}, diagnostics)` : 'Signer and chain (diagnostics)'));
   if (list.length === 0) {
     section.append(h('p', { class: 'none' }, 'No signer: the message carries no signature at its root.'));
     return section;
@@ -172,23 +172,6 @@ function messageContent(item) {
   return box;
 }
 
-/** The server's Email object against the checked message, field by field. */
-function headerComparison(check) {
-  if (!check) return null;
-  const NAMES = { from: 'From', sender: 'Sender', subject: 'Subject', date: 'Date' };
-  const OUTCOME = { agrees: 'same', differs: 'differs', 'not-comparable': 'could not be compared' };
-  return h('section', { class: 'header-check', 'aria-labelledby': 'header-check-h', dataset: { mismatch: check.problem ? 'true' : 'false' } },
-    h('h3', { id: 'header-check-h' }, 'Server\'s description against the checked message'),
-    check.problem ? h('p', { class: 'bad' }, h('code', { class: 'code' }, check.problem.code), ' ', check.problem.message) : null,
-    h('table', { class: 'compare-headers' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, 'Server shows'), h('th', { scope: 'col' }, 'Message says'), h('th', { scope: 'col' }, ''))),
-      h('tbody', {}, check.fields.map((f) => h('tr', { dataset: { field: f.field, outcome: f.outcome } },
-        h('th', { scope: 'row' }, NAMES[f.field] ?? f.field),
-        h('td', {}, f.server ?? '(nothing)'),
-        h('td', {}, f.message ?? '(nothing)'),
-        h('td', { class: f.outcome === 'differs' ? 'bad' : 'muted' }, OUTCOME[f.outcome] ?? f.outcome))))));
-}
-
 /** The nodes of the detail pane for a PageItem. */
 export function detail(item, { now = Date.now() } = {}) {
   const { email, display } = item;
@@ -206,8 +189,7 @@ export function detail(item, { now = Date.now() } = {}) {
     display.hint ? h('p', { class: 'trust-link' }, h('a', { href: '#trust' }, 'Open the trust panel')) : null));
 
   nodes.push(h('div', { class: 'compare' }, clientColumn(item), serverColumn(item)));
-  const comparison = headerComparison(display.headerCheck);
-  if (comparison) nodes.push(comparison);
+  // The server's description against the checked message is in <smime-details>.
   // The signer's identity is judged against the From the verifier read.
   const checkedFrom = item.client?.headers?.from?.mailboxes ?? email.from;
   const checkedSender = item.client?.headers?.sender?.mailboxes ?? (item.client?.headers ? null : email.sender);

@@ -155,6 +155,8 @@ test('<smime-details> and <smime-alert>: roles, names, keyboard, alert outside t
       reasons: [...d.querySelectorAll('.reasons li')].map((l) => l.textContent),
       hint: d.querySelector('.hint')?.textContent ?? null,
       onlyElements: [...d.childNodes].every((n) => n.nodeType === Node.ELEMENT_NODE),
+      fingerprint: d.querySelector('.smime-signers .fingerprint')?.textContent ?? null,
+      checkRows: d.querySelectorAll('.header-check tr[data-field]').length,
       alertRole: a.getAttribute('role'), alert: a.textContent, alertHeight: a.getBoundingClientRect().height,
       alertInContent: a.closest('.message-content') !== null || document.querySelector('.message-content [role="alert"]') !== null,
     };
@@ -168,6 +170,9 @@ test('<smime-details> and <smime-alert>: roles, names, keyboard, alert outside t
   assert.equal(a.badge, `Signature: ${en.label}`);
   assert.deepEqual(a.reasons, withAlert.display.reasons, 'the reasons are the core\'s English');
   assert.match(a.alert, /^Security alert/);
+  assert.equal(a.fingerprint, withAlert.client.signers[0].certificate.fingerprintSha256, 'the signer summary');
+  assert.equal(a.checkRows, withAlert.display.headerCheck?.fields.length ?? 0, 'the header comparison, field by field');
+  assert.ok(a.checkRows > 0, 'the recording has a header comparison');
   assert.ok(a.alert.includes(withAlert.display.alert) && a.alertHeight > 0 && !a.alertInContent, 'the alert shows, outside the content');
 
   // Keyboard: Tab reaches the technical details' summary; Enter opens, Space closes.
