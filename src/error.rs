@@ -80,6 +80,9 @@ pub enum Code {
     AddressMismatch,
     /// The signer certificate carries no email address.
     SignerWithoutAddress,
+    /// A configured address mapping let the signer's certificate address sign
+    /// for the From or Sender address (a warning, issue 12 §6).
+    AddressMapped,
     /// The claimed signing time differs from the Date header by more than an hour.
     SigningTimeSkew,
     /// The server does not support a capability the request named (RFC 8620 §3.6.1 unknownCapability).
@@ -220,6 +223,7 @@ impl Code {
         Code::WorkBudgetExceeded,
         Code::CryptoUnavailable,
         Code::WorkerFailed,
+        Code::AddressMapped,
     ];
 
     /// The stable identifier.
@@ -291,6 +295,7 @@ impl Code {
             Code::WorkBudgetExceeded => "work-budget-exceeded",
             Code::CryptoUnavailable => "crypto-unavailable",
             Code::WorkerFailed => "worker-failed",
+            Code::AddressMapped => "address-mapped",
         }
     }
 
@@ -362,6 +367,7 @@ impl Code {
             Code::ServerHeaderMismatch => "The mail server describes this message with a sender that is not the one in the message itself: the server may be compromised. Trust only the sender shown from the checked message, and report this to your administrator.",
             Code::WorkBudgetExceeded => "Checking this message's signatures and certificates would take more work than this verifier allows for one message (too many or too large keys, certificates, revocation lists or signers), so it was not verified. Ask the sender for a message with only their own certificate chain; do not trust it until then.",
             Code::CryptoUnavailable => "This page loaded the verifier without its public-key part, and that part could not be loaded, so no signature was checked. Reload the page; if it persists, the site's deployment is missing jmap_smime_crypto.wasm.",
+            Code::AddressMapped => "The signer's certificate names a different address; a mapping configured for this mail system lets that address sign for the sender. Check that the mapping is one your organisation set up.",
             Code::WorkerFailed => "The verifier's Web Worker did not start, so nothing was checked off the page. The site must serve worker.js and the .wasm next to worker-client.js, and its Content-Security-Policy must allow them (worker-src 'self'; script-src 'self' 'wasm-unsafe-eval').",
         }
     }

@@ -31,6 +31,7 @@
 #![forbid(unsafe_code)]
 
 pub mod address;
+pub mod address_map;
 pub mod asn1;
 pub mod budget;
 pub mod cms;

@@ -436,3 +436,11 @@ pub const SERVER_MAX_FILTER_EVALUATIONS: u64 = 1_000_000;
 /// 10.7 MiB) stays under [`SERVER_MAX_SIZE_RESPONSE`], so one call that fits
 /// is always answerable. Clients fetch larger blobs through `downloadUrl`.
 pub const SERVER_MAX_BLOB_GET_OCTETS: u64 = 8 * 1024 * 1024;
+
+/// Most address mappings one verifier takes (issue 12 §6, `--address-map`,
+/// `addressMap`). A mapping is a private configuration for role addresses
+/// and shared mailboxes: an organisation has a handful, 1 024 is generous.
+/// Each signer's binding looks through the list once per certificate
+/// address, so it also bounds that search. A longer list is refused with
+/// `limit-exceeded` when the verifier is made.
+pub const MAX_ADDRESS_MAPPINGS: usize = 1024;

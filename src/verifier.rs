@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use tsify::Tsify;
 
 use crate::address;
+use crate::address_map::{self, AddressMapping};
 use crate::asn1::time::{self, UnixTime};
 use crate::budget::{WorkBudget, WorkStats};
 use crate::crypto::{MessageChecks, PendingCheck, Route, SharedMemo};
 use crate::error::{Code, Error};
-use crate::identity;
 use crate::pki::cert::Certificate;
 use crate::pki::crl::Crl;
 use crate::pki::path::{self, PathInput, Revocation, RevocationMode};
@@ -43,6 +43,10 @@ pub struct VerifyOptions {
     pub intermediates: Vec<Certificate>,
     /// Extra CRLs.
     pub crls: Vec<Crl>,
+    /// Certificate addresses allowed to sign for other From/Sender
+    /// addresses (issue 12 §6; empty: none). Check with
+    /// [`crate::address_map::check`] before use.
+    pub address_map: Vec<AddressMapping>,
 }
 
 /// Per signer: the signature facts plus the trust outcome.
@@ -116,6 +120,12 @@ pub struct Verdict {
     /// UI to render instead of the server's parse; null unless the message
     /// has a signature at its root (vouched for only when `signed/verified`).
     pub body: Option<SignedBody>,
+    /// The address mappings the signer binding used at `now` (issue 12 §6):
+    /// the certificate's address and the From or Sender address it signed
+    /// for. Each also has an `address-mapped` warning in `errors`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub address_mapped: Vec<AddressMapping>,
 }
 
 /// `statusAtDelivery` read back: a field that is present (even `null`, no
@@ -204,6 +214,7 @@ struct AtTime {
     from_matches: bool,
     sender_matches: bool,
     has_sender: bool,
+    mapped: Vec<AddressMapping>,
 }
 
 impl Verdict {
@@ -222,6 +233,7 @@ impl Verdict {
             content: None,
             headers: None,
             body: None,
+            address_mapped: Vec::new(),
         }
     }
 }
@@ -244,6 +256,12 @@ impl Verifier {
         for c in &self.options.crls {
             h.update(b"l");
             h.update(Sha256::digest(&c.raw));
+        }
+        // Issue 12 §6: a mapping changes verdicts, so it is configuration.
+        for m in &self.options.address_map {
+            h.update(b"m");
+            h.update(Sha256::digest(m.certificate.as_bytes()));
+            h.update(Sha256::digest(m.address.as_bytes()));
         }
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
@@ -311,7 +329,10 @@ impl Verifier {
     /// layer and both validation times; its counters tell what the message
     /// cost.
     pub fn verify_with_budget(&self, raw: &[u8], now: UnixTime, received_at: Option<UnixTime>, work: &mut WorkBudget) -> Verdict {
-        let analysis = verify::analyse(raw, &self.policy, work);
+        // Issue 12 §1: the caller's certificates also identify a signer the
+        // message carries no certificate for (as OpenSSL's -certfile).
+        let with = crate::cms::signer::Judging { policy: &self.policy, known: &self.options.intermediates };
+        let analysis = verify::analyse(raw, with, work);
         let at_now = self.judge(&analysis, now, work, true);
         // At delivery only the status is kept: no chain to describe.
         let status_at_delivery = received_at.map(|t| self.judge(&analysis, t, work, false).status);
@@ -333,6 +354,7 @@ impl Verifier {
             content: r.content,
             headers,
             body: view.map(|v| v.body),
+            address_mapped: at_now.mapped,
         }
     }
 
@@ -341,8 +363,15 @@ impl Verifier {
     fn judge(&self, a: &Analysis, t: UnixTime, work: &mut WorkBudget, describe: bool) -> AtTime {
         let r = &a.report;
         let has_sender = !header_values(&a.extras.headers, "Sender").is_empty();
-        let mut out =
-            AtTime { status: None, errors: Vec::new(), signers: Vec::new(), from_matches: false, sender_matches: false, has_sender };
+        let mut out = AtTime {
+            status: None,
+            errors: Vec::new(),
+            signers: Vec::new(),
+            from_matches: false,
+            sender_matches: false,
+            has_sender,
+            mapped: Vec::new(),
+        };
         match r.structure {
             Structure::Unsigned | Structure::Partial => {
                 out.errors = r.errors.clone();
@@ -401,10 +430,11 @@ impl Verifier {
                 from_matches: false,
                 sender_matches: has_sender.then_some(false),
             };
-            let cert = s
-                .certificate
-                .as_ref()
-                .and_then(|info| a.extras.certificates.iter().find(|c| crate::asn1::hex(&work.fingerprint(c)) == info.fingerprint_sha256));
+            let cert = s.certificate.as_ref().and_then(|info| {
+                // The message's certificates, then the known ones (issue 12 §1).
+                let mut all = a.extras.certificates.iter().chain(self.options.intermediates.iter());
+                all.find(|c| crate::asn1::hex(&work.fingerprint(c)) == info.fingerprint_sha256)
+            });
             if let (true, Some(cert)) = (s.valid, cert) {
                 let known = paths.iter().find(|(c, _)| c.raw == cert.raw).map(|(_, p)| p.clone());
                 let result = known.unwrap_or_else(|| {
@@ -437,8 +467,20 @@ impl Verifier {
                 }
                 let emails = cert.email_addresses();
                 any_address |= !emails.is_empty();
-                v.from_matches = single_from.as_deref().is_some_and(|f| identity::matches_any(f, &emails));
-                v.sender_matches = has_sender.then(|| sender_addr.as_deref().is_some_and(|f| identity::matches_any(f, &emails)));
+                // R30, and a configured mapping only where the direct match fails (issue 12 §6).
+                let map = &self.options.address_map;
+                let (from_ok, from_map) = address_map::bind(map, &emails, single_from.as_deref());
+                let sender = has_sender.then(|| address_map::bind(map, &emails, sender_addr.as_deref()));
+                v.from_matches = from_ok;
+                v.sender_matches = sender.as_ref().map(|(ok, _)| *ok);
+                for m in from_map.into_iter().chain(sender.and_then(|(_, m)| m)) {
+                    if !out.mapped.contains(&m) {
+                        let why =
+                            format!("the certificate address {} signs for {} by the configured address mapping", m.certificate, m.address);
+                        warnings.push(warning(Code::AddressMapped, why));
+                        out.mapped.push(m);
+                    }
+                }
             } else {
                 all_paths_ok = false;
             }

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use crate::asn1::oid;
 use crate::budget::WorkBudget;
 use crate::cms::signed_data::{self, ContentKind, SignedData};
-use crate::cms::signer::{self, Content};
+use crate::cms::signer::{self, Content, Judging};
 use crate::error::{Code, Error, Result};
 use crate::mime::{self, decode, smime::Smime, Entity};
 use crate::policy::Policy;
@@ -37,7 +37,7 @@ fn with_error(structure: Structure, e: &Error) -> SignatureReport {
 /// Check every S/MIME signature at the root of `raw` (an RFC 5322 message)
 /// with `policy`. Never panics: every failure is a code in the report.
 pub fn verify_signatures(raw: &[u8], policy: &Policy) -> SignatureReport {
-    analyse(raw, policy, &mut WorkBudget::new()).report
+    analyse(raw, Judging { policy, known: &[] }, &mut WorkBudget::new()).report
 }
 
 /// What the trust layer needs beyond the report: the certificates and CRLs
@@ -62,15 +62,15 @@ pub(crate) struct Analysis {
 
 /// Run the signature layer once, within the per-message BER budget, charging
 /// signature work to `work` (the message's [`WorkBudget`]).
-pub(crate) fn analyse(raw: &[u8], policy: &Policy, work: &mut WorkBudget) -> Analysis {
+pub(crate) fn analyse(raw: &[u8], with: Judging<'_>, work: &mut WorkBudget) -> Analysis {
     crate::asn1::with_work_budget(crate::limits::MAX_BER_ELEMENTS_PER_MESSAGE, || {
         let mut extras = Extras::default();
-        let report = verify_within_budget(raw, policy, &mut extras, work);
+        let report = verify_within_budget(raw, with, &mut extras, work);
         Analysis { report, extras }
     })
 }
 
-fn verify_within_budget(raw: &[u8], policy: &Policy, extras: &mut Extras, work: &mut WorkBudget) -> SignatureReport {
+fn verify_within_budget(raw: &[u8], with: Judging<'_>, extras: &mut Extras, work: &mut WorkBudget) -> SignatureReport {
     let root = match mime::parse(raw) {
         Ok(r) => r,
         Err(e) => return with_error(Structure::Malformed, &e),
@@ -78,8 +78,8 @@ fn verify_within_budget(raw: &[u8], policy: &Policy, extras: &mut Extras, work: 
     extras.headers = root.headers.iter().map(|h| (h.name.to_owned(), h.value.to_owned())).collect();
     match mime::smime::classify(&root, raw) {
         Smime::None => nested(&root, raw),
-        Smime::Detached { signed, signature } => detached(raw, signed, &signature, policy, extras, work),
-        Smime::Opaque { cms, declared: _ } => opaque(&root.path, &cms, policy, extras, work),
+        Smime::Detached { signed, signature } => detached(raw, signed, &signature, with, extras, work),
+        Smime::Opaque { cms, declared: _ } => opaque(&root.path, &cms, with, extras, work),
         Smime::Encrypted => {
             with_error(Structure::Encrypted, &Error::new(Code::Encrypted, "the message is S/MIME encrypted (enveloped-data)"))
         }
@@ -134,7 +134,14 @@ fn collect(sd: &SignedData<'_>, extras: &mut Extras) {
     extras.crls = sd.crls.iter().filter_map(|c| crate::pki::crl::Crl::from_der(c).ok()).collect();
 }
 
-fn detached(raw: &[u8], signed: &Entity, signature: &[u8], policy: &Policy, extras: &mut Extras, work: &mut WorkBudget) -> SignatureReport {
+fn detached(
+    raw: &[u8],
+    signed: &Entity,
+    signature: &[u8],
+    with: Judging<'_>,
+    extras: &mut Extras,
+    work: &mut WorkBudget,
+) -> SignatureReport {
     let sd = match parse_signed(signature) {
         Ok((ContentKind::SignedData, Some(sd))) => sd,
         Ok((kind, _)) => {
@@ -149,7 +156,7 @@ fn detached(raw: &[u8], signed: &Entity, signature: &[u8], policy: &Policy, extr
     let content = Content::new(exact, crlf);
     collect(&sd, extras);
     extras.signed_view = Some(crate::signed_view::of_entity(signed, raw));
-    let mut report = judge_all(&sd, Some(&content), policy, Form::Detached, "", work);
+    let mut report = judge_all(&sd, Some(&content), with, Form::Detached, "", work);
     // RFC 8551 §3.5 / RFC 5652 §5.2: a detached signature has no eContent.
     if sd.econtent.is_some() {
         report.errors.insert(0, Problem::from(&Error::new(Code::EcontentConfusion, "the detached signature also carries its own content")));
@@ -158,7 +165,7 @@ fn detached(raw: &[u8], signed: &Entity, signature: &[u8], policy: &Policy, extr
     report
 }
 
-fn opaque(path: &str, cms: &[u8], policy: &Policy, extras: &mut Extras, work: &mut WorkBudget) -> SignatureReport {
+fn opaque(path: &str, cms: &[u8], with: Judging<'_>, extras: &mut Extras, work: &mut WorkBudget) -> SignatureReport {
     let sd = match parse_signed(cms) {
         Ok((ContentKind::SignedData, Some(sd))) => sd,
         Ok((ContentKind::Encrypted, _)) => {
@@ -181,7 +188,7 @@ fn opaque(path: &str, cms: &[u8], policy: &Policy, extras: &mut Extras, work: &m
     }
     collect(&sd, extras);
     let content = sd.econtent.as_deref().map(|exact| Content::new(exact, None));
-    let mut report = judge_all(&sd, content.as_ref(), policy, Form::Opaque, path, work);
+    let mut report = judge_all(&sd, content.as_ref(), with, Form::Opaque, path, work);
     if let Some(c) = sd.econtent.as_deref() {
         report.content = Some(inner_content(c));
         extras.signed_view = Some(crate::signed_view::of_content(c));
@@ -198,7 +205,7 @@ fn inner_content(c: &[u8]) -> SignedContent {
 fn judge_all(
     sd: &SignedData<'_>,
     content: Option<&Content<'_>>,
-    policy: &Policy,
+    with: Judging<'_>,
     form: Form,
     path: &str,
     work: &mut WorkBudget,
@@ -233,7 +240,7 @@ fn judge_all(
     let mut crlf_used = false;
     // R24: each SignerInfo is judged on its own.
     for index in 0..sd.signer_infos.len() {
-        let outcome = signer::judge(sd, index, content, policy, work);
+        let outcome = signer::judge(sd, index, content, with, work);
         crlf_used |= outcome.matched == Some(Canonicalization::Crlf);
         r.signers.push(outcome.report);
     }

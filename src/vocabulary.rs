@@ -98,6 +98,7 @@ export type ErrorCode =
     "work-budget-exceeded" |
     "crypto-unavailable" |
     "worker-failed" |
+    "address-mapped" |
     "internal";
 
 /** What the package throws (and a rejected promise carries): an `Error` with a stable `code`. */

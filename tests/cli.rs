@@ -60,3 +60,18 @@ fn exit_status_and_json_lines() {
     let (_, _, err) = run(&["verify", "--bogus", "x.eml"]);
     assert!(err.contains("unknown option") && err.contains("usage:"), "{err}");
 }
+
+/// Issue 12 §1: `--intermediate` certificates identify a signer the message
+/// omits, as `openssl cms -verify -certfile` does.
+#[test]
+fn intermediate_certificates_identify_an_omitted_signer() {
+    let file = "../outside/alice-opaque-nocerts.eml";
+    let (code, out, _) = run(&with_trust(&["--json", file]));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("signer-cert-not-found"), "{out}");
+    let (code, out, _) =
+        run(&with_trust(&["--json", "--intermediate", "../pki/alice.cert.pem", "--intermediate", "../pki/intermediate.cert.pem", file]));
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["status"], "signed/verified", "{out}");
+}

@@ -96,6 +96,7 @@ fn verdict(status: Option<&str>, errors: Vec<Problem>, signers: Vec<SignerVerdic
         // The verifier reads the headers of messages with a root signature.
         headers: (structure == Structure::Signed).then(signed_headers),
         body: None,
+        address_mapped: Vec::new(),
     }
 }
 

@@ -1,6 +1,7 @@
 // German texts of a DisplayVerdict, keyed by the codes of its notes (the same keys as verdict-en.js). Written by hand; tests/js/i18n.test.js checks that it has every key of the English catalog and the same placeholders.
 export default {
   "advice": {
+    "address-mapped": "Das Zertifikat des Unterzeichners nennt eine andere Adresse; eine für dieses Mailsystem eingerichtete Zuordnung erlaubt dieser Adresse, für den Absender zu signieren. Prüfen Sie, ob Ihre Organisation diese Zuordnung eingerichtet hat.",
     "aborted": "Der Vorgang wurde abgebrochen.",
     "account-not-found": "Das Konto existiert auf dem Mailserver nicht (mehr). Verbinden Sie sich neu.",
     "account-not-supported-by-method": "Das Konto unterstützt diesen Vorgang nicht.",
@@ -94,6 +95,7 @@ export default {
     "signed-not-verified": "Signiert, nicht verifiziert",
     "untrusted": "Unterzeichner nicht vertrauenswürdig",
     "verified": "Verifiziert",
+    "verified-mapped": "Verifiziert (zugeordnete Adresse)",
     "verified-by-server": "Vom Server verifiziert"
   },
   "quotes": [

@@ -7,6 +7,7 @@ export default {
     "account-not-found": "The account does not exist on the mail server (any more). Reconnect.",
     "account-not-supported-by-method": "The account does not support this operation.",
     "account-read-only": "The account is read-only.",
+    "address-mapped": "The signer's certificate names a different address; a mapping configured for this mail system lets that address sign for the sender. Check that the mapping is one your organisation set up.",
     "address-mismatch": "The signature was made by someone whose certificate does not name the sender's address: the message may impersonate the sender.",
     "address-unparseable": "The sender's address field is not written in the strict standard form, so mail programs may show different addresses for it; it was not compared with the signature and the message is not verified. Ask the sender to fix their mail program's From header.",
     "algorithm-mismatch": "The signer's digest, signature and key algorithms do not agree with each other.",
@@ -96,7 +97,8 @@ export default {
     "signed-not-verified": "Signed, not verified",
     "untrusted": "Untrusted signer",
     "verified": "Verified",
-    "verified-by-server": "Verified by server"
+    "verified-by-server": "Verified by server",
+    "verified-mapped": "Verified (address mapped)"
   },
   "quotes": [
     "“",

@@ -3,7 +3,7 @@
 //! ```text
 //! jmap-smime-server --mail DIR [--listen 127.0.0.1:8025] [--user NAME:PASSWORD]... [--token TOKEN]...
 //!     [--cors-origin ORIGIN]... [--static PREFIX=DIR]... [--no-smime] [--no-blob]
-//!     [--trust FILE]... [--bundled-roots] [--intermediate FILE]... [--crl FILE]...
+//!     [--trust FILE]... [--bundled-roots] [--intermediate FILE]... [--crl FILE]... [--address-map CERT=ADDR]...
 //!     [--revocation require|prefer|off] [--allow-legacy] [--now RFC3339]
 //! ```
 //! Prints `listening on http://ADDR` once ready (port 0 picks a free port).
@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use jmap_smime::address_map::AddressMapping;
 use jmap_smime::asn1::time::parse_rfc3339;
 use jmap_smime::pki::crl::crls_from_pem_or_der;
 use jmap_smime::pki::path::RevocationMode;
@@ -22,7 +23,7 @@ use jmap_smime::verifier::VerifyOptions;
 
 const USAGE: &str = "usage: jmap-smime-server --mail DIR [--listen 127.0.0.1:8025] [--user NAME:PASSWORD]... [--token TOKEN]...
     [--cors-origin ORIGIN]... [--static PREFIX=DIR]... [--no-smime] [--no-blob]
-    [--trust FILE]... [--bundled-roots] [--intermediate FILE]... [--crl FILE]...
+    [--trust FILE]... [--bundled-roots] [--intermediate FILE]... [--crl FILE]... [--address-map CERT=ADDR]...
     [--revocation require|prefer|off] [--allow-legacy] [--now RFC3339]
 
   --mail DIR        messages: *.eml, listed with mailbox and receivedAt in DIR/index.tsv
@@ -33,6 +34,9 @@ const USAGE: &str = "usage: jmap-smime-server --mail DIR [--listen 127.0.0.1:802
   --no-smime        run without RFC 9219 (the client verifies alone)
   --no-blob         run without RFC 9404 Blob/get (clients download each raw message)
   --trust FILE      the server's trust anchors (PEM or DER); --bundled-roots adds Mozilla's
+  --address-map C=A the certificate address C may sign for the From/Sender address A (RFC 9219's
+                    private configuration; smimeErrors stays null on a verified status, so a
+                    client sees the mapping only with the same mapping configured)
   --allow-legacy    accept SHA-1, MD5, DSA and short RSA keys (a lax server, to show the R38 alert)
   --now RFC3339     a fixed clock (tests)";
 
@@ -89,6 +93,11 @@ fn main() -> ExitCode {
                 "--intermediate" => {
                     let f = value(a)?;
                     options.intermediates.extend(certificates_from_pem_or_der(&read(&f)?).map_err(|e| format!("{f}: {e}"))?);
+                }
+                "--address-map" => {
+                    let m = AddressMapping::parse(&value(a)?).map_err(|e| format!("--address-map: {}", e.detail))?;
+                    options.address_map.push(m);
+                    jmap_smime::address_map::check(&options.address_map).map_err(|e| format!("--address-map: {}", e.detail))?;
                 }
                 "--crl" => {
                     let f = value(a)?;

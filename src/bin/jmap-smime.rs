@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! jmap-smime verify [--json] [--at RFC3339] [--received-at RFC3339] [--trust FILE]...
-//!     [--intermediate FILE]... [--crl FILE]... [--no-bundled-roots]
+//!     [--intermediate FILE]... [--crl FILE]... [--address-map CERT=ADDR]... [--no-bundled-roots]
 //!     [--revocation require|prefer|off] [--allow-legacy] [--skip-address-check] FILE...
 //! ```
 //! Exit status: 0 when every file is `signed/verified`, 1 when any is not,
@@ -13,6 +13,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use jmap_smime::address_map::AddressMapping;
 use jmap_smime::asn1::time::{parse_rfc3339, UnixTime};
 use jmap_smime::pki::cert::Certificate;
 use jmap_smime::pki::crl::Crl;
@@ -33,7 +34,10 @@ options:
   --at RFC3339              validation time (default: now)
   --received-at RFC3339     also compute statusAtDelivery at this time
   --trust FILE              add trust anchors (PEM or DER; repeatable)
-  --intermediate FILE       add intermediate certificates (repeatable)
+  --intermediate FILE       add known certificates: intermediates, and signer
+                            certificates a message omits (never anchors; repeatable)
+  --address-map CERT=ADDR   the certificate address CERT may sign for the From or
+                            Sender address ADDR (shown as address-mapped; repeatable)
   --crl FILE                add CRLs (PEM or DER; repeatable)
   --no-bundled-roots        do not trust the bundled Mozilla S/MIME roots
   --revocation MODE         require | prefer (default) | off
@@ -54,6 +58,7 @@ struct VerifyArgs {
     trust: Vec<String>,
     intermediates: Vec<String>,
     crls: Vec<String>,
+    address_map: Vec<AddressMapping>,
     no_bundled_roots: bool,
     revocation: RevocationMode,
     skip_address_check: bool,
@@ -88,6 +93,9 @@ fn parse_args(args: &[String]) -> Result<VerifyArgs, String> {
             "--trust" => out.trust.push(value("--trust")?),
             "--intermediate" => out.intermediates.push(value("--intermediate")?),
             "--crl" => out.crls.push(value("--crl")?),
+            "--address-map" => {
+                out.address_map.push(AddressMapping::parse(&value("--address-map")?).map_err(|e| format!("--address-map: {}", e.detail))?)
+            }
             "--no-bundled-roots" => out.no_bundled_roots = true,
             "--skip-address-check" => out.skip_address_check = true,
             "--revocation" => {
@@ -190,7 +198,13 @@ fn build_verifier(opts: &VerifyArgs) -> Result<Verifier, String> {
     Ok(Verifier {
         trust,
         policy: opts.policy.clone(),
-        options: VerifyOptions { revocation: opts.revocation, skip_address_check: opts.skip_address_check, intermediates, crls },
+        options: VerifyOptions {
+            revocation: opts.revocation,
+            skip_address_check: opts.skip_address_check,
+            intermediates,
+            crls,
+            address_map: opts.address_map.clone(),
+        },
         memo: Default::default(),
     })
 }

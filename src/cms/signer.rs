@@ -198,9 +198,17 @@ fn sid_report(sid: &SignerIdentifier) -> SignerId {
 /// Certificates that match the SignerInfo's identifier (R21: every SKI
 /// match, since SKIs can collide).
 /// Name comparisons are charged to `work`.
-fn candidates<'s>(sd: &'s SignedData<'_>, sid: &SignerIdentifier, work: &mut WorkBudget) -> Result<Vec<&'s Certificate>> {
+/// The certificates that match `sid`: the message's, then the known ones
+/// (a known certificate the message also carries counts once).
+fn candidates<'s>(
+    sd: &'s SignedData<'_>,
+    known: &'s [Certificate],
+    sid: &SignerIdentifier,
+    work: &mut WorkBudget,
+) -> Result<Vec<&'s Certificate>> {
     let mut found: Vec<&Certificate> = Vec::new();
-    for c in &sd.certificates {
+    let outside = known.iter().filter(|k| !sd.certificates.iter().any(|c| c.raw == k.raw));
+    for c in sd.certificates.iter().chain(outside) {
         let hit = match sid {
             SignerIdentifier::IssuerSerial { issuer, serial } => same_serial(&c.serial, serial) && work.names_match(&c.issuer, issuer)?,
             SignerIdentifier::KeyId(k) => c.subject_key_id().as_deref() == Some(k.as_slice()),
@@ -224,10 +232,23 @@ pub struct Outcome {
     pub matched: Option<Canonicalization>,
 }
 
+/// What signers are judged with: the algorithm policy, and certificates
+/// from outside the message (the caller's, a memory of signers) that may
+/// identify a signer the message carries no certificate for. Those are
+/// candidates like the message's own (after them), never anchors
+/// (issue 12 §1; RFC 5652 §5.1 lets a sender omit its certificate).
+#[derive(Clone, Copy, Debug)]
+pub struct Judging<'a> {
+    /// The algorithm policy.
+    pub policy: &'a Policy,
+    /// Certificates known from outside the message.
+    pub known: &'a [Certificate],
+}
+
 /// Judge SignerInfo `index` of `sd` against `content` (`None`: an opaque
 /// SignedData without content — nothing can match), charging the work to
 /// the message's budget.
-pub fn judge(sd: &SignedData<'_>, index: usize, content: Option<&Content<'_>>, policy: &Policy, work: &mut WorkBudget) -> Outcome {
+pub fn judge(sd: &SignedData<'_>, index: usize, content: Option<&Content<'_>>, with: Judging<'_>, work: &mut WorkBudget) -> Outcome {
     let unknown_report = |error: Error| SignerReport {
         index,
         sid: SignerId::SubjectKeyIdentifier { key_id: String::new() },
@@ -257,7 +278,7 @@ pub fn judge(sd: &SignedData<'_>, index: usize, content: Option<&Content<'_>>, p
         error: None,
     };
     let mut matched = None;
-    match judge_inner(sd, si, content, policy, work, &mut report, &mut matched) {
+    match judge_inner(sd, si, content, with, work, &mut report, &mut matched) {
         Ok(()) => report.valid = true,
         Err(e) => {
             report.error = Some(Problem::from(&e));
@@ -271,7 +292,7 @@ fn judge_inner(
     sd: &SignedData<'_>,
     si: &SignerInfo<'_>,
     content: Option<&Content<'_>>,
-    policy: &Policy,
+    with: Judging<'_>,
     work: &mut WorkBudget,
     report: &mut SignerReport,
     matched: &mut Option<Canonicalization>,
@@ -287,7 +308,8 @@ fn judge_inner(
     }
 
     // Certificate selection (R21), bound by signingCertificate(V2) (R23).
-    let by_sid = candidates(sd, &si.sid, work)?;
+    let policy = with.policy;
+    let by_sid = candidates(sd, with.known, &si.sid, work)?;
     let Some(first) = by_sid.first() else {
         return Err(Error::new(Code::SignerCertNotFound, "no certificate in the message matches the signer identifier"));
     };

@@ -513,6 +513,10 @@ fn client_notes(d: &mut DisplayVerdict, v: &Verdict, row: ClientRow, column: Ser
         d.set_label(Note::new("partial"));
         d.set_reasons(vec![Note::new("partial")]);
     }
+    // Issue 12 §6: a configured address mapping is never silent.
+    if row == ClientRow::Verified && !v.address_mapped.is_empty() && d.label_note.code == "verified" {
+        d.set_label(Note::new("verified-mapped"));
+    }
     if row == ClientRow::Broken && expired_since_delivery(v) {
         d.set_label(Note::new("expired-since-delivery"));
         d.add_reason(Note::new("valid-at-delivery"));

@@ -100,6 +100,7 @@ pub const LABELS: &[(&str, &str)] = &[
     ("failed", "Signature failed"),
     ("address-mismatch", "Signer differs from sender"),
     ("verified", "Verified"),
+    ("verified-mapped", "Verified (address mapped)"),
     ("server-reports-failure", "Server reports failure"),
     ("server-status-unrecognised", "Server status unrecognised"),
     ("not-signed", "Not signed"),

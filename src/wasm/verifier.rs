@@ -104,6 +104,11 @@ pub struct VerifierOptions {
     /// Where `verifyAsync` runs public-key operations (default "auto").
     #[tsify(optional)]
     pub crypto: CryptoRoute,
+    /// Certificate addresses allowed to sign for other From or Sender
+    /// addresses (RFC 9219's private configuration, issue 12 §6); each use
+    /// shows in the verdict (`addressMapped`, an `address-mapped` warning).
+    #[tsify(optional)]
+    pub address_map: Vec<crate::address_map::AddressMapping>,
 }
 
 /// When to validate. Each time is a `Date`, epoch milliseconds or an RFC 3339
@@ -219,11 +224,18 @@ impl Verifier {
         for PemOrDer(bytes) in &o.crls {
             crls.extend(crls_from(bytes)?);
         }
+        crate::address_map::check(&o.address_map).map_err(|e| js_error(&e))?;
         Ok(Verifier {
             inner: Rc::new(CoreVerifier {
                 trust: trust.inner.clone(),
                 policy: Policy { allow_legacy: o.allow_legacy },
-                options: VerifyOptions { revocation: o.revocation.into(), skip_address_check: o.skip_address_check, intermediates, crls },
+                options: VerifyOptions {
+                    revocation: o.revocation.into(),
+                    skip_address_check: o.skip_address_check,
+                    intermediates,
+                    crls,
+                    address_map: o.address_map,
+                },
                 memo: Default::default(),
             }),
             route: match o.crypto {

@@ -107,3 +107,39 @@ test('a TrustStore change does not reach a Verifier made before it', async () =>
   assert.equal(verdict.status, 'signed/verified');
   assert.notEqual(v.trustFingerprint(), trust.fingerprint());
 });
+
+test('known certificates (options.intermediates) identify a signer the message omits (issue 12 §1)', async () => {
+  const pem = async (n) => readFile(new URL(`pki/${n}.cert.pem`, FIXTURES), 'utf8');
+  const trust = api.TrustStore.empty();
+  trust.addPem(await pem('root'));
+  const raw = await load('outside/alice-opaque-nocerts.eml');
+  const at = { now: '2026-01-01T00:00:00Z' };
+  const alone = new api.Verifier(trust, { revocation: 'off' }).verify(raw, at);
+  assert.equal(alone.status, 'signed/failed');
+  assert.ok(alone.errors.some((e) => e.code === 'signer-cert-not-found'), JSON.stringify(alone.errors));
+  const known = new api.Verifier(trust, { revocation: 'off', intermediates: [await pem('alice'), await pem('intermediate')] }).verify(raw, at);
+  assert.equal(known.status, 'signed/verified', JSON.stringify(known.errors));
+  // Never an anchor: the root among the known certificates, no trust store root.
+  const none = new api.Verifier(api.TrustStore.empty(), { revocation: 'off', intermediates: [await pem('alice'), await pem('intermediate'), await pem('root')] }).verify(raw, at);
+  assert.ok(none.errors.some((e) => e.code === 'untrusted-root'), JSON.stringify(none.errors));
+});
+
+test('addressMap: a configured mapping verifies, shows in the verdict, and a bad one is refused (issue 12 §6)', async () => {
+  const trust = api.TrustStore.empty();
+  trust.addPem(await readFile(new URL('pki/root.cert.pem', FIXTURES), 'utf8'));
+  const text = new TextDecoder().decode(await load('messages/rsa2048-sha256-detached.eml'));
+  const raw = new TextEncoder().encode(text.replace('From: Alice Example <alice@example.com>', 'From: Team <team@example.com>'));
+  const at = { now: '2026-01-01T00:00:00Z' };
+  const plain = new api.Verifier(trust, { revocation: 'off' }).verify(raw, at);
+  assert.ok(plain.errors.some((e) => e.code === 'address-mismatch'), JSON.stringify(plain.errors));
+  assert.equal(plain.addressMapped, undefined);
+  const addressMap = [{ certificate: 'alice@example.com', address: 'team@example.com' }];
+  const mapped = new api.Verifier(trust, { revocation: 'off', addressMap }).verify(raw, at);
+  assert.equal(mapped.status, 'signed/verified', JSON.stringify(mapped.errors));
+  assert.deepEqual(mapped.addressMapped, addressMap);
+  const own = mapped.errors.filter((e) => e.code !== 'signing-time-skew'); // the fixture's Date predates its signing time
+  assert.deepEqual(own.map((e) => [e.code, e.warning]), [['address-mapped', true]]);
+  assert.match(own[0].message, /alice@example\.com signs for team@example\.com/);
+  const bad = (() => { try { return new api.Verifier(trust, { addressMap: [{ certificate: 'alice', address: 'team@example.com' }] }); } catch (e) { return e; } })();
+  assert.equal(bad.code, 'invalid-argument');
+});
