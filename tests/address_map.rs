@@ -44,16 +44,15 @@ fn codes(v: &jmap_smime::verifier::Verdict, warning: bool) -> String {
 
 #[test]
 fn mappings_apply_only_when_configured_and_always_show() {
-    let table = std::fs::read_to_string(fixtures_dir().join("address-map-expectations.tsv")).unwrap();
-    let rows: Vec<Vec<&str>> = table.lines().filter(|l| !l.starts_with('#')).skip(1).map(|l| l.split('\t').collect()).collect();
+    let rows = common::tsv_rows("address-map-expectations.tsv");
     assert!(rows.len() >= 9, "{} rows", rows.len());
     let mut wrong = Vec::new();
     for r in &rows {
-        let v = verifier(r[2]).verify(&message(r[0], r[1]), AT, None);
+        let v = verifier(&r[2]).verify(&message(&r[0], &r[1]), AT, None);
         let mapped: Vec<String> = v.address_mapped.iter().map(|m| format!("{}>{}", m.certificate, m.address)).collect();
         let mapped = if mapped.is_empty() { "-".to_owned() } else { mapped.join(";") };
         let got = [v.status.clone().unwrap_or_default(), codes(&v, false), codes(&v, true), mapped];
-        if got.iter().map(String::as_str).ne(r[3..7].iter().copied()) {
+        if got[..] != r[3..7] {
             wrong.push(format!("{} | {} | {}: got {got:?}, want {:?}", r[0], r[1], r[2], &r[3..7]));
         }
         // Never silent: a verdict that used a mapping says so in its display.

@@ -15,6 +15,13 @@ pub fn jmap_now() -> i64 {
     jmap_smime::asn1::time::parse_rfc3339("2026-01-01T00:00:00Z").unwrap()
 }
 
+/// The rows of a tab-separated table in tests/fixtures: `#` comment lines
+/// and the header line left out.
+pub fn tsv_rows(name: &str) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(fixtures_dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    text.lines().filter(|l| !l.starts_with('#')).skip(1).map(|l| l.split('\t').map(str::to_owned).collect()).collect()
+}
+
 /// A verifier trusting the test root only, with the strict defaults.
 pub fn root_verifier() -> jmap_smime::Verifier {
     let mut trust = jmap_smime::pki::trust::TrustStore::empty();
