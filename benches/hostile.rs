@@ -302,7 +302,13 @@ fn verifier_with(anchors: Vec<Anchor>, crls: Vec<Crl>) -> Verifier {
     for a in anchors {
         trust.add(a).unwrap();
     }
-    Verifier { trust, policy: Policy::default(), options: VerifyOptions { crls, ..VerifyOptions::default() }, memo: Default::default() }
+    Verifier {
+        trust,
+        policy: Policy::default(),
+        options: VerifyOptions { crls, ..VerifyOptions::default() },
+        memo: Default::default(),
+        memory: None,
+    }
 }
 
 fn root_anchor() -> Anchor {

@@ -46,6 +46,7 @@ fn main() -> ExitCode {
         policy: Policy { allow_legacy: true },
         options: VerifyOptions { revocation: RevocationMode::Require, skip_address_check: true, ..VerifyOptions::default() },
         memo: Default::default(),
+        memory: None,
     };
     let at = parse_rfc3339("2020-01-01T00:00:00Z").expect("time");
     let rounds: u32 = if smoke { 1 } else { 5 };

@@ -83,6 +83,13 @@ pub enum Code {
     /// A configured address mapping let the signer's certificate address sign
     /// for the From or Sender address (a warning, issue 12 §6).
     AddressMapped,
+    /// The signer's certificate for this From address is not the one seen
+    /// before, but the same authority issued it for the same key (a warning,
+    /// issue 12 §2).
+    SignerRenewed,
+    /// The signer's certificate for this From address is not the one seen
+    /// before: another authority or another key (a warning, issue 12 §2).
+    SignerChanged,
     /// The claimed signing time differs from the Date header by more than an hour.
     SigningTimeSkew,
     /// The server does not support a capability the request named (RFC 8620 §3.6.1 unknownCapability).
@@ -224,6 +231,8 @@ impl Code {
         Code::CryptoUnavailable,
         Code::WorkerFailed,
         Code::AddressMapped,
+        Code::SignerRenewed,
+        Code::SignerChanged,
     ];
 
     /// The stable identifier.
@@ -296,6 +305,8 @@ impl Code {
             Code::CryptoUnavailable => "crypto-unavailable",
             Code::WorkerFailed => "worker-failed",
             Code::AddressMapped => "address-mapped",
+            Code::SignerRenewed => "signer-renewed",
+            Code::SignerChanged => "signer-changed",
         }
     }
 
@@ -368,6 +379,8 @@ impl Code {
             Code::WorkBudgetExceeded => "Checking this message's signatures and certificates would take more work than this verifier allows for one message (too many or too large keys, certificates, revocation lists or signers), so it was not verified. Ask the sender for a message with only their own certificate chain; do not trust it until then.",
             Code::CryptoUnavailable => "This page loaded the verifier without its public-key part, and that part could not be loaded, so no signature was checked. Reload the page; if it persists, the site's deployment is missing jmap_smime_crypto.wasm.",
             Code::AddressMapped => "The signer's certificate names a different address; a mapping configured for this mail system lets that address sign for the sender. Check that the mapping is one your organisation set up.",
+            Code::SignerRenewed => "This sender signed with a new certificate from the same authority and for the same key as before, as when a certificate is renewed. This is the usual case and needs nothing from you.",
+            Code::SignerChanged => "This sender signed with a different certificate than before, from another authority or for another key. It may be a new certificate of theirs, or someone else's: confirm with the sender another way (phone, in person) before you trust it.",
             Code::WorkerFailed => "The verifier's Web Worker did not start, so nothing was checked off the page. The site must serve worker.js and the .wasm next to worker-client.js, and its Content-Security-Policy must allow them (worker-src 'self'; script-src 'self' 'wasm-unsafe-eval').",
         }
     }

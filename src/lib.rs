@@ -40,6 +40,7 @@ pub mod error;
 pub mod identity;
 pub mod jmap;
 pub mod limits;
+pub mod memory;
 pub mod mime;
 pub mod pki;
 pub mod policy;

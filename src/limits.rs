@@ -444,3 +444,24 @@ pub const SERVER_MAX_BLOB_GET_OCTETS: u64 = 8 * 1024 * 1024;
 /// address, so it also bounds that search. A longer list is refused with
 /// `limit-exceeded` when the verifier is made.
 pub const MAX_ADDRESS_MAPPINGS: usize = 1024;
+
+/// Most certificates a certificate memory keeps (issue 12 §2). A webmail's
+/// correspondents who sign: a thousand is a busy mailbox; with
+/// [`MAX_MEMORY_CERT_BYTES`] it bounds the memory at 8 MiB of DER, and each
+/// message's signer lookup runs over at most this many lent certificates.
+/// Past it the least recently seen are forgotten.
+pub const MAX_MEMORY_ENTRIES: usize = 1024;
+
+/// Most certificates a memory keeps for one address: the current one and a
+/// few before it (renewals overlap), so that reading older mail does not
+/// raise a change warning. Past it the least recently seen goes.
+pub const MAX_MEMORY_CERTS_PER_ADDRESS: usize = 4;
+
+/// Largest certificate a memory keeps: a signer certificate is 1–2 KiB; 8 KiB
+/// leaves room for long policies and names. A larger one is not remembered.
+pub const MAX_MEMORY_CERT_BYTES: usize = 8 * 1024;
+
+/// Largest exported memory `CertificateMemory::from_bytes` reads: the
+/// entries at their largest in base64 (4/3 of 8 MiB) plus their JSON, about
+/// 11 MiB; 12 MiB. Larger input is refused before it is parsed.
+pub const MAX_MEMORY_EXPORT_BYTES: usize = 12 * 1024 * 1024;

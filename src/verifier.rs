@@ -14,6 +14,7 @@ use crate::asn1::time::{self, UnixTime};
 use crate::budget::{WorkBudget, WorkStats};
 use crate::crypto::{MessageChecks, PendingCheck, Route, SharedMemo};
 use crate::error::{Code, Error};
+use crate::memory::{Learned, SharedMemory, SignerChange};
 use crate::pki::cert::Certificate;
 use crate::pki::crl::Crl;
 use crate::pki::path::{self, PathInput, Revocation, RevocationMode};
@@ -23,6 +24,7 @@ use crate::report::{CertificateInfo, Coverage, Problem, SignedBody, SignedConten
 use crate::signed_view;
 use crate::verify::{self, Analysis};
 use crate::vocabulary;
+use std::sync::Arc;
 
 /// RFC 9219 §4.1.1 `smimeStatus` tokens this client produces.
 pub const SIGNED_VERIFIED: &str = "signed/verified";
@@ -126,6 +128,12 @@ pub struct Verdict {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub address_mapped: Vec<AddressMapping>,
+    /// The From address's signer certificate is not one the certificate
+    /// memory saw before (issue 12 §2); also an `signer-renewed` or
+    /// `signer-changed` warning in `errors`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub signer_change: Option<SignerChange>,
 }
 
 /// `statusAtDelivery` read back: a field that is present (even `null`, no
@@ -150,6 +158,10 @@ pub struct Verifier {
     /// key, the scheme, the signed bytes and the signature, so verifiers with
     /// other anchors or policies may share it.
     pub memo: SharedMemo,
+    /// A memory of signers (issue 12 §2): lends its certificates to the
+    /// signer lookup, warns when a From address's signer certificate is not
+    /// one seen before, and learns from verified verdicts. `None`: none.
+    pub memory: Option<SharedMemory>,
 }
 
 /// One run of a message through the crypto seam ([`Verifier::verify_step`]).
@@ -215,6 +227,8 @@ struct AtTime {
     sender_matches: bool,
     has_sender: bool,
     mapped: Vec<AddressMapping>,
+    change: Option<SignerChange>,
+    learned: Learned,
 }
 
 impl Verdict {
@@ -234,6 +248,7 @@ impl Verdict {
             headers: None,
             body: None,
             address_mapped: Vec::new(),
+            signer_change: None,
         }
     }
 }
@@ -262,6 +277,11 @@ impl Verifier {
             h.update(b"m");
             h.update(Sha256::digest(m.certificate.as_bytes()));
             h.update(Sha256::digest(m.address.as_bytes()));
+        }
+        // Issue 12 §2: a memory changes verdicts as it learns; no other
+        // verifier (a pool worker) may answer for one that has it.
+        if self.memory.is_some() {
+            h.update(b"memory");
         }
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
@@ -307,17 +327,20 @@ impl Verifier {
         // Every check the last run assumed valid is: that run was exact.
         if let Some((verdict, stats)) = checks.confirmed() {
             checks.flush(&self.memo);
+            self.learn(checks, now);
             return Step::Done(verdict, stats);
         }
         checks.begin_round();
         let mut work = WorkBudget::with_seam(crate::limits::MAX_WORK_UNITS_PER_MESSAGE, self.memo.clone(), std::mem::take(checks));
-        let verdict = self.verify_with_budget(raw, now, received_at, &mut work);
+        let (verdict, learned) = self.run(raw, now, received_at, &mut work);
         if let Some(c) = work.take_checks() {
             *checks = c;
         }
+        checks.learned = learned;
         let pending = checks.take_pending();
         if pending.is_empty() {
             checks.flush(&self.memo);
+            self.learn(checks, now);
             Step::Done(Box::new(verdict), work.stats())
         } else {
             checks.keep_provisional(Box::new(verdict), work.stats(), &pending);
@@ -329,20 +352,36 @@ impl Verifier {
     /// layer and both validation times; its counters tell what the message
     /// cost.
     pub fn verify_with_budget(&self, raw: &[u8], now: UnixTime, received_at: Option<UnixTime>, work: &mut WorkBudget) -> Verdict {
-        // Issue 12 §1: the caller's certificates also identify a signer the
-        // message carries no certificate for (as OpenSSL's -certfile).
-        let with = crate::cms::signer::Judging { policy: &self.policy, known: &self.options.intermediates };
+        self.run(raw, now, received_at, work).0
+    }
+
+    /// A final run's lessons to the memory (issue 12 §2).
+    fn learn(&self, checks: &mut MessageChecks, now: UnixTime) {
+        let learned = std::mem::take(&mut checks.learned);
+        if let (Some(m), false) = (&self.memory, learned.is_empty()) {
+            m.with(|m| learned.iter().for_each(|(a, c)| m.learn(a, c, now)));
+        }
+    }
+
+    /// One run: the verdict and what it would teach the memory.
+    fn run(&self, raw: &[u8], now: UnixTime, received_at: Option<UnixTime>, work: &mut WorkBudget) -> (Verdict, Learned) {
+        // Issue 12 §1, §2: the caller's certificates and the memory's also
+        // identify a signer the message carries no certificate for (as
+        // OpenSSL's -certfile), never as anchors.
+        let lent = self.memory.as_ref().map(|m| m.with(|m| m.certificates())).unwrap_or_default();
+        let known: Vec<&Certificate> = self.options.intermediates.iter().chain(lent.iter().map(Arc::as_ref)).collect();
+        let with = crate::cms::signer::Judging { policy: &self.policy, known: &known };
         let analysis = verify::analyse(raw, with, work);
-        let at_now = self.judge(&analysis, now, work, true);
+        let at_now = self.judge(&analysis, &known, now, work, true);
         // At delivery only the status is kept: no chain to describe.
-        let status_at_delivery = received_at.map(|t| self.judge(&analysis, t, work, false).status);
+        let status_at_delivery = received_at.map(|t| self.judge(&analysis, &known, t, work, false).status);
         let sender_matches = at_now.has_sender.then_some(at_now.sender_matches);
         // Issue 9 §3: what a UI shows comes from the checked bytes.
         let view = analysis.extras.signed_view.filter(|_| analysis.report.structure == Structure::Signed);
         let headers =
             view.as_ref().map(|v| signed_view::headers(&analysis.extras.headers, v, at_now.from_matches, sender_matches == Some(true)));
         let r = analysis.report;
-        Verdict {
+        let verdict = Verdict {
             status: at_now.status,
             status_at_delivery,
             errors: at_now.errors,
@@ -355,12 +394,36 @@ impl Verifier {
             headers,
             body: view.map(|v| v.body),
             address_mapped: at_now.mapped,
+            signer_change: at_now.change,
+        };
+        let learned = if verdict.status.as_deref() == Some(SIGNED_VERIFIED) { at_now.learned } else { Vec::new() };
+        (verdict, learned)
+    }
+
+    /// Issue 12 §2: compare with the memory and note what to learn.
+    fn continuity(&self, out: &mut AtTime, warnings: &mut Vec<Problem>, from: &str, cert: &Certificate) {
+        let Some(memory) = &self.memory else { return };
+        if let (Some(ch), None) = (memory.with(|m| m.change(from, cert)), &out.change) {
+            let (code, what) = match (ch.same_issuer, ch.same_key) {
+                (true, true) => (Code::SignerRenewed, "a new certificate from the same authority for the same key"),
+                (false, _) => (Code::SignerChanged, "a certificate from a different authority"),
+                (true, false) => (Code::SignerChanged, "a certificate for a different key"),
+            };
+            warnings.push(warning(
+                code,
+                format!(
+                    "{from} signed with {what} (SHA-256 {}) than the one seen before (SHA-256 {}, valid {} to {})",
+                    ch.fingerprint, ch.previous_fingerprint, ch.previous_not_before, ch.previous_not_after
+                ),
+            ));
+            out.change = Some(ch);
         }
+        out.learned.push((from.to_owned(), Arc::new(cert.clone())));
     }
 
     /// The verdict at `t`; `describe`: with each signer's chain described
     /// (what a report shows), or the status alone.
-    fn judge(&self, a: &Analysis, t: UnixTime, work: &mut WorkBudget, describe: bool) -> AtTime {
+    fn judge(&self, a: &Analysis, known: &[&Certificate], t: UnixTime, work: &mut WorkBudget, describe: bool) -> AtTime {
         let r = &a.report;
         let has_sender = !header_values(&a.extras.headers, "Sender").is_empty();
         let mut out = AtTime {
@@ -371,6 +434,8 @@ impl Verifier {
             sender_matches: false,
             has_sender,
             mapped: Vec::new(),
+            change: None,
+            learned: Vec::new(),
         };
         match r.structure {
             Structure::Unsigned | Structure::Partial => {
@@ -432,7 +497,7 @@ impl Verifier {
             };
             let cert = s.certificate.as_ref().and_then(|info| {
                 // The message's certificates, then the known ones (issue 12 §1).
-                let mut all = a.extras.certificates.iter().chain(self.options.intermediates.iter());
+                let mut all = a.extras.certificates.iter().chain(known.iter().copied());
                 all.find(|c| crate::asn1::hex(&work.fingerprint(c)) == info.fingerprint_sha256)
             });
             if let (true, Some(cert)) = (s.valid, cert) {
@@ -473,6 +538,9 @@ impl Verifier {
                 let sender = has_sender.then(|| address_map::bind(map, &emails, sender_addr.as_deref()));
                 v.from_matches = from_ok;
                 v.sender_matches = sender.as_ref().map(|(ok, _)| *ok);
+                if let (true, true, Some(from)) = (describe, v.path_error.is_none() && v.from_matches, single_from.as_deref()) {
+                    self.continuity(&mut out, &mut warnings, from, cert);
+                }
                 for m in from_map.into_iter().chain(sender.and_then(|(_, m)| m)) {
                     if !out.mapped.contains(&m) {
                         let why =

@@ -99,6 +99,8 @@ export type ErrorCode =
     "crypto-unavailable" |
     "worker-failed" |
     "address-mapped" |
+    "signer-renewed" |
+    "signer-changed" |
     "internal";
 
 /** What the package throws (and a rejected promise carries): an `Error` with a stable `code`. */

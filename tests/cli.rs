@@ -75,3 +75,24 @@ fn intermediate_certificates_identify_an_omitted_signer() {
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(v["status"], "signed/verified", "{out}");
 }
+
+/// Issue 12 §2: `--memory FILE` keeps signers between runs: a first run learns
+/// Alice's certificate, a second lends it to a message that omits it and
+/// warns when her certificate changes.
+#[test]
+fn memory_file_keeps_signers_between_runs() {
+    let dir = std::env::temp_dir().join(format!("jmap-smime-cli-memory-{}", std::process::id()));
+    let _ = std::fs::remove_file(&dir);
+    let file: &'static str = Box::leak(dir.to_str().unwrap().to_owned().into_boxed_str());
+    let (code, out, _) = run(&with_trust(&["--memory", file, "signer-cert-missing-detached.eml"]));
+    assert_eq!(code, 1, "nothing learnt yet: {out}");
+    let (code, _, _) = run(&with_trust(&["--memory", file, "rsa2048-sha256-detached.eml"]));
+    assert_eq!(code, 0);
+    assert!(std::fs::metadata(&dir).unwrap().len() > 500, "the memory was written");
+    let (code, out, _) = run(&with_trust(&["--memory", file, "signer-cert-missing-detached.eml"]));
+    assert_eq!(code, 0, "lent from the memory: {out}");
+    let (code, out, _) = run(&with_trust(&["--json", "--memory", file, "../memory/alice-newkey.eml"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("\"signer-changed\""), "{out}");
+    let _ = std::fs::remove_file(&dir);
+}

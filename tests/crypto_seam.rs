@@ -48,7 +48,7 @@ fn fixture_messages() -> Vec<(String, Vec<u8>)> {
 fn fixture_verifier() -> Verifier {
     let mut trust = TrustStore::empty();
     trust.add_pem_or_der(&std::fs::read(root().join("tests/fixtures/pki/root.cert.der")).unwrap()).unwrap();
-    Verifier { trust, policy: Policy::default(), options: VerifyOptions::default(), memo: SharedMemo::default() }
+    Verifier { trust, policy: Policy::default(), options: VerifyOptions::default(), memo: SharedMemo::default(), memory: None }
 }
 
 fn pkits_verifier() -> Verifier {
@@ -59,6 +59,7 @@ fn pkits_verifier() -> Verifier {
         policy: Policy { allow_legacy: true },
         options: VerifyOptions { revocation: RevocationMode::Require, skip_address_check: true, ..VerifyOptions::default() },
         memo: SharedMemo::default(),
+        memory: None,
     }
 }
 

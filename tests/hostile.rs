@@ -115,7 +115,13 @@ fn root() -> Certificate {
 fn verifier(crls: Vec<Crl>) -> Verifier {
     let mut trust = TrustStore::empty();
     trust.add(Anchor::from_certificate(root())).unwrap();
-    Verifier { trust, policy: Policy::default(), options: VerifyOptions { crls, ..VerifyOptions::default() }, memo: Default::default() }
+    Verifier {
+        trust,
+        policy: Policy::default(),
+        options: VerifyOptions { crls, ..VerifyOptions::default() },
+        memo: Default::default(),
+        memory: None,
+    }
 }
 
 /// Error codes of a verdict, sorted and joined.

@@ -29,6 +29,7 @@ fn pkits_verdicts() {
         policy: Policy { allow_legacy: true },
         options: VerifyOptions { revocation: RevocationMode::Require, skip_address_check: true, ..VerifyOptions::default() },
         memo: Default::default(),
+        memory: None,
     };
     let at = parse_rfc3339("2020-01-01T00:00:00Z").unwrap();
     let (mut pass, mut misses) = (0usize, Vec::new());

@@ -97,6 +97,7 @@ fn verdict(status: Option<&str>, errors: Vec<Problem>, signers: Vec<SignerVerdic
         headers: (structure == Structure::Signed).then(signed_headers),
         body: None,
         address_mapped: Vec::new(),
+        signer_change: None,
     }
 }
 

@@ -1,6 +1,8 @@
 // German texts of a DisplayVerdict, keyed by the codes of its notes (the same keys as verdict-en.js). Written by hand; tests/js/i18n.test.js checks that it has every key of the English catalog and the same placeholders.
 export default {
   "advice": {
+    "signer-renewed": "Dieser Absender hat mit einem neuen Zertifikat derselben Stelle und für denselben Schlüssel wie bisher signiert, wie bei einer Verlängerung des Zertifikats. Das ist der übliche Fall; Sie müssen nichts tun.",
+    "signer-changed": "Dieser Absender hat mit einem anderen Zertifikat als bisher signiert, von einer anderen Stelle oder für einen anderen Schlüssel. Es kann ein neues Zertifikat des Absenders sein oder das eines anderen: Bestätigen Sie es auf anderem Weg (Telefon, persönlich), bevor Sie ihm vertrauen.",
     "address-mapped": "Das Zertifikat des Unterzeichners nennt eine andere Adresse; eine für dieses Mailsystem eingerichtete Zuordnung erlaubt dieser Adresse, für den Absender zu signieren. Prüfen Sie, ob Ihre Organisation diese Zuordnung eingerichtet hat.",
     "aborted": "Der Vorgang wurde abgebrochen.",
     "account-not-found": "Das Konto existiert auf dem Mailserver nicht (mehr). Verbinden Sie sich neu.",
@@ -96,6 +98,7 @@ export default {
     "untrusted": "Unterzeichner nicht vertrauenswürdig",
     "verified": "Verifiziert",
     "verified-mapped": "Verifiziert (zugeordnete Adresse)",
+    "signer-changed": "Verifiziert, aber neues Zertifikat des Unterzeichners",
     "verified-by-server": "Vom Server verifiziert"
   },
   "quotes": [

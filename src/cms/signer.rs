@@ -202,12 +202,12 @@ fn sid_report(sid: &SignerIdentifier) -> SignerId {
 /// (a known certificate the message also carries counts once).
 fn candidates<'s>(
     sd: &'s SignedData<'_>,
-    known: &'s [Certificate],
+    known: &'s [&'s Certificate],
     sid: &SignerIdentifier,
     work: &mut WorkBudget,
 ) -> Result<Vec<&'s Certificate>> {
     let mut found: Vec<&Certificate> = Vec::new();
-    let outside = known.iter().filter(|k| !sd.certificates.iter().any(|c| c.raw == k.raw));
+    let outside = known.iter().copied().filter(|k| !sd.certificates.iter().any(|c| c.raw == k.raw));
     for c in sd.certificates.iter().chain(outside) {
         let hit = match sid {
             SignerIdentifier::IssuerSerial { issuer, serial } => same_serial(&c.serial, serial) && work.names_match(&c.issuer, issuer)?,
@@ -242,7 +242,7 @@ pub struct Judging<'a> {
     /// The algorithm policy.
     pub policy: &'a Policy,
     /// Certificates known from outside the message.
-    pub known: &'a [Certificate],
+    pub known: &'a [&'a Certificate],
 }
 
 /// Judge SignerInfo `index` of `sd` against `content` (`None`: an opaque

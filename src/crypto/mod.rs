@@ -73,6 +73,9 @@ pub struct MessageChecks {
     /// Keys this message decoded (in any round), for the shared memo at the
     /// end: a later round reuses them but is charged as the first was.
     keys: BTreeMap<CheckId, Arc<Result<Key>>>,
+    /// What the last run would teach a certificate memory (issue 12 §2):
+    /// learnt only once the run's verdict is final.
+    pub(crate) learned: crate::memory::Learned,
 }
 
 /// What is known about a public key before decoding it.

@@ -513,6 +513,15 @@ fn client_notes(d: &mut DisplayVerdict, v: &Verdict, row: ClientRow, column: Ser
         d.set_label(Note::new("partial"));
         d.set_reasons(vec![Note::new("partial")]);
     }
+    // Issue 12 §2: a signer certificate not seen before from this address;
+    // the same authority and key (a renewal) is said plainly in the reasons,
+    // another authority or key also in the level and label.
+    if let (ClientRow::Verified, Some(ch)) = (row, &v.signer_change) {
+        if ch.kind != "renewed" && d.level == Level::Verified {
+            d.level = Level::Warning;
+            d.set_label(Note::new("signer-changed"));
+        }
+    }
     // Issue 12 §6: a configured address mapping is never silent.
     if row == ClientRow::Verified && !v.address_mapped.is_empty() && d.label_note.code == "verified" {
         d.set_label(Note::new("verified-mapped"));

@@ -101,6 +101,7 @@ pub const LABELS: &[(&str, &str)] = &[
     ("address-mismatch", "Signer differs from sender"),
     ("verified", "Verified"),
     ("verified-mapped", "Verified (address mapped)"),
+    ("signer-changed", "Verified, but a new signer certificate"),
     ("server-reports-failure", "Server reports failure"),
     ("server-status-unrecognised", "Server status unrecognised"),
     ("not-signed", "Not signed"),

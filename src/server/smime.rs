@@ -137,5 +137,5 @@ pub fn anchors_added(store: &mut Store, verifier: &Verifier, now: UnixTime) -> u
 
 /// A verifier over `trust` with the server's options.
 pub fn verifier(trust: TrustStore, options: crate::verifier::VerifyOptions) -> Verifier {
-    Verifier { trust, policy: crate::policy::Policy::default(), options, memo: Default::default() }
+    Verifier { trust, policy: crate::policy::Policy::default(), options, memo: Default::default(), memory: None }
 }

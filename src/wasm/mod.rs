@@ -14,6 +14,8 @@ mod crypto_part;
 mod external;
 #[cfg(feature = "client")]
 mod fetch;
+#[cfg(feature = "verifier-api")]
+mod memory;
 #[cfg(feature = "client")]
 mod route;
 #[cfg(feature = "verifier-api")]

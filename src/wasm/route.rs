@@ -86,6 +86,10 @@ pub fn verify_routed(
         Ok(a) => a,
         Err(e) => return js_sys::Promise::reject(&invalid(&format!("args: {e}"))),
     };
+    if verifier.core().memory.is_some() {
+        // Issue 12 §2: a memory belongs to one verifier; a helper does not verify with one.
+        return js_sys::Promise::reject(&invalid("a verifier with a certificate memory does not verify for a pool"));
+    }
     if a.config != verifier.core().config_fingerprint() {
         return js_sys::Promise::reject(&invalid("args.config: this verifier has another trust store or policy than the client's"));
     }

@@ -237,6 +237,7 @@ impl Verifier {
                     address_map: o.address_map,
                 },
                 memo: Default::default(),
+                memory: None,
             }),
             route: match o.crypto {
                 CryptoRoute::Auto => Route::Deferred,
@@ -283,6 +284,18 @@ impl Verifier {
             let v = webcrypto::verify(&core, &keys, &raw, now, received_at, route).await;
             to_js(&v)
         })
+    }
+
+    /// This verifier with a memory of signers (issue 12 §2): the same trust,
+    /// policy and options, and `memory` lent, checked and taught on every
+    /// message. The memory is shared, not copied.
+    #[wasm_bindgen(js_name = withMemory)]
+    pub fn with_memory(&self, memory: &super::memory::CertificateMemory) -> Verifier {
+        Verifier {
+            inner: Rc::new(CoreVerifier { memory: Some(memory.inner.clone()), ..(*self.inner).clone() }),
+            route: self.route,
+            keys: self.keys.clone(),
+        }
     }
 
     /// A copy, for `JmapSmimeClient.connect` (which takes ownership of it);
