@@ -28,6 +28,11 @@ export interface TrustSpec {
 export type WorkerConnectOptions = Omit<ConnectOptions, 'verifier' | 'fetch'> & {
   trust?: TrustSpec;
   verifierOptions?: VerifierOptions;
+  /**
+   * A memory of signers (issue 12 §2) for the lead worker: `true` for an
+   * empty one, or the bytes `memoryBytes()` gave earlier (IndexedDB).
+   */
+  memory?: true | Uint8Array;
 };
 
 /** Per-call options, as for JmapSmimeClient. */
@@ -101,6 +106,10 @@ export declare class WorkerClient {
   /** Per worker, lead first. */
   poolStats(): Promise<PoolWorkerStats[]>;
   setTrust(trust: TrustSpec, verifierOptions?: VerifierOptions): Promise<TrustSummary | null>;
+  /** The memory of signers as bytes, to keep; null when connected without `memory`. */
+  memoryBytes(): Promise<Uint8Array | null>;
+  /** Accept a changed signer certificate (`signerChange.fingerprint`) for `address` once checked: its warning ends. False when not held. */
+  acceptSigner(address: string, fingerprint: string): Promise<boolean>;
   verify(bytes: Uint8Array, times?: VerifyTimes, trust?: TrustSpec, verifierOptions?: VerifierOptions): Promise<Verdict>;
   terminate(): void;
 }

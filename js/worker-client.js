@@ -255,6 +255,10 @@ export class WorkerClient {
   query(filter, page) { return this.#lead.call('query', [filter ?? null, page ?? {}]); }
   changes(sinceState, options) { return this.#lead.call('changes', [sinceState], options ?? {}); }
   stats() { return this.#lead.call('stats', []); }
+  /** The memory of signers as bytes, to keep (null: connected without `memory`). */
+  memoryBytes() { return this.#lead.call('memoryBytes', []); }
+  /** Accept a changed signer certificate (`verdict.signerChange.fingerprint`) for `address`: its warning ends. */
+  acceptSigner(address, fingerprint) { return this.#lead.call('acceptSigner', [address, fingerprint]); }
   /** Per worker, lead first: how many messages it routed, verified, refused, cancelled. */
   poolStats() { return Promise.all([this.#lead, ...this.#helpers].map((w) => w.call('pool', []))); }
   /**

@@ -22,7 +22,7 @@
 // request names the lead's verifier configuration (routeConfig); a helper
 // whose trust or policy differs refuses it and the lead verifies it itself,
 // so a verdict never comes from other trust.
-import init, { JmapSmimeClient, TrustStore, Verifier, routeConfig, verifyRouted } from './jmap_smime.js';
+import init, { CertificateMemory, JmapSmimeClient, TrustStore, Verifier, routeConfig, verifyRouted } from './jmap_smime.js';
 import { compileWasm } from './worker-client.js';
 
 /**
@@ -36,6 +36,8 @@ let client = null;
 let verifier = null;
 let config = null;
 let anchors = [];
+// The lead's memory of signers (issue 12 §2), when connect() asked for one.
+let memory = null;
 const controllers = new Map();
 let started = null;
 
@@ -61,7 +63,8 @@ async function makeVerifier(trust = {}, options = undefined) {
   const store = trust.bundled === false ? TrustStore.empty() : await TrustStore.bundled();
   for (const pem of trust.pem ?? []) store.addPem(pem);
   anchors = store.anchors();
-  const v = new Verifier(store, options);
+  const plain = new Verifier(store, options);
+  const v = memory ? plain.withMemory(memory) : plain;
   config = routeConfig(v);
   return v;
 }
@@ -190,7 +193,8 @@ tick.port1.onmessage = async () => {
 const ops = {
   async connect(options, module) {
     await start(module);
-    const { trust, verifierOptions, ...rest } = options ?? {};
+    const { trust, verifierOptions, memory: kept, ...rest } = options ?? {};
+    memory = kept === true ? new CertificateMemory() : kept ? CertificateMemory.fromBytes(kept) : null;
     verifier = await makeVerifier(trust, verifierOptions);
     client = await JmapSmimeClient.connect({ ...rest, verifier });
     return { supportsSmime: client.supportsSmime, accountId: client.accountId, trust: trustSummary() };
@@ -221,6 +225,8 @@ const ops = {
   query: (filter, page) => need(client, 'query').query(filter, page),
   changes: (since, opts) => need(client, 'changes').changes(since, opts),
   stats: () => need(client, 'stats').stats(),
+  memoryBytes: () => memory?.toBytes() ?? null,
+  acceptSigner: (address, fingerprint) => memory?.accept(address, fingerprint) ?? false,
   async verify(bytes, times, trust, verifierOptions) {
     await start();
     const v = trust ? await makeVerifier(trust, verifierOptions) : (verifier ?? await makeVerifier({}, verifierOptions));

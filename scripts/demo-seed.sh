@@ -23,7 +23,7 @@ done < scripts/demo-mailbox.tsv
 cp tests/fixtures/pki/root.cert.pem "$out/site/test-root.pem"
 cp tests/fixtures/trust/pki/other-root.cert.pem "$out/site/other-root.pem"
 python3 - "$out/site" <<'PY'
-import json, sys
+import base64, json, sys
 site = sys.argv[1]
 read = lambda f: open(f"{site}/{f}").read()
 json.dump({
@@ -31,6 +31,13 @@ json.dump({
     "password": "demo",
     "trustPem": [read("test-root.pem")],
     "offer": [{"label": "Other Test Root (the server trusts it; this browser does not yet)", "pem": read("other-root.pem")}],
+    # Issue 12 §2: what this browser remembers from earlier mail, a
+    # CertificateMemory export (src/memory.rs): Alice's first certificate, seen
+    # in October. The seeded mail from Alice with a new key then warns.
+    "memory": json.dumps({"format": "jmap-smime-certificate-memory", "version": 1, "entries": [{
+        "address": "alice@example.com",
+        "certificate": base64.b64encode(open("tests/fixtures/pki/alice.cert.der", "rb").read()).decode(),
+        "firstSeen": 1790000000, "lastSeen": 1791000000}]}),
 }, open(f"{site}/config.json", "w"), indent=1)
 PY
 echo "demo-seed: $n messages in $out/mail, site files in $out/site" >&2

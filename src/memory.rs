@@ -40,6 +40,10 @@ struct Entry {
     certificate: Arc<Certificate>,
     first_seen: UnixTime,
     last_seen: UnixTime,
+    /// Compared against: a first certificate or a renewal is accepted on
+    /// sight; a changed one (another authority or key) only by
+    /// [`CertificateMemory::accept`], so its warning stays until then.
+    accepted: bool,
 }
 
 /// What changed when a verified signer's certificate is not one the memory
@@ -77,6 +81,10 @@ pub struct SignerChange {
 #[derive(Clone, Debug, Default)]
 pub struct CertificateMemory {
     entries: Vec<Entry>,
+    /// How many times [`CertificateMemory::accept`] changed what is compared
+    /// against: part of a verifier's configuration fingerprint, so verdicts
+    /// cached before an acceptance are not served after it.
+    accepted_epoch: u64,
 }
 
 /// An address's comparison form, as [`identity::same_address`] compares:
@@ -107,9 +115,10 @@ impl CertificateMemory {
         self.entries.iter().map(|e| e.certificate.clone()).collect()
     }
 
-    /// Remember that `cert` signed a verified message from `address` at `at`.
-    /// A certificate over `MAX_MEMORY_CERT_BYTES` is not kept.
-    pub fn learn(&mut self, address: &str, cert: &Certificate, at: UnixTime) {
+    /// Remember that `cert` signed a verified message from `address` at `at`
+    /// (`accepted`: compared against from now on). A certificate over
+    /// `MAX_MEMORY_CERT_BYTES` is not kept.
+    pub fn learn(&mut self, address: &str, cert: &Certificate, at: UnixTime, accepted: bool) {
         let Some(k) = key(address) else { return };
         if cert.raw.len() > limits::MAX_MEMORY_CERT_BYTES {
             return;
@@ -117,15 +126,11 @@ impl CertificateMemory {
         if let Some(e) = self.entries.iter_mut().find(|e| e.key == k && e.certificate.raw == cert.raw) {
             e.last_seen = e.last_seen.max(at);
             e.first_seen = e.first_seen.min(at);
+            e.accepted |= accepted;
             return;
         }
-        self.entries.push(Entry {
-            address: address.to_owned(),
-            key: k.clone(),
-            certificate: Arc::new(cert.clone()),
-            first_seen: at,
-            last_seen: at,
-        });
+        let certificate = Arc::new(cert.clone());
+        self.entries.push(Entry { address: address.to_owned(), key: k.clone(), certificate, first_seen: at, last_seen: at, accepted });
         // The least recently seen go first: of this address, then of all.
         while self.entries.iter().filter(|e| e.key == k).count() > limits::MAX_MEMORY_CERTS_PER_ADDRESS {
             self.forget_oldest(|e| e.key == k);
@@ -146,7 +151,7 @@ impl CertificateMemory {
     /// another is. `None` for a new correspondent or a known certificate.
     pub fn change(&self, address: &str, cert: &Certificate) -> Option<SignerChange> {
         let k = key(address)?;
-        let known: Vec<&Entry> = self.entries.iter().filter(|e| e.key == k).collect();
+        let known: Vec<&Entry> = self.entries.iter().filter(|e| e.key == k && e.accepted).collect();
         if known.is_empty() || known.iter().any(|e| e.certificate.raw == cert.raw) {
             return None;
         }
@@ -167,6 +172,26 @@ impl CertificateMemory {
         })
     }
 
+    /// Accept the certificate with SHA-256 `fingerprint` (hex) for `address`
+    /// after the reader checked it: its `signer-changed` warning ends.
+    /// False when the memory does not hold it.
+    pub fn accept(&mut self, address: &str, fingerprint: &str) -> bool {
+        let Some(k) = key(address) else { return false };
+        let want = fingerprint.to_ascii_lowercase();
+        let hit = self.entries.iter_mut().find(|e| e.key == k && crate::asn1::hex(&e.certificate.fingerprint_sha256()) == want);
+        let Some(e) = hit else { return false };
+        if !e.accepted {
+            e.accepted = true;
+            self.accepted_epoch = self.accepted_epoch.wrapping_add(1);
+        }
+        true
+    }
+
+    /// See the field: bumped by each acceptance.
+    pub fn accepted_epoch(&self) -> u64 {
+        self.accepted_epoch
+    }
+
     /// The memory as bytes (JSON: a format name, a version and the entries
     /// with their DER in base64), for a webmail to keep.
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -178,6 +203,7 @@ impl CertificateMemory {
                 certificate: crate::mime::decode::base64_encode(&e.certificate.raw),
                 first_seen: e.first_seen,
                 last_seen: e.last_seen,
+                accepted: e.accepted,
             })
             .collect();
         serde_json::to_vec(&Exported { format: FORMAT.to_owned(), version: 1, entries }).unwrap_or_default()
@@ -202,8 +228,8 @@ impl CertificateMemory {
             let der = crate::mime::decode::base64(s.certificate.as_bytes())?;
             let cert =
                 Certificate::from_der(&der).map_err(|x| Error::new(Code::Malformed, format!("a remembered certificate: {}", x.detail)))?;
-            m.learn(&s.address, &cert, s.first_seen);
-            m.learn(&s.address, &cert, s.last_seen);
+            m.learn(&s.address, &cert, s.first_seen, s.accepted);
+            m.learn(&s.address, &cert, s.last_seen, s.accepted);
         }
         Ok(m)
     }
@@ -218,6 +244,12 @@ struct Stored {
     certificate: String,
     first_seen: UnixTime,
     last_seen: UnixTime,
+    #[serde(default = "yes")]
+    accepted: bool,
+}
+
+const fn yes() -> bool {
+    true
 }
 
 #[derive(Serialize, Deserialize)]
@@ -229,7 +261,8 @@ struct Exported {
 
 /// (From address, signer certificate) pairs of a verified verdict, to learn
 /// once the verdict is final.
-pub type Learned = Vec<(String, Arc<Certificate>)>;
+/// (address, certificate, accepted).
+pub type Learned = Vec<(String, Arc<Certificate>, bool)>;
 
 /// A memory shared by a verifier and its owner (the wasm `CertificateMemory`
 /// object, a CLI run): clones share one memory.
@@ -264,7 +297,7 @@ mod tests {
         let mut m = CertificateMemory::new();
         // Per address: five certificates for one address keep the four seen last.
         for (i, n) in ["alice", "bob", "carol", "dave", "erin"].iter().enumerate() {
-            m.learn("x@example.com", &cert(n), 100 + i as i64);
+            m.learn("x@example.com", &cert(n), 100 + i as i64, true);
         }
         assert_eq!(m.len(), limits::MAX_MEMORY_CERTS_PER_ADDRESS);
         assert!(m.change("x@example.com", &cert("alice")).is_some(), "alice, seen first, was forgotten");
@@ -273,7 +306,7 @@ mod tests {
         let mut all = CertificateMemory::new();
         let alice = cert("alice");
         for i in 0..=limits::MAX_MEMORY_ENTRIES {
-            all.learn(&format!("u{i}@example.com"), &alice, i as i64);
+            all.learn(&format!("u{i}@example.com"), &alice, i as i64, true);
         }
         assert_eq!(all.len(), limits::MAX_MEMORY_ENTRIES);
         assert!(all.change("u0@example.com", &cert("bob")).is_none(), "u0, the oldest, was forgotten: a new correspondent again");
@@ -281,7 +314,7 @@ mod tests {
         let mut big = alice.clone();
         big.raw.resize(limits::MAX_MEMORY_CERT_BYTES + 1, 0);
         let mut one = CertificateMemory::new();
-        one.learn("a@example.com", &big, 1);
+        one.learn("a@example.com", &big, 1, true);
         assert!(one.is_empty());
         // An export too large to read is refused before it is parsed.
         let e = CertificateMemory::from_bytes(&vec![b' '; limits::MAX_MEMORY_EXPORT_BYTES + 1]).unwrap_err();
@@ -291,10 +324,16 @@ mod tests {
     #[test]
     fn change_names_the_kind() {
         let mut m = CertificateMemory::new();
-        m.learn("alice@example.com", &cert("alice"), 1);
+        m.learn("alice@example.com", &cert("alice"), 1, true);
         assert_eq!(m.change("alice@example.com", &cert("alice")), None, "the same certificate");
         assert_eq!(m.change("carol@example.com", &cert("carol")), None, "a new correspondent");
         let c = m.change("Alice@EXAMPLE.com", &cert("bob")).unwrap();
         assert_eq!((c.kind.as_str(), c.same_issuer, c.same_key), ("changed", true, false));
+        // Seen but not accepted: still a change, until the reader accepts it.
+        m.learn("alice@example.com", &cert("bob"), 2, false);
+        assert!(m.change("alice@example.com", &cert("bob")).is_some());
+        assert!(m.accept("alice@example.com", &c.fingerprint.to_uppercase()));
+        assert_eq!(m.change("alice@example.com", &cert("bob")), None);
+        assert!(!m.accept("alice@example.com", "00"), "not held");
     }
 }

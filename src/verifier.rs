@@ -280,8 +280,9 @@ impl Verifier {
         }
         // Issue 12 §2: a memory changes verdicts as it learns; no other
         // verifier (a pool worker) may answer for one that has it.
-        if self.memory.is_some() {
+        if let Some(m) = &self.memory {
             h.update(b"memory");
+            h.update(m.with(|m| m.accepted_epoch()).to_be_bytes());
         }
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
@@ -359,7 +360,7 @@ impl Verifier {
     fn learn(&self, checks: &mut MessageChecks, now: UnixTime) {
         let learned = std::mem::take(&mut checks.learned);
         if let (Some(m), false) = (&self.memory, learned.is_empty()) {
-            m.with(|m| learned.iter().for_each(|(a, c)| m.learn(a, c, now)));
+            m.with(|m| learned.iter().for_each(|(a, c, ok)| m.learn(a, c, now, *ok)));
         }
     }
 
@@ -403,7 +404,11 @@ impl Verifier {
     /// Issue 12 §2: compare with the memory and note what to learn.
     fn continuity(&self, out: &mut AtTime, warnings: &mut Vec<Problem>, from: &str, cert: &Certificate) {
         let Some(memory) = &self.memory else { return };
-        if let (Some(ch), None) = (memory.with(|m| m.change(from, cert)), &out.change) {
+        let change = memory.with(|m| m.change(from, cert));
+        // A renewal is accepted on sight; another authority or key waits for
+        // CertificateMemory::accept, so its warning stays until the reader checks.
+        let accepted = change.as_ref().is_none_or(|c| c.kind == "renewed");
+        if let (Some(ch), None) = (change, &out.change) {
             let (code, what) = match (ch.same_issuer, ch.same_key) {
                 (true, true) => (Code::SignerRenewed, "a new certificate from the same authority for the same key"),
                 (false, _) => (Code::SignerChanged, "a certificate from a different authority"),
@@ -412,13 +417,13 @@ impl Verifier {
             warnings.push(warning(
                 code,
                 format!(
-                    "{from} signed with {what} (SHA-256 {}) than the one seen before (SHA-256 {}, valid {} to {})",
+                    "the signer for {from} used {what} (SHA-256 {}) instead of the one seen before (SHA-256 {}, valid {} to {})",
                     ch.fingerprint, ch.previous_fingerprint, ch.previous_not_before, ch.previous_not_after
                 ),
             ));
             out.change = Some(ch);
         }
-        out.learned.push((from.to_owned(), Arc::new(cert.clone())));
+        out.learned.push((from.to_owned(), Arc::new(cert.clone()), accepted));
     }
 
     /// The verdict at `t`; `describe`: with each signer's chain described

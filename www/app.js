@@ -425,6 +425,8 @@ async function connect(event) {
       auth: { type: 'basic', username, password },
       trust: trustSpec(),
       acceptLanguage: navigator.language,
+      // Issue 12 §2: a memory of signers, seeded from the demo configuration.
+      memory: state.config?.memory ? new TextEncoder().encode(state.config.memory) : true,
     });
     state.client = client;
     renderTrust(client.trust);
@@ -540,9 +542,22 @@ async function loadConfig() {
       password: typeof c.password === 'string' ? c.password : '',
       trustPem: Array.isArray(c.trustPem) ? c.trustPem.filter((p) => typeof p === 'string') : [],
       offer: Array.isArray(c.offer) ? c.offer.filter((o) => o && typeof o.pem === 'string') : [],
+      // A CertificateMemory export: what this browser remembers from earlier mail (issue 12 §2).
+      memory: typeof c.memory === 'string' ? c.memory : null,
     };
   } catch {
     return null;
+  }
+}
+
+/** Issue 12 §2: accept a changed signer certificate, then check the page again with the new configuration. */
+async function acceptSigner(address, fingerprint) {
+  if (!state.client) return;
+  try {
+    await exclusive(() => state.client.acceptSigner(address, fingerprint));
+    await applyTrust(state.imports, 'Accepting the certificate');
+  } catch (e) {
+    showError(e, 'Accepting the certificate');
   }
 }
 
@@ -558,6 +573,10 @@ async function start() {
   const params = new URLSearchParams(location.search);
   setLanguage(params.get('lang') ?? undefined);
   $('#language').addEventListener('change', (e) => setLanguage(e.target.value));
+  $('#detail').addEventListener('click', (e) => {
+    const b = e.target.closest?.('.accept-signer-btn');
+    if (b) acceptSigner(b.dataset.address, b.dataset.fingerprint);
+  });
   $('#session-url').value = params.get('session') ?? location.origin;
   $('#signin-form').addEventListener('submit', connect);
   $('#disconnect').addEventListener('click', () => disconnect());

@@ -184,9 +184,16 @@ export function detail(item, { now = Date.now() } = {}) {
   // hint, technical details), in the language chosen; the demo adds a link.
   const summary = document.createElement('smime-details');
   summary.verdict = item;
+  // Issue 12 §2: a changed signer certificate warns until the reader accepts it.
+  const change = item.client?.signerChange;
+  const accept = change && change.kind !== 'renewed'
+    ? h('p', { class: 'accept-signer' }, h('button', { type: 'button', class: 'accept-signer-btn', dataset: { address: change.address, fingerprint: change.fingerprint } },
+      `I checked with ${change.address}: accept this certificate`))
+    : null;
   nodes.push(h('section', { class: 'summary', 'aria-labelledby': 'summary-h' },
     h('h3', { id: 'summary-h' }, 'Signature'), summary,
-    display.hint ? h('p', { class: 'trust-link' }, h('a', { href: '#trust' }, 'Open the trust panel')) : null));
+    display.hint ? h('p', { class: 'trust-link' }, h('a', { href: '#trust' }, 'Open the trust panel')) : null,
+    accept));
 
   nodes.push(h('div', { class: 'compare' }, clientColumn(item), serverColumn(item)));
   // The server's description against the checked message is in <smime-details>.

@@ -39,6 +39,14 @@ impl CertificateMemory {
         self.inner.with(|m| m.to_bytes())
     }
 
+    /// Accept the certificate with SHA-256 `fingerprint` (hex, as in
+    /// `verdict.signerChange.fingerprint`) for `address` once the reader has
+    /// checked it with the sender: its `signer-changed` warning ends. False
+    /// when the memory does not hold it.
+    pub fn accept(&self, address: &str, fingerprint: &str) -> bool {
+        self.inner.with(|m| m.accept(address, fingerprint))
+    }
+
     /// How many certificates it holds.
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> usize {

@@ -290,3 +290,20 @@ test('the language switch shows the verdicts in German (badge, reason, alert) an
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('key continuity: Alice\'s new key warns against the remembered certificate until the reader accepts it (issue 12 §2)', { timeout: 120_000 }, async () => {
+  const origin = await startServer();
+  const { page, problems } = await openDemo(origin);
+  const subject = 'a new key from the same authority';
+  assert.equal(rowFor(await rows(page), subject).level, 'warning');
+  await page.locator('li.message', { hasText: subject }).click();
+  await page.waitForSelector('#detail[data-level="warning"]');
+  const reasons = await page.$$eval('#detail .reasons li', (els) => els.map((e) => e.textContent));
+  assert.ok(reasons.some((r) => /The signer for alice@example\.com used a certificate for a different key/.test(r) && /valid 2020-01-01T00:00:00Z to 2049-12-31T23:59:59Z/.test(r)), reasons.join(' | '));
+  await page.screenshot({ path: path.join(ARTIFACTS, 'demo-signer-changed.png'), fullPage: true });
+  await page.click('.accept-signer-btn');
+  await page.waitForFunction((s) => [...document.querySelectorAll('li.message')].some((r) => r.textContent.includes(s) && r.dataset.level === 'verified'), subject, { timeout: 60_000 });
+  assert.equal(rowFor(await rows(page), 'RSA-2048 SHA-256 detached').level, 'verified', 'the earlier certificate still verifies');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

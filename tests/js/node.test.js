@@ -143,3 +143,34 @@ test('addressMap: a configured mapping verifies, shows in the verdict, and a bad
   const bad = (() => { try { return new api.Verifier(trust, { addressMap: [{ certificate: 'alice', address: 'team@example.com' }] }); } catch (e) { return e; } })();
   assert.equal(bad.code, 'invalid-argument');
 });
+
+test('CertificateMemory: learns, lends, warns on a changed signer, survives toBytes/fromBytes (issue 12 §2)', async () => {
+  const trust = api.TrustStore.empty();
+  trust.addPem(await readFile(new URL('pki/root.cert.pem', FIXTURES), 'utf8'));
+  const at = { now: '2026-01-01T00:00:00Z' };
+  const memory = new api.CertificateMemory();
+  const v = new api.Verifier(trust, { revocation: 'off' }).withMemory(memory);
+  const missing = await load('messages/signer-cert-missing-detached.eml');
+  assert.ok(v.verify(missing, at).errors.some((e) => e.code === 'signer-cert-not-found'), 'nothing learnt yet');
+  assert.equal(v.verify(await load('messages/rsa2048-sha256-detached.eml'), at).status, 'signed/verified');
+  assert.equal(memory.size, 1);
+  // Kept as bytes (IndexedDB) and read back in another verifier, on the async (WebCrypto-capable) route.
+  const again = api.CertificateMemory.fromBytes(memory.toBytes());
+  const v2 = new api.Verifier(trust, { revocation: 'off' }).withMemory(again);
+  assert.equal((await v2.verifyAsync(missing, at)).status, 'signed/verified', 'lent from the memory');
+  const changed = await v2.verifyAsync(await load('memory/alice-newkey.eml'), at);
+  assert.equal(changed.status, 'signed/verified');
+  assert.equal(changed.signerChange?.kind, 'changed');
+  assert.equal(changed.signerChange?.sameKey, false);
+  assert.ok(changed.errors.some((e) => e.code === 'signer-changed' && e.warning), JSON.stringify(changed.errors));
+  assert.equal(again.size, 2, 'the new certificate is seen');
+  // Not accepted: the warning stays, until the reader accepts the certificate.
+  const newkey = await load('memory/alice-newkey.eml');
+  assert.ok((await v2.verifyAsync(newkey, at)).errors.some((e) => e.code === 'signer-changed'));
+  assert.equal(again.accept('alice@example.com', changed.signerChange.fingerprint), true);
+  const accepted = await v2.verifyAsync(newkey, at);
+  assert.equal(accepted.signerChange, undefined);
+  assert.ok(!accepted.errors.some((e) => e.code.startsWith('signer-')), JSON.stringify(accepted.errors));
+  const bad = (() => { try { return api.CertificateMemory.fromBytes(new TextEncoder().encode('{}')); } catch (e) { return e; } })();
+  assert.equal(bad.code, 'malformed');
+});
