@@ -9,6 +9,8 @@ import { h, $, $$, time } from './dom.js';
 import { badge, LEVELS, LEVEL_NAMES, LEGEND } from './icons.js';
 import { detail, dropResult } from './verdict.js';
 import { fromOf, subjectOf } from './content.js';
+import { setUpDrop } from './drop.js';
+import { loadConfig } from './config.js';
 
 const PAGE_SIZE = 50;
 
@@ -499,56 +501,12 @@ async function verifyFile(file) {
   }
 }
 
-function setUpDrop() {
-  const zone = $('#drop');
-  const input = $('#drop-input');
-  input.addEventListener('change', () => {
-    if (input.files?.[0]) verifyFile(input.files[0]);
-    input.value = '';
-  });
-  const over = (e) => {
-    if (![...(e.dataTransfer?.types ?? [])].includes('Files')) return;
-    e.preventDefault();
-    e.dataTransfer.dropEffect = 'copy';
-    zone.dataset.over = 'true';
-  };
-  zone.addEventListener('dragenter', over);
-  zone.addEventListener('dragover', over);
-  zone.addEventListener('dragleave', (e) => { if (!zone.contains(e.relatedTarget)) delete zone.dataset.over; });
-  zone.addEventListener('drop', (e) => {
-    e.preventDefault();
-    delete zone.dataset.over;
-    const file = e.dataTransfer?.files?.[0];
-    if (file) verifyFile(file);
-  });
-  // A file dropped next to the zone must not navigate away from the page.
-  window.addEventListener('dragover', (e) => e.preventDefault());
-  window.addEventListener('drop', (e) => e.preventDefault());
-}
-
 // ------------------------------------------------------------ start
 
 function renderLegend() {
   $('#legend-list').replaceChildren(...LEVELS.map((l) => h('li', {}, badge(l, LEVEL_NAMES[l]), ' ', h('span', {}, LEGEND[l]))));
 }
 
-async function loadConfig() {
-  try {
-    const r = await fetch('/demo/config.json', { cache: 'no-store' });
-    if (!r.ok) return null;
-    const c = await r.json();
-    return {
-      username: typeof c.username === 'string' ? c.username : '',
-      password: typeof c.password === 'string' ? c.password : '',
-      trustPem: Array.isArray(c.trustPem) ? c.trustPem.filter((p) => typeof p === 'string') : [],
-      offer: Array.isArray(c.offer) ? c.offer.filter((o) => o && typeof o.pem === 'string') : [],
-      // A CertificateMemory export: what this browser remembers from earlier mail (issue 12 §2).
-      memory: typeof c.memory === 'string' ? c.memory : null,
-    };
-  } catch {
-    return null;
-  }
-}
 
 /** Issue 12 §2: accept a changed signer certificate, then check the page again with the new configuration. */
 async function acceptSigner(address, fingerprint) {
@@ -592,7 +550,7 @@ async function start() {
     if (await importPem(pem)) $('#import-pem').value = '';
   });
   renderLegend();
-  setUpDrop();
+  setUpDrop(verifyFile);
   renderDetail();
 
   state.config = await loadConfig();
