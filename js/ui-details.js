@@ -115,6 +115,11 @@ export class SmimeAlert extends VerdictElement {
   }
 }
 
+function protectedList(doc, p) {
+  if (!p?.fields?.length) return null;
+  return el(doc, 'ul', { class: 'smime-protected' }, p.fields.map((f) => el(doc, 'li', { 'data-field': f.name }, `${f.name}: ${f.value}`)));
+}
+
 /** <smime-details locale?>: the verdict of one message, for its detail pane. */
 export class SmimeDetails extends VerdictElement {
   connectedCallback() {
@@ -163,6 +168,8 @@ export class SmimeDetails extends VerdictElement {
         [text('ui', 'signer', {}, o), signers ? c?.signer : null],
         [text('ui', 'issuer', {}, o), signers ? c?.issuer : null],
         [text('ui', 'codes', {}, o), codes.length ? el(doc, 'code', {}, codes.join(', ')) : text('ui', 'none', {}, o)],
+        // Issue 12 §5: the header fields the signer protected (RFC 9788).
+        [text('ui', 'protected', {}, o), protectedList(doc, this.verdict?.client?.protectedHeaders)],
       ]),
       comparison);
   }

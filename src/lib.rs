@@ -44,6 +44,7 @@ pub mod memory;
 pub mod mime;
 pub mod pki;
 pub mod policy;
+pub mod protected;
 pub mod reconcile;
 pub mod report;
 #[cfg(all(feature = "server", not(target_arch = "wasm32")))]

@@ -27,6 +27,11 @@ pub(crate) struct SignedView {
     pub inner_headers: Vec<(String, String)>,
     /// Its displayable parts.
     pub body: SignedBody,
+    /// RFC 9788 header protection of the signed entity (the Cryptographic
+    /// Payload): `"clear"` or `"cipher"` from its Content-Type `hp`
+    /// parameter (§2.1), `"legacy"` for a message/rfc822 wrapper with
+    /// `forwarded=no` (RFC 8551 §3.1, RFC 9788 §2.2); `None`: unprotected.
+    pub protection: Option<&'static str>,
 }
 
 /// The view of a signed entity that is a slice of `raw` (detached form).
@@ -36,14 +41,32 @@ pub(crate) fn of_entity(signed: &Entity, raw: &[u8]) -> SignedView {
         ("message/rfc822" | "message/global", Some(inner)) => inner,
         _ => signed,
     };
-    SignedView { inner_headers: headed.headers.iter().map(|h| (h.name.to_owned(), h.value.to_owned())).collect(), body: body(signed, raw) }
+    SignedView {
+        inner_headers: headed.headers.iter().map(|h| (h.name.to_owned(), h.value.to_owned())).collect(),
+        body: body(signed, raw),
+        protection: protection(signed),
+    }
+}
+
+/// RFC 9788 §2.1 (`hp`), §2.2 (a wrapped message): how `payload`, the
+/// signed entity, protects header fields. A message/rfc822 without
+/// `forwarded=no` may be a forwarded message, not protection.
+fn protection(payload: &Entity) -> Option<&'static str> {
+    let ct = &payload.content_type;
+    match ct.param("hp").map(str::to_ascii_lowercase).as_deref() {
+        Some("clear") => return Some("clear"),
+        Some("cipher") => return Some("cipher"),
+        _ => {}
+    }
+    let wrapped = matches!(ct.value.as_str(), "message/rfc822" | "message/global");
+    (wrapped && ct.param("forwarded").is_some_and(|f| f.eq_ignore_ascii_case("no"))).then_some("legacy")
 }
 
 /// The view of an encapsulated entity (opaque form): its own bytes.
 pub(crate) fn of_content(content: &[u8]) -> SignedView {
     match mime::parse(content) {
         Ok(entity) => of_entity(&entity, content),
-        Err(e) => SignedView { inner_headers: Vec::new(), body: refused(&e) },
+        Err(e) => SignedView { inner_headers: Vec::new(), body: refused(&e), protection: None },
     }
 }
 

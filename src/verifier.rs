@@ -15,6 +15,7 @@ use crate::pki::crl::Crl;
 use crate::pki::path::{self, PathInput, Revocation};
 use crate::pki::trust::TrustStore;
 use crate::policy::Policy;
+use crate::protected;
 use crate::report::{Problem, Structure};
 use crate::signed_view;
 use crate::verify::{self, Analysis};
@@ -103,6 +104,15 @@ pub(crate) fn parse_rfc5322_date(v: &str) -> Option<UnixTime> {
         _ => 0,
     };
     t.checked_sub(off)
+}
+
+/// The header fields the signer binding reads: the protected ones of a
+/// signed entity with RFC 9788 header protection, else the message root's.
+fn binding_headers(a: &Analysis) -> &[(String, String)] {
+    match &a.extras.signed_view {
+        Some(v) if v.protection.is_some() && a.report.structure == Structure::Signed => &v.inner_headers,
+        _ => &a.extras.headers,
+    }
 }
 
 /// Outcome of the trust checks at one time.
@@ -244,8 +254,14 @@ impl Verifier {
         let sender_matches = at_now.has_sender.then_some(at_now.sender_matches);
         // Issue 9 §3: what a UI shows comes from the checked bytes.
         let view = analysis.extras.signed_view.filter(|_| analysis.report.structure == Structure::Signed);
-        let headers =
-            view.as_ref().map(|v| signed_view::headers(&analysis.extras.headers, v, at_now.from_matches, sender_matches == Some(true)));
+        // Issue 12 §5, RFC 9788 §4.1: with protected headers, those are the
+        // message's header fields; the unprotected outer ones are not merged.
+        let protected_headers = view.as_ref().and_then(|v| protected::read(v, &analysis.extras.headers));
+        let shown = match (&view, &protected_headers) {
+            (Some(v), Some(_)) => &v.inner_headers,
+            _ => &analysis.extras.headers,
+        };
+        let headers = view.as_ref().map(|v| signed_view::headers(shown, v, at_now.from_matches, sender_matches == Some(true)));
         let r = analysis.report;
         let verdict = Verdict {
             status: at_now.status,
@@ -261,6 +277,7 @@ impl Verifier {
             body: view.map(|v| v.body),
             address_mapped: at_now.mapped,
             signer_change: at_now.change,
+            protected_headers,
         };
         let learned = if verdict.status.as_deref() == Some(SIGNED_VERIFIED) { at_now.learned } else { Vec::new() };
         (verdict, learned)
@@ -295,7 +312,10 @@ impl Verifier {
     /// (what a report shows), or the status alone.
     fn judge(&self, a: &Analysis, known: &[&Certificate], t: UnixTime, work: &mut WorkBudget, describe: bool) -> AtTime {
         let r = &a.report;
-        let has_sender = !header_values(&a.extras.headers, "Sender").is_empty();
+        // RFC 9788 §4.1: the signer is bound to the protected From and
+        // Sender when the signed entity protects headers (issue 12 §5).
+        let bound = binding_headers(a);
+        let has_sender = !header_values(bound, "Sender").is_empty();
         let mut out = AtTime {
             status: None,
             errors: Vec::new(),
@@ -321,7 +341,7 @@ impl Verifier {
         }
         let mut failures: Vec<Problem> = r.errors.clone();
         let mut warnings: Vec<Problem> = Vec::new();
-        let headers = &a.extras.headers;
+        let headers = bound;
         // One strict reading of From and Sender (src/address.rs); a field it
         // refuses is compared with nothing and fails the message.
         let from = address::from_field(&header_values(headers, "From"));

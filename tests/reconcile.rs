@@ -98,6 +98,7 @@ fn verdict(status: Option<&str>, errors: Vec<Problem>, signers: Vec<SignerVerdic
         body: None,
         address_mapped: Vec::new(),
         signer_change: None,
+        protected_headers: None,
     }
 }
 

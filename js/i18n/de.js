@@ -14,6 +14,7 @@ export default {
     pending: 'Nicht geprüft',
   },
   ui: {
+    protected: 'Geschützte Kopfzeilen (RFC 9788)',
     'signer-heading': 'Signiert von',
     subject: 'Inhaber des Zertifikats',
     addresses: 'E-Mail-Adressen',

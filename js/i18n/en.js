@@ -14,6 +14,7 @@ export default {
     pending: 'Not verified',
   },
   ui: {
+    protected: 'Protected headers (RFC 9788)',
     'signer-heading': 'Signed by',
     subject: 'Certificate subject',
     addresses: 'Email addresses',

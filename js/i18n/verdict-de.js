@@ -99,6 +99,7 @@ export default {
     "verified": "Verifiziert",
     "verified-mapped": "Verifiziert (zugeordnete Adresse)",
     "signer-changed": "Verifiziert, aber neues Zertifikat des Unterzeichners",
+    "protected-headers-differ": "Verifiziert, aber die angezeigten Kopfzeilen weichen von den signierten ab",
     "verified-by-server": "Vom Server verifiziert"
   },
   "quotes": [
@@ -106,6 +107,7 @@ export default {
     "“"
   ],
   "reasons": {
+    "protected-header-differs": "Das äußere Feld {field} der Nachricht lautet {outer|q}, aber das vom Unterzeichner geschützte Feld {field} lautet {protected|q}; ein Mailprogramm, das das äußere Feld zeigt, zeigt etwas, das der Unterzeichner nicht geschrieben hat.",
     "address-mismatch": "Die Signatur ist gültig, aber das Zertifikat des Unterzeichners nennt nicht die From-Adresse.",
     "address-mismatch-server-unrecognised": "Das Zertifikat des Unterzeichners nennt nicht die From-Adresse, und der Status des Servers wird nicht erkannt.",
     "address-mismatch-server-verified": "Der Server meldet „verifiziert“, aber in diesem Browser nennt das Zertifikat des Unterzeichners nicht die From-Adresse.",

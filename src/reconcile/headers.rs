@@ -295,6 +295,28 @@ pub fn apply(display: &mut DisplayVerdict, check: HeaderCheck) {
     display.header_check = Some(check);
 }
 
+/// Issue 12 §5, RFC 9788: each outer field that differs from its protected
+/// value is a reason; one a UI shows (From, Sender, To, Cc, Subject, Date)
+/// also makes a verified display a warning, with its own label.
+pub(super) fn protected_notes(display: &mut DisplayVerdict, v: &Verdict) {
+    let Some(p) = &v.protected_headers else { return };
+    for diff in &p.differs {
+        let mut n = Note::new("protected-header-differs").with("field", diff.name.clone());
+        if let Some(o) = &diff.outer {
+            n = n.with("outer", o.clone());
+        }
+        if let Some(x) = &diff.protected {
+            n = n.with("protected", x.clone());
+        }
+        display.add_reason(n);
+    }
+    let shown = p.differs.iter().any(|x| crate::protected::SHOWN.iter().any(|s| s.eq_ignore_ascii_case(&x.name)));
+    if shown && display.level == Level::Verified {
+        display.level = Level::Warning;
+        display.set_label(Note::new("protected-headers-differ"));
+    }
+}
+
 /// The comparison for a client verdict, when it read the message's headers
 /// (a signature at the root); `None` otherwise.
 pub fn check_verdict(server: &ServerHeaders<'_>, client: Option<&Verdict>) -> Option<HeaderCheck> {

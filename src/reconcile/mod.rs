@@ -550,6 +550,7 @@ fn client_notes(d: &mut DisplayVerdict, v: &Verdict, row: ClientRow, column: Ser
     for p in v.errors.iter().filter(|p| !p.warning || row == ClientRow::Verified) {
         d.add_reason(problem_note("problem", p));
     }
+    headers::protected_notes(d, v);
 }
 
 /// R37: compare the "at delivery" verdicts when both sides have one.

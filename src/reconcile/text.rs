@@ -102,6 +102,7 @@ pub const LABELS: &[(&str, &str)] = &[
     ("verified", "Verified"),
     ("verified-mapped", "Verified (address mapped)"),
     ("signer-changed", "Verified, but a new signer certificate"),
+    ("protected-headers-differ", "Verified, but the shown headers differ from the signed ones"),
     ("server-reports-failure", "Server reports failure"),
     ("server-status-unrecognised", "Server status unrecognised"),
     ("not-signed", "Not signed"),
@@ -162,6 +163,10 @@ pub const REASONS: &[(&str, &str)] = &[
     ("header-differs-unsigned", "The server shows {field} {server|q}, but the message says {message|q}; the {field|lower} is not covered by the signature."),
     ("header-not-comparable", "The message's {field} field could not be read strictly, so what the server shows for it is not vouched for."),
     ("not-checked", "Not checked in this browser: {message}"),
+    (
+        "protected-header-differs",
+        "The message's outer {field} is {outer|q}, but the {field} the signer protected is {protected|q}; a mail program that shows the outer one shows what the signer did not write.",
+    ),
 ];
 
 /// Security alerts, by code.

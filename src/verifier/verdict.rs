@@ -12,6 +12,7 @@ use crate::memory::SignerChange;
 use crate::pki::cert::Certificate;
 use crate::pki::crl::Crl;
 use crate::pki::path::RevocationMode;
+use crate::protected::ProtectedHeaders;
 use crate::report::{CertificateInfo, Coverage, Problem, SignedBody, SignedContent, SignedHeaders, SignerReport, Structure};
 
 /// Options beyond the policy: what the caller supplies for path validation.
@@ -115,6 +116,13 @@ pub struct Verdict {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub signer_change: Option<SignerChange>,
+    /// The protected header fields when the signed entity carries RFC 9788
+    /// header protection (issue 12 §5): the signer is bound to their From,
+    /// `headers` shows them, and `differs` lists each outer field that is
+    /// not its protected value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub protected_headers: Option<ProtectedHeaders>,
 }
 
 /// `statusAtDelivery` read back: a field that is present (even `null`, no
@@ -143,6 +151,7 @@ impl Verdict {
             body: None,
             address_mapped: Vec::new(),
             signer_change: None,
+            protected_headers: None,
         }
     }
 }

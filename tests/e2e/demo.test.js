@@ -185,7 +185,7 @@ test('the detail pane shows signer, chain and both verdicts with reasons', { tim
   await page.close();
 });
 
-test('signed messages show the checked body and mark Subject and Date as not covered', { timeout: 120_000 }, async () => {
+test('signed messages show the checked body and mark Subject and Date as not covered (signed when protected)', { timeout: 120_000 }, async () => {
   const origin = await startServer();
   const { page, problems } = await openDemo(origin);
   const wrong = [];
@@ -205,9 +205,13 @@ test('signed messages show the checked body and mark Subject and Date as not cov
           frames: content?.querySelectorAll('iframe').length ?? 0,
         };
       });
-      const ok = got.content === e.content && got.headers === e.content
-        && (e.content === 'server' || (got.text.includes(e.snippet) && got.subject === 'not-covered' && got.date === 'not-covered'
-          && ['address-checked', 'not-covered'].includes(got.from)));
+      // "protected" (RFC 9788): the checked body, and Subject, Date and From signed.
+      const source = e.content === 'protected' ? 'verified' : e.content;
+      const covered = e.content === 'protected'
+        ? got.subject === 'signed' && got.date === 'signed' && got.from === 'signed'
+        : got.subject === 'not-covered' && got.date === 'not-covered' && ['address-checked', 'not-covered'].includes(got.from);
+      const ok = got.content === source && got.headers === source
+        && (e.content === 'server' || (got.text.includes(e.snippet) && covered));
       if (!ok) wrong.push(`${e.subject}: ${JSON.stringify(got).slice(0, 300)}`);
     }
   }
