@@ -92,9 +92,10 @@ fn verdict_mode(time: i64, received: bool, with_crls: bool, revocation: Revocati
     let v = Verifier {
         trust: f.trust.clone(),
         policy,
-        options: VerifyOptions { revocation, skip_address_check: false, intermediates: Vec::new(), crls },
+        options: VerifyOptions { revocation, skip_address_check: false, crls, ..VerifyOptions::default() },
         // A fresh memo per input: one input's checks never answer another's.
         memo: Default::default(),
+        memory: None,
     };
     let received_at = received.then(|| time.saturating_sub(86_400));
     let verdict = v.verify(payload, time, received_at);
