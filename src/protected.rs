@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(target_arch = "wasm32")]
 use tsify::Tsify;
 
-use crate::signed_view::SignedView;
+use crate::signed_view::{self, SignedView};
 
 /// The fields reported, in this order (RFC 9788 §2.1.1 lists them among
 /// the ones a sender protects; a UI shows most of them).
@@ -73,12 +73,10 @@ impl ProtectedHeaders {
     }
 }
 
+/// A field's values as the header comparison reads them (src/signed_view.rs),
+/// joined by a line feed; `None` when absent.
 fn value(headers: &[(String, String)], name: &str) -> Option<String> {
-    let v: Vec<String> = headers
-        .iter()
-        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect();
+    let v: Vec<String> = signed_view::values(headers, name).into_iter().map(signed_view::squash).collect();
     (!v.is_empty()).then(|| v.join("\n"))
 }
 

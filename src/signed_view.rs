@@ -75,7 +75,7 @@ fn refused(e: &Error) -> SignedBody {
 }
 
 /// Values of a header field by name (case-insensitive), unfolded and trimmed.
-fn values<'h>(headers: &'h [(String, String)], name: &str) -> Vec<&'h str> {
+pub(crate) fn values<'h>(headers: &'h [(String, String)], name: &str) -> Vec<&'h str> {
     untrimmed(headers, name).into_iter().map(str::trim).collect()
 }
 
@@ -86,7 +86,7 @@ fn untrimmed<'h>(headers: &'h [(String, String)], name: &str) -> Vec<&'h str> {
 
 /// Runs of white space as one space: unfolding and re-folding must not make
 /// two copies of a field differ.
-fn squash(s: &str) -> String {
+pub(crate) fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

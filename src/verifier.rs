@@ -253,15 +253,15 @@ impl Verifier {
         let status_at_delivery = received_at.map(|t| self.judge(&analysis, &known, t, work, false).status);
         let sender_matches = at_now.has_sender.then_some(at_now.sender_matches);
         // Issue 9 §3: what a UI shows comes from the checked bytes.
-        let view = analysis.extras.signed_view.filter(|_| analysis.report.structure == Structure::Signed);
-        // Issue 12 §5, RFC 9788 §4.1: with protected headers, those are the
-        // message's header fields; the unprotected outer ones are not merged.
-        let protected_headers = view.as_ref().and_then(|v| protected::read(v, &analysis.extras.headers));
-        let shown = match (&view, &protected_headers) {
-            (Some(v), Some(_)) => &v.inner_headers,
-            _ => &analysis.extras.headers,
-        };
-        let headers = view.as_ref().map(|v| signed_view::headers(shown, v, at_now.from_matches, sender_matches == Some(true)));
+        let signed = analysis.report.structure == Structure::Signed;
+        let view = analysis.extras.signed_view.as_ref().filter(|_| signed);
+        let protected_headers = view.and_then(|v| protected::read(v, &analysis.extras.headers));
+        // Issue 12 §5, RFC 9788 §4.1: the fields the signer was bound to are
+        // the ones shown; unprotected outer fields are not merged in.
+        let shown = binding_headers(&analysis);
+        let headers = view.map(|v| signed_view::headers(shown, v, at_now.from_matches, sender_matches == Some(true)));
+        // The body moves out of the analysis (up to 1 MiB of text: no copy).
+        let body = analysis.extras.signed_view.filter(|_| signed).map(|v| v.body);
         let r = analysis.report;
         let verdict = Verdict {
             status: at_now.status,
@@ -274,7 +274,7 @@ impl Verifier {
             sender_matches,
             content: r.content,
             headers,
-            body: view.map(|v| v.body),
+            body,
             address_mapped: at_now.mapped,
             signer_change: at_now.change,
             protected_headers,

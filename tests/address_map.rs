@@ -8,7 +8,6 @@ mod common;
 use common::fixtures_dir;
 use jmap_smime::address_map::AddressMapping;
 use jmap_smime::pki::path::RevocationMode;
-use jmap_smime::pki::trust::TrustStore;
 use jmap_smime::reconcile::{reconcile, ReconcileConfig};
 use jmap_smime::verifier::{Verifier, VerifyOptions};
 
@@ -25,10 +24,8 @@ fn message(from: &str, sender: &str) -> Vec<u8> {
 }
 
 fn verifier(map: &str) -> Verifier {
-    let mut trust = TrustStore::empty();
-    trust.add_pem_or_der(&std::fs::read(fixtures_dir().join("pki/root.cert.pem")).unwrap()).unwrap();
     let address_map = map.split(';').filter(|m| *m != "-").map(|m| AddressMapping::parse(m).unwrap()).collect();
-    Verifier { trust, options: VerifyOptions { revocation: RevocationMode::Off, address_map, ..Default::default() }, ..Default::default() }
+    Verifier { options: VerifyOptions { revocation: RevocationMode::Off, address_map, ..Default::default() }, ..common::root_verifier() }
 }
 
 /// The codes of failures or warnings; the fixture's own `signing-time-skew`

@@ -9,17 +9,14 @@ mod common;
 use common::{fixtures_dir, tsv_rows};
 use jmap_smime::memory::{CertificateMemory, SharedMemory};
 use jmap_smime::pki::path::RevocationMode;
-use jmap_smime::pki::trust::TrustStore;
 use jmap_smime::reconcile::{reconcile, ReconcileConfig};
 use jmap_smime::verifier::{Verdict, Verifier, VerifyOptions};
 
 const AT: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
 
 fn verifier(memory: SharedMemory) -> Verifier {
-    let mut trust = TrustStore::empty();
-    trust.add_pem_or_der(&std::fs::read(fixtures_dir().join("pki/root.cert.pem")).unwrap()).unwrap();
     let options = VerifyOptions { revocation: RevocationMode::Off, ..Default::default() };
-    Verifier { trust, options, memory: Some(memory), ..Default::default() }
+    Verifier { options, memory: Some(memory), ..common::root_verifier() }
 }
 
 fn codes(v: &Verdict, warning: bool) -> String {

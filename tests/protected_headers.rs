@@ -6,7 +6,6 @@ mod common;
 
 use common::{fixtures_dir, tsv_rows};
 use jmap_smime::pki::path::RevocationMode;
-use jmap_smime::pki::trust::TrustStore;
 use jmap_smime::reconcile::{reconcile, ReconcileConfig};
 use jmap_smime::verifier::{Verifier, VerifyOptions};
 
@@ -22,9 +21,7 @@ fn dash(v: Vec<String>) -> String {
 
 #[test]
 fn protected_headers_are_read_bound_and_compared() {
-    let mut trust = TrustStore::empty();
-    trust.add_pem_or_der(&std::fs::read(fixtures_dir().join("pki/root.cert.pem")).unwrap()).unwrap();
-    let v = Verifier { trust, options: VerifyOptions { revocation: RevocationMode::Off, ..Default::default() }, ..Default::default() };
+    let v = Verifier { options: VerifyOptions { revocation: RevocationMode::Off, ..Default::default() }, ..common::root_verifier() };
     let rows = tsv_rows("protected-expectations.tsv");
     assert!(rows.len() >= 7);
     let mut wrong = Vec::new();

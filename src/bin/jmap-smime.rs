@@ -201,6 +201,7 @@ fn build_verifier(opts: &VerifyArgs) -> Result<Verifier, String> {
     for (p, d) in read_all(&opts.crls)? {
         crls.extend(crls_from(&p, &d)?);
     }
+    jmap_smime::address_map::check(&opts.address_map).map_err(|e| format!("--address-map: {}", e.detail))?;
     Ok(Verifier {
         trust,
         policy: opts.policy.clone(),

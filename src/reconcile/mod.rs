@@ -370,10 +370,11 @@ impl DisplayVerdict {
         self.hint_note = note;
     }
 
-    fn new(level: Level, cell: &Cell) -> DisplayVerdict {
+    fn new(cell: &Cell) -> DisplayVerdict {
+        let label_note = Note::new(cell.label);
         let mut d = DisplayVerdict {
-            level,
-            label: String::new(),
+            level: cell.level,
+            label: text::render(Section::Labels, &label_note),
             reasons: Vec::new(),
             alert: None,
             client: None,
@@ -381,12 +382,11 @@ impl DisplayVerdict {
             server_age_secs: None,
             hint: None,
             header_check: None,
-            label_note: Note::new(cell.label),
+            label_note,
             notes: Vec::new(),
             alert_notes: cell.alert.map(Note::new).into_iter().collect(),
             hint_note: None,
         };
-        d.set_label(Note::new(cell.label));
         d.add_reason(Note::new(cell.note));
         d.render_alert();
         d
@@ -447,7 +447,7 @@ pub fn reconcile(client: Option<&Verdict>, server: Option<&ServerReport>, now: i
     let client = if config.local_check { client } else { None };
     let row = classify_client(client);
     let column = server_column(server, config);
-    let mut d = DisplayVerdict::new(cell(row, column).level, &cell(row, column));
+    let mut d = DisplayVerdict::new(&cell(row, column));
     let server_token = server.and_then(|s| s.status.as_ref());
 
     if row == ClientRow::NotRun && column == ServerColumn::AbsentOrSigned {
