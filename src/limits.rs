@@ -48,6 +48,28 @@ pub const MAX_CERTIFICATES: usize = 64;
 /// Most CRLs read from one SignedData (PKITS messages carry up to about 10).
 pub const MAX_CRLS: usize = 64;
 
+/// Most OCSP responses used for one message: those embedded in its
+/// SignedData (RFC 5940 §2.2) and, separately, those one caller option or
+/// file supplies. A path of 5 certificates needs at most 5; a sender that
+/// staples a response for each of several signers stays below 32.
+pub const MAX_OCSP_RESPONSES: usize = 32;
+
+/// Most SingleResponses read from one OCSP response. Responders answer one
+/// request per certificate asked (RFC 5019 §2.1.1 allows one); a batch of a
+/// whole chain is a handful. Each one costs a CertID comparison per
+/// certificate checked.
+pub const MAX_OCSP_SINGLE_RESPONSES: usize = 16;
+
+/// Most certificates in one BasicOCSPResponse `certs` (RFC 6960 §4.2.1): a
+/// delegated responder sends its own certificate, sometimes its issuer's.
+pub const MAX_OCSP_RESPONSE_CERTS: usize = 4;
+
+/// How long an OCSP response without nextUpdate counts as current after its
+/// thisUpdate: 1 day. RFC 6960 §4.2.2.1 says such a responder always has
+/// newer information, so no period follows from the response; a day is the
+/// common freshness of responders that do set nextUpdate (RFC 5019 §6).
+pub const OCSP_VALIDITY_WITHOUT_NEXT_UPDATE: i64 = 24 * 60 * 60;
+
 /// Most SignerInfos judged in one SignedData. Each costs one public-key
 /// operation per candidate certificate; 16 co-signers is already unusual.
 pub const MAX_SIGNERS: usize = 16;
@@ -465,3 +487,53 @@ pub const MAX_MEMORY_CERT_BYTES: usize = 8 * 1024;
 /// entries at their largest in base64 (4/3 of 8 MiB) plus their JSON, about
 /// 11 MiB; 12 MiB. Larger input is refused before it is parsed.
 pub const MAX_MEMORY_EXPORT_BYTES: usize = 12 * 1024 * 1024;
+
+/// Issue 12 §4, the reference server's online revocation checks: the TCP
+/// connect timeout of one fetch. CRL and OCSP servers answer from nearby
+/// caches; 2 s is generous, and a responder that does not answer must not
+/// hold a message's verification for long.
+pub const SERVER_ONLINE_CONNECT_TIMEOUT_MS: u64 = 2_000;
+
+/// The deadline of one fetch, connection to last byte: 5 s. A responder
+/// that trickles bytes (one per second) is cut off here, not by the
+/// per-read timeout.
+pub const SERVER_ONLINE_FETCH_DEADLINE_MS: u64 = 5_000;
+
+/// The most time online checks may add to one message's verification: 10 s
+/// (two slow fetches). Later fetches are skipped and the status stays what
+/// the offline sources give.
+pub const SERVER_ONLINE_MESSAGE_DEADLINE_MS: u64 = 10_000;
+
+/// Largest CRL fetched: 8 MiB. Large public CAs publish CRLs of a few MiB;
+/// more is not a CRL the server should parse on a mail request.
+pub const SERVER_ONLINE_MAX_CRL_BYTES: usize = 8 * 1024 * 1024;
+
+/// Largest OCSP response fetched: 64 KiB. A response with its responder
+/// certificate is 1–4 KiB.
+pub const SERVER_ONLINE_MAX_OCSP_BYTES: usize = 64 * 1024;
+
+/// Largest HTTP reply header read before the body (16 KiB, as common
+/// servers' own request header limits).
+pub const SERVER_ONLINE_MAX_HEADER_BYTES: usize = 16 * 1024;
+
+/// Most fetches for one message: 8 (a signer's path of 4 certificates with
+/// an OCSP responder and a CRL each). The URLs come only from certificates
+/// on a path that reaches an anchor (R36), but one CA may list many.
+pub const SERVER_ONLINE_MAX_FETCHES_PER_MESSAGE: usize = 8;
+
+/// Most cached fetch results (CRLs, OCSP responses, failures): 256. The
+/// least recently fetched entry goes first.
+pub const SERVER_ONLINE_CACHE_ENTRIES: usize = 256;
+
+/// Longest a fetched CRL or OCSP response is reused: its nextUpdate, but
+/// never more than 24 hours (RFC 9219 §6's cache ceiling for verdicts).
+pub const SERVER_ONLINE_MAX_CACHE_SECS: i64 = 24 * 3600;
+
+/// How long a failed fetch is remembered before it is tried again: 5
+/// minutes, so a message naming a dead responder costs one timeout per
+/// 5 minutes, not one per request.
+pub const SERVER_ONLINE_RETRY_SECS: i64 = 300;
+
+/// Most bytes of fetched CRLs and OCSP responses kept in the cache: 32 MiB
+/// (four large CRLs); the oldest entries go first.
+pub const SERVER_ONLINE_CACHE_BYTES: usize = 32 * 1024 * 1024;

@@ -12,6 +12,7 @@ use crate::error::{Code, Error};
 use crate::memory::{Learned, SharedMemory, SignerChange};
 use crate::pki::cert::Certificate;
 use crate::pki::crl::Crl;
+use crate::pki::ocsp::OcspResponse;
 use crate::pki::path::{self, PathInput, Revocation};
 use crate::pki::trust::TrustStore;
 use crate::policy::Policy;
@@ -29,7 +30,9 @@ pub const SIGNED_FAILED: &str = "signed/failed";
 /// RFC 9219 `unknown`.
 pub const UNKNOWN: &str = "unknown";
 
+mod targets;
 mod verdict;
+pub use targets::RevocationTarget;
 pub use verdict::{SignerVerdict, Verdict, VerifyOptions};
 
 /// A trust store, a policy and options: verifies messages.
@@ -146,6 +149,10 @@ impl Verifier {
         for c in &self.options.crls {
             h.update(b"l");
             h.update(Sha256::digest(&c.raw));
+        }
+        for r in &self.options.ocsp {
+            h.update(b"o");
+            h.update(Sha256::digest(&r.raw));
         }
         // Issue 12 §6: a mapping changes verdicts, so it is configuration.
         for m in &self.options.address_map {
@@ -362,11 +369,14 @@ impl Verifier {
         intermediates.extend(self.options.intermediates.iter());
         let mut crls: Vec<&Crl> = a.extras.crls.iter().collect();
         crls.extend(self.options.crls.iter());
+        let mut ocsp: Vec<&OcspResponse> = a.extras.ocsp.iter().collect();
+        ocsp.extend(self.options.ocsp.iter());
         let input = PathInput {
             time: t,
             anchors: self.trust.anchors(),
             intermediates: &intermediates,
             crls: &crls,
+            ocsp: &ocsp,
             revocation: self.options.revocation,
             policy: &self.policy,
             crl_signer: false,

@@ -48,6 +48,8 @@ pub(crate) struct Extras {
     pub certificates: Vec<crate::pki::cert::Certificate>,
     /// CRLs in the SignedData that parsed.
     pub crls: Vec<crate::pki::crl::Crl>,
+    /// OCSP responses in the SignedData (RFC 5940) that parsed.
+    pub ocsp: Vec<crate::pki::ocsp::OcspResponse>,
     /// Header fields of the message root: (name, unfolded value).
     pub headers: Vec<(String, String)>,
     /// The signed entity of a root signature, for display (issue 9 §3).
@@ -132,6 +134,7 @@ fn parse_signed(cms: &[u8]) -> Result<(ContentKind, Option<SignedData<'_>>)> {
 fn collect(sd: &SignedData<'_>, extras: &mut Extras) {
     extras.certificates = sd.certificates.clone();
     extras.crls = sd.crls.iter().filter_map(|c| crate::pki::crl::Crl::from_der(c).ok()).collect();
+    extras.ocsp = sd.ocsp.clone();
 }
 
 fn detached(

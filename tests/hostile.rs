@@ -85,6 +85,7 @@ fn path_search_meshes() {
             anchors: &anchors,
             intermediates: &inter,
             crls: &[],
+            ocsp: &[],
             revocation: RevocationMode::Off,
             policy: &policy,
             crl_signer: false,

@@ -353,6 +353,7 @@ fn input<'a>(anchors: &'a [Anchor], inter: &'a [&'a Certificate], crls: &'a [&'a
         anchors,
         intermediates: inter,
         crls,
+        ocsp: &[],
         revocation: RevocationMode::Require,
         policy,
         crl_signer: false,
@@ -721,4 +722,59 @@ fn digest_cache_octets() {
     cache.insert(DigestAlg::Sha256, &big, &DigestAlg::Sha256.digest(&[&big]));
     assert_eq!(cache.len(), before);
     assert!(cache.get(DigestAlg::Sha256, &big).is_none());
+}
+
+// ---- OCSP (issue 12 §3) ----
+
+/// An OCSPResponse (RFC 6960 §4.2.1) with `singles` good statuses and
+/// `certs` copies of Alice's certificate; the signature is filler (the
+/// parser bounds come before any check).
+fn ocsp_response(singles: usize, certs: usize) -> Vec<u8> {
+    let time = der(0x18, b"20260101000000Z");
+    let single = seq(&[
+        seq(&[seq(&[oid_tlv(oid::SHA1), der(0x05, &[])]), der(0x04, &[0; 20]), der(0x04, &[0; 20]), int(&[1])]),
+        der(0x80, &[]),
+        time.clone(),
+    ]);
+    let tbs = seq(&[der(0xa2, &der(0x04, &[0; 20])), time, seq(&vec![single; singles])]);
+    let mut basic = vec![tbs, seq(&[oid_tlv(oid::SHA256_WITH_RSA), der(0x05, &[])]), der(0x03, &[0; 257])];
+    if certs > 0 {
+        basic.push(der(0xa0, &seq(&vec![alice_cert(); certs])));
+    }
+    let bytes = seq(&[oid_tlv(oid::OCSP_BASIC), der(0x04, &seq(&basic))]);
+    seq(&[der(0x0a, &[0]), der(0xa0, &bytes)])
+}
+
+#[test]
+fn ocsp_single_responses() {
+    use jmap_smime::pki::ocsp::OcspResponse;
+    assert_eq!(OcspResponse::from_der(&ocsp_response(MAX_OCSP_SINGLE_RESPONSES, 0)).unwrap().responses.len(), MAX_OCSP_SINGLE_RESPONSES);
+    let e = OcspResponse::from_der(&ocsp_response(MAX_OCSP_SINGLE_RESPONSES + 1, 0)).unwrap_err();
+    assert_eq!(e.code, Code::LimitExceeded, "{e}");
+}
+
+#[test]
+fn ocsp_response_certs() {
+    use jmap_smime::pki::ocsp::OcspResponse;
+    assert_eq!(OcspResponse::from_der(&ocsp_response(1, MAX_OCSP_RESPONSE_CERTS)).unwrap().certs.len(), MAX_OCSP_RESPONSE_CERTS);
+    let e = OcspResponse::from_der(&ocsp_response(1, MAX_OCSP_RESPONSE_CERTS + 1)).unwrap_err();
+    assert_eq!(e.code, Code::LimitExceeded, "{e}");
+}
+
+#[test]
+fn ocsp_responses_per_message_and_supplied() {
+    use jmap_smime::pki::ocsp::{check_supplied, OcspResponse};
+    // RFC 5940 §2.2: `other [1] { id-ri-ocsp-response, OCSPResponse }`.
+    let other = der(0xa1, &[oid_tlv(oid::RI_OCSP_RESPONSE), ocsp_response(1, 0)].concat());
+    let at = vec![other.clone(); MAX_OCSP_RESPONSES];
+    let r = verify_signatures(&detached(&signed_data(&[alice_cert()], &at, &[signer_info(&alice_cert(), None)])), &strict());
+    assert!(!has_code(&r, Code::LimitExceeded), "{:?}", r.errors);
+    let over = vec![other; MAX_OCSP_RESPONSES + 1];
+    assert_limit(
+        &verify_signatures(&detached(&signed_data(&[alice_cert()], &over, &[signer_info(&alice_cert(), None)])), &strict()),
+        "OCSP",
+    );
+    let one = OcspResponse::from_der(&ocsp_response(1, 0)).unwrap();
+    assert!(check_supplied(&vec![one.clone(); MAX_OCSP_RESPONSES]).is_ok());
+    assert_eq!(check_supplied(&vec![one; MAX_OCSP_RESPONSES + 1]).unwrap_err().code, Code::LimitExceeded);
 }

@@ -162,7 +162,7 @@ fuzz_target!(|data: &[u8]| {
     let times: &[i64] = if twice { &[at, at - 86_400] } else { &[at] };
     for &time in times {
         let before = work.stats();
-        let input = PathInput { time, anchors: &anchors, intermediates: &inter, crls: &crl_refs, revocation, policy: &policy, crl_signer: false };
+        let input = PathInput { time, anchors: &anchors, intermediates: &inter, crls: &crl_refs, ocsp: &[], revocation, policy: &policy, crl_signer: false };
         let result = path::validate_with(&ee, &input, &mut work);
         let s = work.stats();
         if std::env::var_os("PATH_MESH_DEBUG").is_some() {

@@ -79,6 +79,7 @@ fn path_mode(time: i64, relative: bool, revocation: RevocationMode, policy: &Pol
         anchors: &anchors,
         intermediates: &intermediates,
         crls: &crl_refs,
+        ocsp: &[],
         revocation,
         policy,
         crl_signer: false,

@@ -169,6 +169,19 @@ pub const ANY_EXTENDED_KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x25, 0x00];
 /// 1.3.6.1.5.5.7.1.1 authorityInfoAccess extension.
 pub const AUTHORITY_INFO_ACCESS: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01];
 
+/// 1.3.6.1.5.5.7.3.9 id-kp-OCSPSigning (RFC 6960 §4.2.2.2).
+pub const KP_OCSP_SIGNING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x09];
+/// 1.3.6.1.5.5.7.48.1 id-ad-ocsp, an authorityInfoAccess method (RFC 5280 §4.2.2.1).
+pub const AD_OCSP: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01];
+/// 1.3.6.1.5.5.7.48.1.1 id-pkix-ocsp-basic (RFC 6960 §4.2.1).
+pub const OCSP_BASIC: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x01];
+/// 1.3.6.1.5.5.7.48.1.2 id-pkix-ocsp-nonce (RFC 6960 §4.4.1).
+pub const OCSP_NONCE: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x02];
+/// 1.3.6.1.5.5.7.48.1.5 id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1).
+pub const OCSP_NOCHECK: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x05];
+/// 1.3.6.1.5.5.7.16.2 id-ri-ocsp-response (RFC 5940 §2.2).
+pub const RI_OCSP_RESPONSE: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x10, 0x02];
+
 /// Check that OID content bytes are well-formed (X.690 §8.19): non-empty, no
 /// leading 0x80 octet in a sub-identifier, last octet terminates.
 pub fn validate(content: &[u8]) -> Result<()> {

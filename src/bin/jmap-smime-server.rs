@@ -3,8 +3,8 @@
 //! ```text
 //! jmap-smime-server --mail DIR [--listen 127.0.0.1:8025] [--user NAME:PASSWORD]... [--token TOKEN]...
 //!     [--cors-origin ORIGIN]... [--static PREFIX=DIR]... [--no-smime] [--no-blob]
-//!     [--trust FILE]... [--bundled-roots] [--intermediate FILE]... [--crl FILE]... [--address-map CERT=ADDR]...
-//!     [--revocation require|prefer|off] [--allow-legacy] [--now RFC3339]
+//!     [--trust FILE]... [--bundled-roots] [--intermediate FILE]... [--crl FILE]... [--ocsp FILE]... [--address-map CERT=ADDR]...
+//!     [--revocation require|prefer|off] [--online-revocation] [--allow-legacy] [--now RFC3339]
 //! ```
 //! Prints `listening on http://ADDR` once ready (port 0 picks a free port).
 
@@ -16,6 +16,7 @@ use std::sync::Arc;
 use jmap_smime::address_map::AddressMapping;
 use jmap_smime::asn1::time::parse_rfc3339;
 use jmap_smime::pki::crl::crls_from_pem_or_der;
+use jmap_smime::pki::ocsp::{check_supplied, responses_from_pem_or_der};
 use jmap_smime::pki::path::RevocationMode;
 use jmap_smime::pki::trust::{certificates_from_pem_or_der, TrustStore};
 use jmap_smime::server::{self, store::Store, Config, Server};
@@ -23,8 +24,8 @@ use jmap_smime::verifier::VerifyOptions;
 
 const USAGE: &str = "usage: jmap-smime-server --mail DIR [--listen 127.0.0.1:8025] [--user NAME:PASSWORD]... [--token TOKEN]...
     [--cors-origin ORIGIN]... [--static PREFIX=DIR]... [--no-smime] [--no-blob]
-    [--trust FILE]... [--bundled-roots] [--intermediate FILE]... [--crl FILE]... [--address-map CERT=ADDR]...
-    [--revocation require|prefer|off] [--allow-legacy] [--now RFC3339]
+    [--trust FILE]... [--bundled-roots] [--intermediate FILE]... [--crl FILE]... [--ocsp FILE]... [--address-map CERT=ADDR]...
+    [--revocation require|prefer|off] [--online-revocation] [--allow-legacy] [--now RFC3339]
 
   --mail DIR        messages: *.eml, listed with mailbox and receivedAt in DIR/index.tsv
   --user, --token   accepted Basic credentials and Bearer tokens (default: --user demo:demo)
@@ -37,6 +38,11 @@ const USAGE: &str = "usage: jmap-smime-server --mail DIR [--listen 127.0.0.1:802
   --address-map C=A the certificate address C may sign for the From/Sender address A (RFC 9219's
                     private configuration; smimeErrors stays null on a verified status, so a
                     client sees the mapping only with the same mapping configured)
+  --ocsp FILE       OCSP responses to use (DER, or PEM OCSP RESPONSE blocks), as --crl does CRLs
+  --online-revocation
+                    fetch the CRLs and ask the OCSP responders (http: only) named by the
+                    certificates of paths that reach an anchor; bounded and cached until
+                    nextUpdate; advertised as a vendor capability so clients can say so
   --allow-legacy    accept SHA-1, MD5, DSA and short RSA keys (a lax server, to show the R38 alert)
   --now RFC3339     a fixed clock (tests)";
 
@@ -79,6 +85,7 @@ fn main() -> ExitCode {
                     statics.push((p.to_owned(), PathBuf::from(d)));
                 }
                 "--no-smime" => config.smime = false,
+                "--online-revocation" => config.online_revocation = Some(Default::default()),
                 "--no-blob" => config.blob = false,
                 "--allow-legacy" => allow_legacy = true,
                 "--trust" => {
@@ -102,6 +109,11 @@ fn main() -> ExitCode {
                 "--crl" => {
                     let f = value(a)?;
                     options.crls.extend(crls_from_pem_or_der(&read(&f)?).map_err(|e| format!("{f}: {e}"))?);
+                }
+                "--ocsp" => {
+                    let f = value(a)?;
+                    options.ocsp.extend(responses_from_pem_or_der(&read(&f)?).map_err(|e| format!("{f}: {e}"))?);
+                    check_supplied(&options.ocsp).map_err(|e| format!("--ocsp: {}", e.detail))?;
                 }
                 "--revocation" => {
                     options.revocation = match value(a)?.as_str() {

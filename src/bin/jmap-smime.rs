@@ -28,7 +28,7 @@ usage: jmap-smime verify [options] FILE...
 
 Verify the S/MIME signatures of raw RFC 5322 messages (.eml): the CMS
 signature, the certificate path to a trust anchor (RFC 5280), revocation
-(CRLs) and the signer's address against From, as an RFC 9219 status.
+(CRLs, OCSP) and the signer's address against From, as an RFC 9219 status.
 
 options:
   --json                    one JSON object per file (JSON Lines)
@@ -43,6 +43,8 @@ options:
                             to messages that omit the signer's certificate, checked
                             for a changed signer certificate, and written back
   --crl FILE                add CRLs (PEM or DER; repeatable)
+  --ocsp FILE               add OCSP responses (RFC 6960; DER, or PEM OCSP RESPONSE
+                            blocks; repeatable), checked as the message's own are
   --no-bundled-roots        do not trust the bundled Mozilla S/MIME roots
   --revocation MODE         require | prefer (default) | off
   --allow-legacy            accept SHA-1, MD5, DSA and RSA keys of 1024-2047 bits
@@ -62,6 +64,7 @@ struct VerifyArgs {
     trust: Vec<String>,
     intermediates: Vec<String>,
     crls: Vec<String>,
+    ocsp: Vec<String>,
     address_map: Vec<AddressMapping>,
     memory: Option<String>,
     no_bundled_roots: bool,
@@ -98,6 +101,7 @@ fn parse_args(args: &[String]) -> Result<VerifyArgs, String> {
             "--trust" => out.trust.push(value("--trust")?),
             "--intermediate" => out.intermediates.push(value("--intermediate")?),
             "--crl" => out.crls.push(value("--crl")?),
+            "--ocsp" => out.ocsp.push(value("--ocsp")?),
             "--memory" => out.memory = Some(value("--memory")?),
             "--address-map" => {
                 out.address_map.push(AddressMapping::parse(&value("--address-map")?).map_err(|e| format!("--address-map: {}", e.detail))?)
@@ -201,6 +205,11 @@ fn build_verifier(opts: &VerifyArgs) -> Result<Verifier, String> {
     for (p, d) in read_all(&opts.crls)? {
         crls.extend(crls_from(&p, &d)?);
     }
+    let mut ocsp = Vec::new();
+    for (p, d) in read_all(&opts.ocsp)? {
+        ocsp.extend(jmap_smime::pki::ocsp::responses_from_pem_or_der(&d).map_err(|e| format!("{p}: {e}"))?);
+    }
+    jmap_smime::pki::ocsp::check_supplied(&ocsp).map_err(|e| format!("--ocsp: {}", e.detail))?;
     jmap_smime::address_map::check(&opts.address_map).map_err(|e| format!("--address-map: {}", e.detail))?;
     Ok(Verifier {
         trust,
@@ -210,6 +219,7 @@ fn build_verifier(opts: &VerifyArgs) -> Result<Verifier, String> {
             skip_address_check: opts.skip_address_check,
             intermediates,
             crls,
+            ocsp,
             address_map: opts.address_map.clone(),
         },
         memo: Default::default(),

@@ -111,6 +111,8 @@ pub struct SignedData<'a> {
     pub skipped_certificates: usize,
     /// Raw CRLs (RevocationInfoChoice elements).
     pub crls: Vec<&'a [u8]>,
+    /// OCSP responses among the RevocationInfoChoices (RFC 5940 §2.2) that parsed.
+    pub ocsp: Vec<crate::pki::ocsp::OcspResponse>,
     /// SignerInfos; each parses (or fails) on its own (R24).
     pub signer_infos: Vec<Result<SignerInfo<'a>>>,
 }
@@ -165,13 +167,26 @@ pub fn parse_signed_data<'a>(t: &Tlv<'a>) -> Result<SignedData<'a>> {
         }
     }
     let mut crls = Vec::new();
+    let mut ocsp = Vec::new();
     if let Some(set) = r.read_if(|t| *t == Tag::context(1, true))? {
         let mut cr = set.children()?;
         while let Some(c) = cr.next_tlv()? {
             if crls.len() >= limits::MAX_CRLS {
                 return Err(Error::limit(format!("more than {} CRLs in one SignedData", limits::MAX_CRLS)));
             }
-            crls.push(c.raw);
+            // RFC 5940 §2.2: an `other` choice may hold an OCSP response.
+            match crate::pki::ocsp::from_revocation_info(&c) {
+                Ok(None) => crls.push(c.raw),
+                found => {
+                    if ocsp.len() >= limits::MAX_OCSP_RESPONSES {
+                        return Err(Error::limit(format!("more than {} OCSP responses in one SignedData", limits::MAX_OCSP_RESPONSES)));
+                    }
+                    // One that does not parse is unusable, as a CRL that does not parse is.
+                    if let Ok(Some(r)) = found {
+                        ocsp.push(r);
+                    }
+                }
+            }
         }
     }
     let sis = r.expect(Tag::SET, "signerInfos")?;
@@ -184,7 +199,7 @@ pub fn parse_signed_data<'a>(t: &Tlv<'a>) -> Result<SignedData<'a>> {
         }
         signer_infos.push(parse_signer_info(&si));
     }
-    Ok(SignedData { version, digest_algorithms, econtent_type, econtent, certificates, skipped_certificates, crls, signer_infos })
+    Ok(SignedData { version, digest_algorithms, econtent_type, econtent, certificates, skipped_certificates, crls, ocsp, signer_infos })
 }
 
 fn parse_signer_info<'a>(t: &Tlv<'a>) -> Result<SignerInfo<'a>> {

@@ -1,5 +1,6 @@
 //! Certificates, names, and (next) path validation.
 
+pub mod access;
 pub mod anchor;
 pub mod bundled;
 pub mod cert;
@@ -7,6 +8,7 @@ pub mod crl;
 pub mod name;
 pub mod name_constraints;
 mod name_forms;
+pub mod ocsp;
 pub mod path;
 pub mod policy;
 pub mod trust;

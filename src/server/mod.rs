@@ -11,9 +11,11 @@ pub mod blob;
 pub mod blob_get;
 pub mod cors;
 pub mod email;
+pub mod fetch;
 pub mod http;
 pub mod json;
 pub mod mail;
+pub mod online;
 pub mod query;
 pub mod request;
 pub mod smime;
@@ -27,7 +29,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde_json::{json, Value};
 
 use crate::asn1::time::UnixTime;
-use crate::jmap::{CAP_BLOB, CAP_CORE, CAP_MAIL, CAP_SMIMEVERIFY};
+use crate::jmap::{CAP_BLOB, CAP_CORE, CAP_MAIL, CAP_ONLINE_REVOCATION, CAP_SMIMEVERIFY};
 use crate::limits;
 use crate::verifier::Verifier;
 use store::Store;
@@ -54,6 +56,10 @@ pub struct Config {
     pub blob: bool,
     /// A fixed clock (tests); None reads the system clock.
     pub now: Option<UnixTime>,
+    /// Issue 12 §4: check revocation online (CRL distribution points and
+    /// OCSP responders of anchored paths), with these fetch time limits;
+    /// None: only the CRLs and OCSP responses at hand.
+    pub online_revocation: Option<fetch::Timeouts>,
     /// Called at each [`Stage`] of a request (tests hold a request there to
     /// show what it does not block); None in the binary.
     pub probe: Option<Probe>,
@@ -101,6 +107,7 @@ impl Default for Config {
             smime: true,
             blob: true,
             now: None,
+            online_revocation: None,
             probe: None,
         }
     }
@@ -122,6 +129,8 @@ pub struct Server {
     pub state: Mutex<State>,
     /// The server's own verifier (its trust store may differ from the browser's).
     pub verifier: Verifier,
+    /// The online revocation checker, when configured.
+    pub online: Option<online::Online>,
     /// Held by the one request that re-verifies stale results.
     refreshing: Mutex<()>,
     /// API requests being processed (maxConcurrentRequests).
@@ -136,14 +145,21 @@ impl Server {
     /// A server over a store; every message is verified now ("delivery").
     pub fn new(config: Config, mut store: Store, verifier: Verifier) -> Server {
         let now = clock(&config);
-        smime::refresh(&mut store, &verifier, now);
+        let online = config.online_revocation.map(online::Online::new);
+        smime::refresh(&mut store, smime::Judge { verifier: &verifier, online: online.as_ref() }, now);
         Server {
             config,
             state: Mutex::new(State { store: Arc::new(store) }),
             verifier,
+            online,
             refreshing: Mutex::new(()),
             in_flight: AtomicU64::new(0),
         }
+    }
+
+    /// How the server verifies: its verifier, with online revocation when configured.
+    pub fn judge(&self) -> smime::Judge<'_> {
+        smime::Judge { verifier: &self.verifier, online: self.online.as_ref() }
     }
 
     /// The current time.
@@ -181,7 +197,7 @@ impl Server {
             return snap;
         }
         self.probe(Stage::Refreshing);
-        let updates = smime::reverify(&snap, &self.verifier, now);
+        let updates = smime::reverify(&snap, self.judge(), now);
         // Emails share their bytes and parse (Arc): the copy is small.
         let mut next = Store::clone(&snap);
         smime::apply(&mut next, updates, now);
@@ -217,6 +233,12 @@ impl Server {
             account_caps.insert(CAP_SMIMEVERIFY.into(), json!({}));
             // RFC 8620 §2: primaryAccounts names only capabilities the server has.
             primary.insert(CAP_SMIMEVERIFY.into(), json!(ACCOUNT_ID));
+            if self.online.is_some() {
+                // A vendor capability (RFC 8620 §2): RFC 9219 has no word for
+                // "this status includes an online revocation check".
+                caps.insert(CAP_ONLINE_REVOCATION.into(), json!({}));
+                account_caps.insert(CAP_ONLINE_REVOCATION.into(), json!({}));
+            }
         }
         if self.config.blob {
             // RFC 9404 §3: an empty object in the session, the limits in the account.

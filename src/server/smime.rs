@@ -15,6 +15,7 @@ use crate::asn1::time::UnixTime;
 use crate::pki::trust::TrustStore;
 use crate::verifier::{Verdict, Verifier, SIGNED_FAILED};
 
+use super::online::Online;
 use super::store::{ChangeKind, Store};
 
 /// RFC 9219 §4.1: the longest a verification result is served from cache.
@@ -40,9 +41,34 @@ fn errors_of(v: &Verdict) -> Option<Vec<String>> {
     Some(v.errors.iter().filter(|p| !p.warning).map(|p| p.message.clone()).collect())
 }
 
+/// How the server verifies: its verifier, and the online revocation
+/// checker when it has one (issue 12 §4).
+#[derive(Clone, Copy)]
+pub struct Judge<'a> {
+    /// The server's verifier.
+    pub verifier: &'a Verifier,
+    /// Online revocation, when configured.
+    pub online: Option<&'a Online>,
+}
+
+impl<'a> From<&'a Verifier> for Judge<'a> {
+    fn from(verifier: &'a Verifier) -> Self {
+        Judge { verifier, online: None }
+    }
+}
+
+impl Judge<'_> {
+    fn verdict(&self, raw: &[u8], now: UnixTime, received_at: Option<UnixTime>) -> Verdict {
+        match self.online {
+            Some(o) => o.verify(self.verifier, raw, now, received_at),
+            None => self.verifier.verify(raw, now, received_at),
+        }
+    }
+}
+
 /// Verify one message at `now` and at its receivedAt.
-pub fn verify(verifier: &Verifier, raw: &[u8], received_at: UnixTime, now: UnixTime) -> SmimeRecord {
-    let v = verifier.verify(raw, now, Some(received_at));
+pub fn verify<'a>(judge: impl Into<Judge<'a>>, raw: &[u8], received_at: UnixTime, now: UnixTime) -> SmimeRecord {
+    let v = judge.into().verdict(raw, now, Some(received_at));
     SmimeRecord { at_delivery: v.status_at_delivery.clone().flatten(), errors: errors_of(&v), status: v.status, verified_at: now }
 }
 
@@ -66,13 +92,14 @@ pub fn stale(store: &Store, now: UnixTime) -> bool {
 
 /// Verify what [`stale`] finds, reading the store only: the slow part of a
 /// refresh, done without holding the store lock.
-pub fn reverify(store: &Store, verifier: &Verifier, now: UnixTime) -> Vec<(String, Update)> {
+pub fn reverify<'a>(store: &Store, judge: impl Into<Judge<'a>>, now: UnixTime) -> Vec<(String, Update)> {
+    let judge = judge.into();
     let mut out = Vec::new();
     for e in store.emails.values().filter(|e| needs_verification(e.smime.as_ref(), now)) {
         let update = if e.smime.is_none() {
-            Update::First(verify(verifier, &e.raw, e.received_at, now))
+            Update::First(verify(judge, &e.raw, e.received_at, now))
         } else {
-            let v = verifier.verify(&e.raw, now, None);
+            let v = judge.verdict(&e.raw, now, None);
             Update::Again(v.status.clone(), errors_of(&v))
         };
         out.push((e.id.clone(), update));
@@ -110,18 +137,19 @@ pub fn apply(store: &mut Store, updates: Vec<(String, Update)>, now: UnixTime) -
 /// Bring every Email's RFC 9219 data up to date at `now`: first verification
 /// for new messages, re-verification of results older than the ceiling.
 /// Returns how many Emails changed (status or errors).
-pub fn refresh(store: &mut Store, verifier: &Verifier, now: UnixTime) -> usize {
-    let updates = reverify(store, verifier, now);
+pub fn refresh<'a>(store: &mut Store, judge: impl Into<Judge<'a>>, now: UnixTime) -> usize {
+    let updates = reverify(store, judge, now);
     apply(store, updates, now)
 }
 
 /// Anchors were added to the server's trust store: the at-delivery status is
 /// recomputed (the one legitimate reason for it to change, R12) and so is the
 /// current one. Returns how many Emails changed.
-pub fn anchors_added(store: &mut Store, verifier: &Verifier, now: UnixTime) -> usize {
+pub fn anchors_added<'a>(store: &mut Store, judge: impl Into<Judge<'a>>, now: UnixTime) -> usize {
+    let judge = judge.into();
     let mut changed = Vec::new();
     for e in store.emails.values_mut() {
-        let fresh = verify(verifier, &e.raw, e.received_at, now);
+        let fresh = verify(judge, &e.raw, e.received_at, now);
         if let Some(old) = &e.smime {
             if old.status != fresh.status || old.at_delivery != fresh.at_delivery || old.errors != fresh.errors {
                 changed.push(e.id.clone());

@@ -11,6 +11,7 @@ use crate::address_map::AddressMapping;
 use crate::memory::SignerChange;
 use crate::pki::cert::Certificate;
 use crate::pki::crl::Crl;
+use crate::pki::ocsp::OcspResponse;
 use crate::pki::path::RevocationMode;
 use crate::protected::ProtectedHeaders;
 use crate::report::{CertificateInfo, Coverage, Problem, SignedBody, SignedContent, SignedHeaders, SignerReport, Structure};
@@ -27,6 +28,9 @@ pub struct VerifyOptions {
     pub intermediates: Vec<Certificate>,
     /// Extra CRLs.
     pub crls: Vec<Crl>,
+    /// Extra OCSP responses (RFC 6960), e.g. fetched by the caller; at most
+    /// `limits::MAX_OCSP_RESPONSES`.
+    pub ocsp: Vec<OcspResponse>,
     /// Certificate addresses allowed to sign for other From/Sender
     /// addresses (issue 12 §6; empty: none). Check with
     /// [`crate::address_map::check`] before use.

@@ -101,6 +101,10 @@ pub struct VerifierOptions {
     /// Extra CRLs: PEM text (`X509 CRL` blocks) or DER.
     #[tsify(optional, type = "(string | Uint8Array)[]")]
     pub crls: Vec<PemOrDer>,
+    /// Extra OCSP responses (RFC 6960): DER, or PEM `OCSP RESPONSE` blocks;
+    /// checked as responses inside a message are (RFC 5940), at most 32.
+    #[tsify(optional, type = "(string | Uint8Array)[]")]
+    pub ocsp: Vec<PemOrDer>,
     /// Where `verifyAsync` runs public-key operations (default "auto").
     #[tsify(optional)]
     pub crypto: CryptoRoute,
@@ -209,7 +213,7 @@ fn times_of(at: Option<JsValue>) -> Result<(UnixTime, Option<UnixTime>), JsValue
 #[wasm_bindgen]
 impl Verifier {
     /// A verifier over a copy of `trust`. Throws `invalid-argument` on bad
-    /// options, or on intermediates or CRLs that do not parse.
+    /// options, or on intermediates, CRLs or OCSP responses that do not parse.
     #[wasm_bindgen(constructor)]
     pub fn new(
         trust: &TrustStore,
@@ -224,6 +228,11 @@ impl Verifier {
         for PemOrDer(bytes) in &o.crls {
             crls.extend(crls_from(bytes)?);
         }
+        let mut ocsp = Vec::new();
+        for PemOrDer(bytes) in &o.ocsp {
+            ocsp.extend(crate::pki::ocsp::responses_from_pem_or_der(bytes).map_err(|e| invalid(&format!("ocsp: {}", e.detail)))?);
+        }
+        crate::pki::ocsp::check_supplied(&ocsp).map_err(|e| js_error(&e))?;
         crate::address_map::check(&o.address_map).map_err(|e| js_error(&e))?;
         Ok(Verifier {
             inner: Rc::new(CoreVerifier {
@@ -234,6 +243,7 @@ impl Verifier {
                     skip_address_check: o.skip_address_check,
                     intermediates,
                     crls,
+                    ocsp,
                     address_map: o.address_map,
                 },
                 memo: Default::default(),

@@ -8,6 +8,7 @@
 //! only: they are never anchors (R33). All signature work is charged to the
 //! message's [`WorkBudget`].
 
+mod ocsp;
 mod revocation;
 mod search;
 mod validate;
@@ -15,6 +16,7 @@ mod validate;
 use super::anchor::Anchor;
 use super::cert::{Certificate, PublicKeyInfo};
 use super::crl::Crl;
+use super::ocsp::OcspResponse;
 use crate::asn1::{self, oid, time::UnixTime, AlgorithmIdentifier, Tag};
 use crate::budget::{Key, SignatureCheck, WorkBudget};
 use crate::cms::alg::{self, SigScheme};
@@ -37,7 +39,8 @@ pub enum RevocationMode {
 /// Revocation status of a validated path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Revocation {
-    /// Every certificate was covered by a usable CRL and none is revoked.
+    /// Every certificate was covered by a usable CRL or OCSP response and
+    /// none is revoked.
     Good,
     /// Some certificate's status could not be determined.
     Unknown,
@@ -56,6 +59,8 @@ pub struct PathInput<'a> {
     pub intermediates: &'a [&'a Certificate],
     /// CRLs (embedded and supplied).
     pub crls: &'a [&'a Crl],
+    /// OCSP responses (embedded, RFC 5940, and supplied).
+    pub ocsp: &'a [&'a OcspResponse],
     /// Revocation handling.
     pub revocation: RevocationMode,
     /// Algorithm policy (legacy algorithms).
@@ -174,6 +179,16 @@ impl<'s> Signed<'s> {
             tbs: &c.tbs,
             sig: &c.signature,
             unused_bits: c.signature_unused_bits,
+        }
+    }
+    /// A BasicOCSPResponse has no inner algorithm to compare (RFC 6960 §4.2.1).
+    fn ocsp(r: &'s OcspResponse) -> Self {
+        Signed {
+            sig_alg: &r.signature_algorithm,
+            tbs_alg: &r.signature_algorithm.0,
+            tbs: &r.tbs,
+            sig: &r.signature,
+            unused_bits: r.signature_unused_bits,
         }
     }
     fn crl(c: &'s Crl) -> Self {

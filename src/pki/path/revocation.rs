@@ -7,6 +7,7 @@
 use super::search::{Mode, Search};
 use super::{basic_constraints, integer_le, key_usage, same_serial, Signed, KU_CRL_SIGN};
 use crate::asn1::oid;
+use crate::asn1::time::UnixTime;
 use crate::budget::{is_exhaustion, Key};
 use crate::error::Result;
 use crate::pki::cert::{Certificate, PublicKeyInfo};
@@ -16,8 +17,49 @@ use crate::pki::name::Name;
 /// Revocation status of one certificate.
 pub(super) enum Status {
     Good,
-    Revoked,
+    Revoked(Revoked),
     Unknown,
+}
+
+/// What a source said of a revoked certificate.
+pub(super) struct Revoked {
+    /// revocationTime (OCSP) or revocationDate (CRL entry).
+    pub time: Option<UnixTime>,
+    /// The CRLReason, when given.
+    pub reason: Option<u32>,
+    /// "OCSP" or "CRL".
+    pub by: &'static str,
+}
+
+impl Revoked {
+    /// "revoked (keyCompromise, since 2026-11-01T00:00:00Z, says a CRL)".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(r) = self.reason {
+            parts.push(crate::pki::ocsp::reason_name(r).to_owned());
+        }
+        if let Some(t) = self.time {
+            parts.push(format!("since {}", crate::asn1::time::to_rfc3339(t)));
+        }
+        parts.push(if self.by == "OCSP" { "says an OCSP response".to_owned() } else { "says a CRL".to_owned() });
+        format!("revoked ({})", parts.join(", "))
+    }
+}
+
+/// RFC 5280 §6.3 with RFC 6960: the status of `cert` from every source at
+/// hand, in one result. Revoked (at or before T) from any usable source
+/// wins; otherwise good from a usable OCSP response or from CRLs covering
+/// all reasons; otherwise unknown.
+pub(super) fn status(s: &mut Search<'_, '_, '_>, cert: &Certificate, issuer: &IssuerRef<'_>, at: &Position<'_>) -> Result<Status> {
+    let from_ocsp = super::ocsp::status(s, cert, issuer, at)?;
+    if let Some(Status::Revoked(r)) = from_ocsp {
+        return Ok(Status::Revoked(r));
+    }
+    Ok(match (from_ocsp, crl_status(s, cert, issuer, at)?) {
+        (_, Status::Revoked(r)) => Status::Revoked(r),
+        (Some(Status::Good), _) | (_, Status::Good) => Status::Good,
+        _ => Status::Unknown,
+    })
 }
 
 /// The certificate's issuer as path validation knows it (§6.1.2 working
@@ -48,7 +90,7 @@ pub(super) struct Position<'p> {
 /// implicit one named by its issuer), are current at T, have no unknown
 /// critical extension, and are signed by a key that chains to the same
 /// anchor; the status is determined once their reasons cover all reasons.
-pub(super) fn status(s: &mut Search<'_, '_, '_>, cert: &Certificate, issuer: &IssuerRef<'_>, at: &Position<'_>) -> Result<Status> {
+pub(super) fn crl_status(s: &mut Search<'_, '_, '_>, cert: &Certificate, issuer: &IssuerRef<'_>, at: &Position<'_>) -> Result<Status> {
     let input = s.input;
     let is_ca = matches!(basic_constraints(cert)?, Some((true, _)));
     let dps = match cert.extension(oid::CRL_DISTRIBUTION_POINTS) {
@@ -104,14 +146,14 @@ pub(super) fn status(s: &mut Search<'_, '_, '_>, cert: &Certificate, issuer: &Is
                             reasons_mask |= interim;
                             continue;
                         }
-                        return Ok(Status::Revoked);
+                        return Ok(Status::Revoked(Revoked { time: Some(entry.date), reason: entry.reason, by: "CRL" }));
                     }
                 }
             }
             // (i),(j)
             reasons_mask |= interim;
-            if entry_for(s, crl, cert)?.is_some_and(|e| e.reason != Some(8)) {
-                return Ok(Status::Revoked);
+            if let Some(e) = entry_for(s, crl, cert)?.filter(|e| e.reason != Some(8)) {
+                return Ok(Status::Revoked(Revoked { time: Some(e.date), reason: e.reason, by: "CRL" }));
             }
         }
     }

@@ -78,9 +78,14 @@ pub(super) fn validate_path<'a>(s: &mut Search<'_, 'a, '_>, chain: &[usize], anc
             let at = Position { anchor: anchor_index, path: &nodes, index: i, mode };
             match revocation::status(s, cert, &issuer, &at)? {
                 Status::Good => {}
-                Status::Revoked => return Err(Error::new(Code::CertRevoked, format!("{} is revoked", cert.subject.to_display()))),
+                Status::Revoked(r) => {
+                    return Err(Error::new(Code::CertRevoked, format!("{} is {}", cert.subject.to_display(), r.describe())))
+                }
                 Status::Unknown if input.revocation == RevocationMode::Require => {
-                    return Err(Error::new(Code::RevocationUnknown, format!("no usable CRL covers {}", cert.subject.to_display())))
+                    return Err(Error::new(
+                        Code::RevocationUnknown,
+                        format!("no usable CRL or OCSP response covers {}", cert.subject.to_display()),
+                    ))
                 }
                 Status::Unknown => revocation = Revocation::Unknown,
             }

@@ -1,0 +1,208 @@
+//! Issue 12 §4: the reference server checks revocation online, which a
+//! browser mostly cannot (CORS, mixed content). For each certificate on a
+//! signer's path that already reaches one of the server's anchors (R36:
+//! `Verifier::revocation_targets`), it asks the OCSP responder of the
+//! certificate's authorityInfoAccess and, when that gives no response, the
+//! CRLs of its cRLDistributionPoints; what comes back is judged as any
+//! supplied OCSP response or CRL is (signature, responder authority,
+//! freshness). Fetches are bounded (`fetch`, `limits::SERVER_ONLINE_*`) and
+//! cached until the document's nextUpdate (failures for a few minutes).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use super::fetch::{self, FetchError, Timeouts};
+use crate::asn1::time::UnixTime;
+use crate::limits;
+use crate::pki::crl::{crls_from_pem_or_der, Crl};
+use crate::pki::ocsp::{self, OcspResponse};
+use crate::verifier::{RevocationTarget, Verdict, Verifier};
+
+/// The online checker and its cache (shared by the server's threads).
+#[derive(Debug, Default)]
+pub struct Online {
+    timeouts: Timeouts,
+    cache: Mutex<Cache>,
+    fetches: AtomicU64,
+}
+
+#[derive(Debug, Default)]
+struct Cache {
+    entries: HashMap<String, Entry>,
+    bytes: usize,
+    sequence: u64,
+}
+
+#[derive(Debug)]
+struct Entry {
+    body: Result<Vec<u8>, FetchError>,
+    expires: UnixTime,
+    sequence: u64,
+}
+
+/// What the fetches of one message gave.
+#[derive(Debug, Default)]
+struct Gathered {
+    crls: Vec<Crl>,
+    ocsp: Vec<OcspResponse>,
+}
+
+impl Online {
+    /// A checker with these time limits (tests shorten them).
+    pub fn new(timeouts: Timeouts) -> Online {
+        Online { timeouts, ..Online::default() }
+    }
+
+    /// How many network fetches were made (cache hits are not fetches).
+    pub fn fetch_count(&self) -> u64 {
+        self.fetches.load(Ordering::Relaxed)
+    }
+
+    /// `verifier`'s verdict on `raw` with what the online sources say of
+    /// its anchored paths added to the CRLs and OCSP responses it knows.
+    pub fn verify(&self, verifier: &Verifier, raw: &[u8], now: UnixTime, received_at: Option<UnixTime>) -> Verdict {
+        let targets = verifier.revocation_targets(raw, now);
+        let got = self.gather(&targets, now);
+        if got.crls.is_empty() && got.ocsp.is_empty() {
+            return verifier.verify(raw, now, received_at);
+        }
+        let mut with = verifier.clone();
+        with.options.crls.extend(got.crls);
+        with.options.ocsp.extend(got.ocsp);
+        with.verify(raw, now, received_at)
+    }
+
+    fn gather(&self, targets: &[RevocationTarget], now: UnixTime) -> Gathered {
+        let start = Instant::now();
+        let deadline = start.checked_add(Duration::from_millis(limits::SERVER_ONLINE_MESSAGE_DEADLINE_MS)).unwrap_or(start);
+        let mut budget = limits::SERVER_ONLINE_MAX_FETCHES_PER_MESSAGE;
+        let mut got = Gathered::default();
+        for t in targets {
+            let mut answered = false;
+            for url in &t.ocsp_urls {
+                let request = ocsp::request(&t.certificate, &t.issuer_key);
+                let key = format!("ocsp {url} {}", crate::asn1::hex(&request));
+                let body = self.fetch(&key, now, &mut budget, deadline, ocsp_expiry, |to| {
+                    fetch::post(url, "application/ocsp-request", &request, limits::SERVER_ONLINE_MAX_OCSP_BYTES, to)
+                });
+                if let Some(r) = body.and_then(|b| OcspResponse::from_der(&b).ok()) {
+                    got.ocsp.push(r);
+                    answered = true;
+                    break;
+                }
+            }
+            if answered {
+                continue;
+            }
+            for url in &t.crl_urls {
+                let body = self.fetch(&format!("crl {url}"), now, &mut budget, deadline, crl_expiry, |to| {
+                    fetch::get(url, limits::SERVER_ONLINE_MAX_CRL_BYTES, to)
+                });
+                got.crls.extend(body.and_then(|b| crls_from_pem_or_der(&b).ok()).unwrap_or_default());
+            }
+        }
+        got
+    }
+
+    /// The cached body for `key` when it has not expired at `now`, else a
+    /// fetch (while the message's fetch count and deadline allow).
+    fn fetch(
+        &self,
+        key: &str,
+        now: UnixTime,
+        budget: &mut usize,
+        deadline: Instant,
+        expiry: fn(&[u8], UnixTime) -> UnixTime,
+        get: impl FnOnce(Timeouts) -> Result<Vec<u8>, FetchError>,
+    ) -> Option<Vec<u8>> {
+        if let Some(e) = lock(&self.cache).entries.get(key).filter(|e| e.expires > now) {
+            return e.body.as_ref().ok().cloned();
+        }
+        let left = deadline.checked_duration_since(Instant::now()).filter(|d| !d.is_zero())?;
+        if *budget == 0 {
+            return None;
+        }
+        *budget = budget.saturating_sub(1);
+        self.fetches.fetch_add(1, Ordering::Relaxed);
+        let timeouts = Timeouts { connect: self.timeouts.connect, total: self.timeouts.total.min(left) };
+        let body = get(timeouts);
+        let expires = match &body {
+            Ok(b) => expiry(b, now),
+            Err(_) => now.saturating_add(limits::SERVER_ONLINE_RETRY_SECS),
+        };
+        let out = body.as_ref().ok().cloned();
+        lock(&self.cache).put(key, body, expires);
+        out
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Cache {
+    /// Store an entry, evicting the oldest ones beyond the entry and byte bounds.
+    fn put(&mut self, key: &str, body: Result<Vec<u8>, FetchError>, expires: UnixTime) {
+        self.sequence = self.sequence.saturating_add(1);
+        let size = body.as_ref().map_or(0, Vec::len);
+        if let Some(old) = self.entries.insert(key.to_owned(), Entry { body, expires, sequence: self.sequence }) {
+            self.bytes = self.bytes.saturating_sub(old.body.as_ref().map_or(0, Vec::len));
+        }
+        self.bytes = self.bytes.saturating_add(size);
+        while self.entries.len() > limits::SERVER_ONLINE_CACHE_ENTRIES || self.bytes > limits::SERVER_ONLINE_CACHE_BYTES {
+            let Some(oldest) = self.entries.iter().min_by_key(|(_, e)| e.sequence).map(|(k, _)| k.clone()) else { break };
+            if let Some(e) = self.entries.remove(&oldest) {
+                self.bytes = self.bytes.saturating_sub(e.body.as_ref().map_or(0, Vec::len));
+            }
+        }
+    }
+}
+
+/// Cached until the earliest nextUpdate of its statuses (thisUpdate plus
+/// `limits::OCSP_VALIDITY_WITHOUT_NEXT_UPDATE` without one), within the
+/// ceiling; a body that is no OCSP response is a failure.
+fn ocsp_expiry(body: &[u8], now: UnixTime) -> UnixTime {
+    let Ok(r) = OcspResponse::from_der(body) else { return now.saturating_add(limits::SERVER_ONLINE_RETRY_SECS) };
+    let until =
+        r.responses.iter().map(|s| s.next_update.unwrap_or(s.this_update.saturating_add(limits::OCSP_VALIDITY_WITHOUT_NEXT_UPDATE))).min();
+    ceiling(until, now)
+}
+
+/// Cached until the CRL's nextUpdate, within the ceiling.
+fn crl_expiry(body: &[u8], now: UnixTime) -> UnixTime {
+    let Ok(crls) = crls_from_pem_or_der(body) else { return now.saturating_add(limits::SERVER_ONLINE_RETRY_SECS) };
+    ceiling(crls.iter().filter_map(|c| c.next_update).min(), now)
+}
+
+fn ceiling(until: Option<UnixTime>, now: UnixTime) -> UnixTime {
+    let max = now.saturating_add(limits::SERVER_ONLINE_MAX_CACHE_SECS);
+    until.map_or(now.saturating_add(limits::SERVER_ONLINE_RETRY_SECS), |u| u.min(max))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_keeps_its_bounds_and_drops_the_oldest() {
+        let mut c = Cache::default();
+        for i in 0..limits::SERVER_ONLINE_CACHE_ENTRIES.saturating_add(3) {
+            c.put(&format!("k{i}"), Ok(vec![0; 10]), 100);
+        }
+        assert_eq!(c.entries.len(), limits::SERVER_ONLINE_CACHE_ENTRIES);
+        assert!(!c.entries.contains_key("k0") && c.entries.contains_key("k3"));
+        assert_eq!(c.bytes, limits::SERVER_ONLINE_CACHE_ENTRIES * 10);
+        c.put("big", Ok(vec![0; limits::SERVER_ONLINE_CACHE_BYTES]), 100);
+        assert!(c.bytes <= limits::SERVER_ONLINE_CACHE_BYTES, "{}", c.bytes);
+    }
+
+    #[test]
+    fn expiry_is_capped_and_failures_retry_soon() {
+        assert_eq!(ceiling(Some(50), 10), 50);
+        assert_eq!(ceiling(Some(i64::MAX), 10), 10 + limits::SERVER_ONLINE_MAX_CACHE_SECS);
+        assert_eq!(ocsp_expiry(b"not der", 10), 10 + limits::SERVER_ONLINE_RETRY_SECS);
+        assert_eq!(crl_expiry(b"not der", 10), 10 + limits::SERVER_ONLINE_RETRY_SECS);
+    }
+}
