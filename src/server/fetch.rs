@@ -33,6 +33,8 @@ pub struct Timeouts {
     pub connect: Duration,
     /// For the whole exchange, connection included.
     pub total: Duration,
+    /// For all the fetches of one message.
+    pub message: Duration,
 }
 
 impl Default for Timeouts {
@@ -40,6 +42,7 @@ impl Default for Timeouts {
         Timeouts {
             connect: Duration::from_millis(limits::SERVER_ONLINE_CONNECT_TIMEOUT_MS),
             total: Duration::from_millis(limits::SERVER_ONLINE_FETCH_DEADLINE_MS),
+            message: Duration::from_millis(limits::SERVER_ONLINE_MESSAGE_DEADLINE_MS),
         }
     }
 }

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::fetch::{self, FetchError, Timeouts};
 use crate::asn1::time::UnixTime;
@@ -76,7 +76,7 @@ impl Online {
 
     fn gather(&self, targets: &[RevocationTarget], now: UnixTime) -> Gathered {
         let start = Instant::now();
-        let deadline = start.checked_add(Duration::from_millis(limits::SERVER_ONLINE_MESSAGE_DEADLINE_MS)).unwrap_or(start);
+        let deadline = start.checked_add(self.timeouts.message).unwrap_or(start);
         let mut budget = limits::SERVER_ONLINE_MAX_FETCHES_PER_MESSAGE;
         let mut got = Gathered::default();
         for t in targets {
@@ -126,7 +126,7 @@ impl Online {
         }
         *budget = budget.saturating_sub(1);
         self.fetches.fetch_add(1, Ordering::Relaxed);
-        let timeouts = Timeouts { connect: self.timeouts.connect, total: self.timeouts.total.min(left) };
+        let timeouts = Timeouts { total: self.timeouts.total.min(left), ..self.timeouts };
         let body = get(timeouts);
         let expires = match &body {
             Ok(b) => expiry(b, now),
@@ -196,6 +196,72 @@ mod tests {
         assert_eq!(c.bytes, limits::SERVER_ONLINE_CACHE_ENTRIES * 10);
         c.put("big", Ok(vec![0; limits::SERVER_ONLINE_CACHE_BYTES]), 100);
         assert!(c.bytes <= limits::SERVER_ONLINE_CACHE_BYTES, "{}", c.bytes);
+    }
+
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    /// A listener on 127.0.0.1 that answers every connection with `reply`
+    /// after `delay`, counting connections; it stops after `max` of them.
+    fn listener(reply: &'static [u8], delay: Duration, max: usize) -> (String, Arc<AtomicU64>) {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", l.local_addr().unwrap());
+        let count = Arc::new(AtomicU64::new(0));
+        let c = Arc::clone(&count);
+        std::thread::spawn(move || {
+            for s in l.incoming().take(max) {
+                let Ok(mut s) = s else { continue };
+                c.fetch_add(1, Ordering::Relaxed);
+                let mut buf = [0u8; 4096];
+                let _ = s.set_read_timeout(Some(Duration::from_millis(200)));
+                let _ = s.read(&mut buf);
+                std::thread::sleep(delay);
+                let _ = s.write_all(reply);
+            }
+        });
+        (base, count)
+    }
+
+    fn target(urls: Vec<String>) -> RevocationTarget {
+        let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pki/alice.cert.der")).unwrap();
+        RevocationTarget {
+            certificate: crate::pki::cert::Certificate::from_der(&pem).unwrap(),
+            issuer_key: vec![1, 2, 3],
+            ocsp_urls: Vec::new(),
+            crl_urls: urls,
+        }
+    }
+
+    #[test]
+    fn fetches_per_message_are_bounded_and_failures_remembered() {
+        let (base, count) = listener(b"HTTP/1.0 404 Not Found\r\n\r\n", Duration::ZERO, 64);
+        let targets: Vec<RevocationTarget> = (0..12).map(|i| target(vec![format!("{base}/{i}.crl")])).collect();
+        let online = Online::default();
+        online.gather(&targets, 1_000);
+        // limits::SERVER_ONLINE_MAX_FETCHES_PER_MESSAGE trips: 8 of 12 asked.
+        assert_eq!(online.fetch_count(), limits::SERVER_ONLINE_MAX_FETCHES_PER_MESSAGE as u64);
+        assert_eq!(count.load(Ordering::Relaxed), limits::SERVER_ONLINE_MAX_FETCHES_PER_MESSAGE as u64);
+        // A failure is not asked again within SERVER_ONLINE_RETRY_SECS ...
+        online.gather(&targets[..8], 1_000 + limits::SERVER_ONLINE_RETRY_SECS - 1);
+        assert_eq!(online.fetch_count(), 8);
+        // ... and is after it.
+        online.gather(&targets[..1], 1_000 + limits::SERVER_ONLINE_RETRY_SECS);
+        assert_eq!(online.fetch_count(), 9);
+    }
+
+    #[test]
+    fn the_message_deadline_skips_later_fetches() {
+        // Each fetch takes about 400 ms; the message may take 1 s.
+        let (base, _) = listener(b"HTTP/1.0 404 Not Found\r\n\r\n", Duration::from_millis(400), 16);
+        let targets: Vec<RevocationTarget> = (0..6).map(|i| target(vec![format!("{base}/{i}.crl")])).collect();
+        let t = Timeouts { connect: Duration::from_secs(1), total: Duration::from_secs(1), message: Duration::from_secs(1) };
+        let online = Online::new(t);
+        let started = Instant::now();
+        online.gather(&targets, 1_000);
+        assert!(online.fetch_count() <= 3, "{} fetches", online.fetch_count());
+        assert!(started.elapsed() < Duration::from_millis(2_500), "{:?}", started.elapsed());
     }
 
     #[test]
