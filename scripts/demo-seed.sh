@@ -3,7 +3,8 @@
 #   OUT/mail/   the messages of scripts/demo-mailbox.tsv plus index.tsv (file, mailbox, receivedAt)
 #   OUT/site/   config.json (credentials, the browser's initial roots, the root the trust
 #               panel offers) and the PEM files, served under /demo/
-# and print the server arguments that go with them (trust, CRLs) on stdout's last line.
+# and print the server arguments that go with them (trust, CRLs, online revocation) on
+# stdout's last line. The online checks need tests/fixtures/online/serve.sh running.
 #
 #   bash scripts/demo-seed.sh OUT
 set -euo pipefail
@@ -41,4 +42,4 @@ json.dump({
 }, open(f"{site}/config.json", "w"), indent=1)
 PY
 echo "demo-seed: $n messages in $out/mail, site files in $out/site" >&2
-echo "--trust tests/fixtures/pki/root.cert.pem --trust tests/fixtures/trust/pki/other-root.cert.pem --crl tests/fixtures/trust/root.crl --crl tests/fixtures/trust/revoking.crl --revocation prefer --allow-legacy"
+echo "--trust tests/fixtures/pki/root.cert.pem --trust tests/fixtures/trust/pki/other-root.cert.pem --crl tests/fixtures/trust/root.crl --crl tests/fixtures/trust/revoking.crl --revocation prefer --online-revocation --allow-legacy"

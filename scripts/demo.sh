@@ -30,10 +30,15 @@ port=${PORT:-8025}
 echo
 echo "demo: open http://127.0.0.1:$port/  (user: demo, password: demo)"
 echo "demo: the server trusts the test root and the other root, holds a CRL the browser lacks, and"
-echo "demo: accepts legacy algorithms (SHA-1) that the browser refuses;"
+echo "demo: accepts legacy algorithms (SHA-1) that the browser refuses, and checks revocation online"
+echo "demo: (an OCSP responder and a CRL server on 127.0.0.1:47391-47392, stopped with the demo);"
 echo "demo: the page trusts the test root and offers to import the other one. Ctrl-C stops it."
 echo
+# Issue 12 §4: the revocation servers the online-revocation messages name
+# (127.0.0.1 only; they stop by themselves after 8 hours, or with the demo).
+bash tests/fixtures/online/serve.sh start 28800 >&2
+trap 'bash tests/fixtures/online/serve.sh stop >/dev/null' EXIT
 # shellcheck disable=SC2086
-exec "$server" --mail "$state/mail" --listen "127.0.0.1:$port" --user demo:demo \
+"$server" --mail "$state/mail" --listen "127.0.0.1:$port" --user demo:demo \
     --static /demo/="$state/site" --static /pkg/=pkg --static /=www \
     $server_args "$@"

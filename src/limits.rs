@@ -70,6 +70,12 @@ pub const MAX_OCSP_RESPONSE_CERTS: usize = 4;
 /// common freshness of responders that do set nextUpdate (RFC 5019 §6).
 pub const OCSP_VALIDITY_WITHOUT_NEXT_UPDATE: i64 = 24 * 60 * 60;
 
+/// Clock difference allowed between a responder and the validation time: 5
+/// minutes, as OpenSSL's OCSP_check_validity is used by `openssl ocsp`. A
+/// server that fetches a response validates it a moment later by its own
+/// clock; the responder's may run ahead by seconds.
+pub const OCSP_CLOCK_SKEW_SECS: i64 = 5 * 60;
+
 /// Most SignerInfos judged in one SignedData. Each costs one public-key
 /// operation per candidate certificate; 16 co-signers is already unusual.
 pub const MAX_SIGNERS: usize = 16;

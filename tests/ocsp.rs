@@ -48,6 +48,8 @@ fn ocsp_and_crls_give_one_revocation_result() {
         let when = match at {
             "T" => t(),
             "fresh" => v.options.ocsp[0].responses[0].this_update + 3600,
+            "skewed" => v.options.ocsp[0].responses[0].this_update - 240,
+            "early" => v.options.ocsp[0].responses[0].this_update - 360,
             other => panic!("at {other}"),
         };
         let raw = std::fs::read(ocsp_dir().join(file)).unwrap();

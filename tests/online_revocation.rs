@@ -12,6 +12,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::fixtures_dir;
+use jmap_smime::jmap::session::Session;
 use jmap_smime::limits;
 use jmap_smime::server::fetch::{self, Timeouts};
 use jmap_smime::server::online::Online;
@@ -97,6 +98,15 @@ fn the_server_checks_revocation_online() {
     assert!(errors.contains("revoked") && errors.contains("keyCompromise"), "{errors}");
     let session = s.session("http://127.0.0.1:1", "demo");
     assert!(session["capabilities"].get(jmap_smime::jmap::CAP_ONLINE_REVOCATION).is_some(), "{session}");
+    // The client reads it from the session (and the reconciliation says so).
+    let parsed = Session::parse(session.to_string().as_bytes(), "http://127.0.0.1:1/jmap/session").unwrap();
+    let account = parsed.mail_account().unwrap().to_owned();
+    assert!(parsed.checks_revocation_online(&account));
+    let plain =
+        Server::new(Config::default(), Store::default(), server::smime::verifier(common::root_verifier().trust, VerifyOptions::default()));
+    let parsed =
+        Session::parse(plain.session("http://127.0.0.1:1", "demo").to_string().as_bytes(), "http://127.0.0.1:1/jmap/session").unwrap();
+    assert!(!parsed.checks_revocation_online(&account));
 }
 
 /// A listener on 127.0.0.1 that sends `reply` in pieces of `chunk` bytes,

@@ -570,3 +570,28 @@ fn display_verdict_serialises_camel_case() {
     assert!(j["hint"].as_str().unwrap().contains(ISSUER));
     assert_eq!(j["alert"], serde_json::Value::Null);
 }
+
+/// Issue 12 §4: a server that says it checks revocation online (its
+/// session's vendor capability) adds an explanation to a verdict it gives,
+/// and never moves a level: the same matrix with and without it.
+#[test]
+fn server_online_revocation_explains_and_never_raises() {
+    let online = ReconcileConfig { server_online_revocation: true, ..ReconcileConfig::default() };
+    let plain = ReconcileConfig::default();
+    let said = "The server checked revocation online";
+    for row in [C::NotRun, C::Broken, C::Untrusted, C::NoSignature, C::Verified] {
+        for token in [None, Some("signed"), Some("signed/verified"), Some("signed/failed")] {
+            let (c, s) = (client(row), server(token));
+            let with = reconcile(c.as_ref(), Some(&s), NOW, &online);
+            let without = reconcile(c.as_ref(), Some(&s), NOW, &plain);
+            assert_eq!(with.level, without.level, "{row:?} {token:?}");
+            assert_eq!(with.label, without.label, "{row:?} {token:?}");
+            let gave_verdict = matches!(token, Some("signed/verified" | "signed/failed"));
+            assert_eq!(with.reasons.iter().any(|r| r.starts_with(said)), gave_verdict, "{row:?} {token:?}: {:?}", with.reasons);
+            assert!(!without.reasons.iter().any(|r| r.starts_with(said)));
+        }
+    }
+    // It reaches JS as a note with its own code.
+    let d = reconcile(client(C::Verified).as_ref(), Some(&server(Some("signed/failed"))), NOW, &online);
+    assert!(d.notes.iter().any(|n| n.code == "server-online-revocation"), "{:?}", d.notes);
+}

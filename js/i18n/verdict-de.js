@@ -133,6 +133,7 @@ export default {
     "server-age-stale": "Der Server hat dies vor {secs|age} geprüft; das ist länger als die 24 Stunden, für die RFC 9219 einem Server erlaubt, ein Ergebnis wiederzuverwenden. Es ist möglicherweise veraltet.",
     "server-could-not-tell": "Der Status des Servers ist „{token}“: Er konnte es nicht feststellen.",
     "server-error": "Server: {text}",
+    "server-online-revocation": "Der Server hat den Widerruf online geprüft (Sperrlisten und OCSP-Responder der Zertifizierungsstellen), was dieser Browser nicht erreichen kann.",
     "server-fails-address-mismatch": "Der Mailserver meldet, dass die Signaturprüfung fehlschlägt, und das Zertifikat des Unterzeichners nennt nicht die From-Adresse.",
     "server-fails-untrusted": "Der Mailserver meldet, dass die Signaturprüfung fehlschlägt, und dieser Browser vertraut dem Unterzeichner nicht.",
     "server-found-none": "Der Mailserver hat keine Signatur gefunden, und die Nachricht wurde in diesem Browser nicht geprüft.",

@@ -138,6 +138,7 @@ export default {
     "server-fails-address-mismatch": "The mail server reports that the signature fails, and the signer's certificate does not name the From address.",
     "server-fails-untrusted": "The mail server reports that the signature fails, and the signer is not trusted by this browser.",
     "server-found-none": "The mail server found no signature, and the message was not checked in this browser.",
+    "server-online-revocation": "The server checked revocation online (its authorities' CRLs and OCSP responders), which this browser cannot reach.",
     "server-only-signed": "The server says only \"signed\": it did not verify the signature.",
     "server-reports-fails": "The mail server reports that the signature fails.",
     "server-signed-not-verified": "The server says the message is signed but did not verify it.",

@@ -109,6 +109,8 @@ impl<T: Transport> Client<T> {
         let verifier_config = verifier.config_fingerprint();
         let mut cache = VerdictCache::new();
         cache.set_config(&verifier_config);
+        let mut config = config;
+        config.reconcile.server_online_revocation = session.checks_revocation_online(&account_id);
         Ok(Client { transport, config, session, account_id, verifier, verifier_config, cache, known: HashMap::new(), stats, route: None })
     }
 
@@ -154,6 +156,8 @@ impl<T: Transport> Client<T> {
     /// Change the reconciliation settings (e.g. switch the local check off, R39).
     pub fn set_reconcile_config(&mut self, config: ReconcileConfig) {
         self.config.reconcile = config;
+        // What the server does is the session's word, not a setting.
+        self.config.reconcile.server_online_revocation = self.session.checks_revocation_online(&self.account_id);
     }
 
     fn headers(&self) -> Vec<(String, String)> {
@@ -189,6 +193,7 @@ impl<T: Transport> Client<T> {
             // R1: the session changed (capabilities, accounts, limits): refetch.
             let url = self.session.url.clone();
             self.session = fetch_session(&self.transport, &self.config, &url, &mut self.stats).await?;
+            self.config.reconcile.server_online_revocation = self.session.checks_revocation_online(&self.account_id);
         }
         Ok(parsed)
     }

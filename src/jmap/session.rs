@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{CAP_CORE, CAP_SMIMEVERIFY};
+use super::{CAP_CORE, CAP_ONLINE_REVOCATION, CAP_SMIMEVERIFY};
 use crate::error::{Code, Error, Result};
 use crate::limits;
 
@@ -186,6 +186,15 @@ impl Session {
     pub fn supports_smime(&self, account_id: &str) -> bool {
         self.capabilities.contains_key(CAP_SMIMEVERIFY)
             && self.accounts.get(account_id).is_some_and(|a| a.capabilities.as_ref().is_none_or(|c| c.contains_key(CAP_SMIMEVERIFY)))
+    }
+
+    /// Issue 12 §4: the server says its RFC 9219 status includes revocation
+    /// checked online (`CAP_ONLINE_REVOCATION`, in the session and the
+    /// account, read as [`Session::supports_smime`] reads its capability).
+    pub fn checks_revocation_online(&self, account_id: &str) -> bool {
+        self.supports_smime(account_id)
+            && self.capabilities.contains_key(CAP_ONLINE_REVOCATION)
+            && self.accounts.get(account_id).is_some_and(|a| a.capabilities.as_ref().is_none_or(|c| c.contains_key(CAP_ONLINE_REVOCATION)))
     }
 
     /// The download URL of a blob (RFC 8620 §6.2), with the level-1 URI

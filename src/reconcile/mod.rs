@@ -74,11 +74,18 @@ pub struct ReconcileConfig {
     /// Whether the local check runs (R39, default on). When off, the client
     /// verdict is ignored and the server status alone is shown, labelled so.
     pub local_check: bool,
+    /// The server says its status includes revocation checked online
+    /// (issue 12 §4: `jmap::CAP_ONLINE_REVOCATION` in its session). Set by
+    /// the JMAP client from the session; it adds an explanation only, never
+    /// a better level: the server may be the attacker.
+    #[serde(default, skip_deserializing)]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub server_online_revocation: bool,
 }
 
 impl Default for ReconcileConfig {
     fn default() -> Self {
-        ReconcileConfig { unknown_tokens: UnknownTokens::Failed, local_check: true }
+        ReconcileConfig { unknown_tokens: UnknownTokens::Failed, local_check: true, server_online_revocation: false }
     }
 }
 
@@ -471,6 +478,10 @@ pub fn reconcile(client: Option<&Verdict>, server: Option<&ServerReport>, now: i
     }
     for e in server.and_then(|s| s.errors.as_ref()).into_iter().flatten() {
         d.add_reason(Note::new("server-error").with("text", e.clone()));
+    }
+    // Issue 12 §4: what the server saw that a browser mostly cannot.
+    if config.server_online_revocation && matches!(column, ServerColumn::Verified | ServerColumn::Failed) {
+        d.add_reason(Note::new("server-online-revocation"));
     }
     let server_age_secs = server.and_then(|s| s.verified_at).map(|t| now.saturating_sub(t));
     if let (Some(age), true) =

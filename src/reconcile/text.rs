@@ -156,6 +156,10 @@ pub const REASONS: &[(&str, &str)] = &[
     ("at-delivery-differs", "At delivery, this browser finds \"{mine}\" but the server reports \"{theirs}\"."),
     ("local-check-off", "Local verification is switched off; this is the server's verdict alone."),
     ("server-error", "Server: {text}"),
+    (
+        "server-online-revocation",
+        "The server checked revocation online (its authorities' CRLs and OCSP responders), which this browser cannot reach.",
+    ),
     ("server-age-stale", "The server checked this {secs|age} ago, longer than the 24 hours RFC 9219 allows a server to reuse a verdict; it may be out of date."),
     ("server-age", "The server checked this {secs|age} ago (a server may reuse a verdict for up to 24 hours)."),
     ("header-identity-differs", "The server shows {field}: {server|q}, but the message checked here has {field}: {message|q}."),

@@ -257,7 +257,11 @@ impl JmapSmimeClient {
             auth,
             accept_language: o.accept_language,
             timeout_ms: o.timeout_ms.unwrap_or(crate::jmap::client::DEFAULT_TIMEOUT_MS),
-            reconcile: ReconcileConfig { unknown_tokens: o.unknown_tokens.unwrap_or_default(), local_check: o.local_check.unwrap_or(true) },
+            reconcile: ReconcileConfig {
+                unknown_tokens: o.unknown_tokens.unwrap_or_default(),
+                local_check: o.local_check.unwrap_or(true),
+                server_online_revocation: false,
+            },
             account_id: o.account_id,
         };
         let client = Client::connect(transport, &o.session_url, config, verifier).await.map_err(|e| js_error(&e))?;

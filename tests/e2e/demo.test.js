@@ -57,6 +57,9 @@ before(async () => {
   const s = spawnSync('bash', ['scripts/demo-seed.sh', seed], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(s.status, 0, s.stderr);
   serverArgs = s.stdout.trim().split('\n').pop().split(/\s+/);
+  // Issue 12 §4: the OCSP responder and CRL server the online messages name.
+  const r = spawnSync('bash', ['tests/fixtures/online/serve.sh', 'start', '600'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
   mkdirSync(ARTIFACTS, { recursive: true });
   browser = await chromium.launch({
     executablePath: CHROMIUM, headless: true, chromiumSandbox: false,
@@ -67,6 +70,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   for (const s of servers) s.kill('SIGTERM');
+  spawnSync('bash', ['tests/fixtures/online/serve.sh', 'stop'], { cwd: ROOT });
 });
 
 async function openDemo(origin) {
@@ -155,6 +159,17 @@ test('the detail pane shows signer, chain and both verdicts with reasons', { tim
   assert.ok(disagree.reasons.some((r) => /server reports a failure/i.test(r)), disagree.reasons.join(' | '));
   assert.match(disagree.server, /signed\/failed/);
   assert.match(disagree.text, /revoked/i, "the server's smimeErrors are shown");
+
+  // Issue 12 §4: the server checked revocation online and says so; for
+  // Oscar it found the revocation this browser cannot see.
+  const online = await detail('signed by Olivia Example, revocation checked online');
+  assert.equal(online.level, 'verified');
+  assert.ok(online.reasons.some((r) => /server checked revocation online/i.test(r)), online.reasons.join(' | '));
+  const revoked = await detail('signed by Oscar Example, revocation checked online');
+  assert.equal(revoked.level, 'warning');
+  assert.ok(revoked.reasons.some((r) => /server checked revocation online/i.test(r)), revoked.reasons.join(' | '));
+  assert.match(revoked.text, /keyCompromise/, "the server's smimeErrors name the reason");
+  await page.screenshot({ path: path.join(ARTIFACTS, 'demo-online-revocation.png'), fullPage: true });
 
   const expired = await detail('certificate valid 2020..2022, expired now');
   assert.match(expired.text, /Valid at delivery, certificate expired since/);

@@ -65,12 +65,14 @@ pub(super) fn status(s: &mut Search<'_, '_, '_>, cert: &Certificate, issuer: &Is
     Ok(found)
 }
 
-/// §4.2.2.1: thisUpdate at or before T, T at or before nextUpdate. Without
-/// nextUpdate "newer information is always available": the response is
-/// taken as current for `limits::OCSP_VALIDITY_WITHOUT_NEXT_UPDATE` only.
+/// §4.2.2.1: thisUpdate at or before T, T at or before nextUpdate, each
+/// within `limits::OCSP_CLOCK_SKEW_SECS` (a response fetched just now may
+/// carry the responder's clock, a little ahead of T). Without nextUpdate
+/// "newer information is always available": the response is taken as
+/// current for `limits::OCSP_VALIDITY_WITHOUT_NEXT_UPDATE` only.
 fn current(single: &SingleResponse, t: i64) -> bool {
     let until = single.next_update.unwrap_or_else(|| single.this_update.saturating_add(limits::OCSP_VALIDITY_WITHOUT_NEXT_UPDATE));
-    single.this_update <= t && t <= until
+    single.this_update <= t.saturating_add(limits::OCSP_CLOCK_SKEW_SECS) && t <= until.saturating_add(limits::OCSP_CLOCK_SKEW_SECS)
 }
 
 /// §4.1.1: hashAlgorithm over the issuer's name (the DER of the
