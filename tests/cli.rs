@@ -96,3 +96,30 @@ fn memory_file_keeps_signers_between_runs() {
     assert!(out.contains("\"signer-changed\""), "{out}");
     let _ = std::fs::remove_file(&dir);
 }
+
+/// Issue 12 §3: `--ocsp FILE` supplies OCSP responses, judged as a message's
+/// own (tests/fixtures/ocsp-expectations.tsv has the full table).
+#[test]
+fn ocsp_responses_from_files() {
+    let t = std::fs::read_to_string(common::fixtures_dir().join("ocsp/validation-time")).unwrap();
+    let at = jmap_smime::asn1::time::to_rfc3339(t.trim().parse().unwrap());
+    let base = |extra: &[&str]| -> (i32, String, String) {
+        let mut v =
+            vec!["verify", "--json", "--trust", "../pki/root.cert.pem", "--no-bundled-roots", "--at", &at, "--revocation", "require"];
+        v.extend_from_slice(extra);
+        v.push("../ocsp/embedded-none.eml");
+        run(&v)
+    };
+    let (code, out, _) = base(&[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("revocation-unknown"), "{out}");
+    let (code, out, _) = base(&["--ocsp", "../ocsp/alice-good-ca.der", "--ocsp", "../ocsp/intermediate-good.der"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out, _) = base(&["--ocsp", "../ocsp/alice-revoked.der", "--ocsp", "../ocsp/intermediate-good.der"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("cert-revoked") && out.contains("keyCompromise"), "{out}");
+    // A response without a status is a usage error, with its reason.
+    let (code, _, err) = base(&["--ocsp", "../ocsp/not-successful.der"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("tryLater"), "{err}");
+}

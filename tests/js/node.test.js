@@ -124,6 +124,23 @@ test('known certificates (options.intermediates) identify a signer the message o
   assert.ok(none.errors.some((e) => e.code === 'untrusted-root'), JSON.stringify(none.errors));
 });
 
+test('options.ocsp: supplied OCSP responses decide revocation; a tryLater response is refused (issue 12 §3)', async () => {
+  const trust = api.TrustStore.empty();
+  trust.addPem(await readFile(new URL('pki/root.cert.pem', FIXTURES), 'utf8'));
+  const raw = await load('ocsp/embedded-none.eml');
+  const seconds = Number((await readFile(new URL('ocsp/validation-time', FIXTURES), 'utf8')).trim());
+  const at = { now: new Date(seconds * 1000) };
+  const der = async (n) => new Uint8Array(await readFile(new URL(`ocsp/${n}.der`, FIXTURES)));
+  const none = new api.Verifier(trust, { revocation: 'require' }).verify(raw, at);
+  assert.ok(none.errors.some((e) => e.code === 'revocation-unknown'), JSON.stringify(none.errors));
+  const good = new api.Verifier(trust, { revocation: 'require', ocsp: [await der('alice-good-ca'), await der('intermediate-good')] }).verify(raw, at);
+  assert.equal(good.status, 'signed/verified', JSON.stringify(good.errors));
+  assert.equal(good.signers[0].revocation, 'good');
+  const revoked = new api.Verifier(trust, { ocsp: [await der('alice-revoked'), await der('intermediate-good')] }).verify(raw, at);
+  assert.ok(revoked.errors.some((e) => e.code === 'cert-revoked' && /keyCompromise/.test(e.message)), JSON.stringify(revoked.errors));
+  assert.throws(() => new api.Verifier(trust, { ocsp: [new Uint8Array([0x30, 0x03, 0x0a, 0x01, 0x03])] }), (e) => e.code === 'invalid-argument' && /tryLater/.test(e.message));
+});
+
 test('addressMap: a configured mapping verifies, shows in the verdict, and a bad one is refused (issue 12 §6)', async () => {
   const trust = api.TrustStore.empty();
   trust.addPem(await readFile(new URL('pki/root.cert.pem', FIXTURES), 'utf8'));
