@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 secs=${1:-600}
 mkdir -p logs
 bash seed.sh
-for t in mime_parse cms_parse verify cert_parse crl_parse path_validate jmap_input server_api address_parse path_mesh; do
+for t in mime_parse cms_parse verify cert_parse crl_parse path_validate jmap_input server_api address_parse path_mesh ocsp; do
   mkdir -p "corpus/$t"
   RUSTC_BOOTSTRAP=1 cargo fuzz run -O -a -s none "$t" "corpus/$t" -- \
     -max_total_time="$secs" -max_len=262144 -rss_limit_mb=4096 -print_final_stats=1 \

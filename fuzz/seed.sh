@@ -13,6 +13,7 @@
 #                       certificates up to an end entity, and the issuers'
 #                       CRLs, from the test PKI and PKITS; and header + each
 #                       trust fixture message for the verdict mode
+#   ocsp:               the OCSP responses of tests/fixtures/ocsp (openssl ocsp)
 #   path_mesh:          a few mesh descriptions (see fuzz_targets/path_mesh.rs):
 #                       same-name meshes with and without an anchor of that
 #                       name, a valid chain, and a chain with CRLs
@@ -21,7 +22,8 @@ cd "$(dirname "$0")"
 fix=../tests/fixtures
 pkits=../.cache/pkits
 mkdir -p corpus/mime_parse corpus/cms_parse corpus/verify corpus/cert_parse corpus/crl_parse corpus/path_validate \
-  corpus/jmap_input corpus/server_api corpus/address_parse corpus/path_mesh
+  corpus/jmap_input corpus/server_api corpus/address_parse corpus/path_mesh corpus/ocsp
+cp "$fix"/ocsp/*.der corpus/ocsp/
 cp "$fix"/messages/*.eml corpus/mime_parse/
 cp "$fix"/messages/*.eml corpus/verify/
 if [ -d "$pkits"/smime ]; then

@@ -152,3 +152,59 @@ fn files_of_responses_and_refusals() {
     assert_eq!(e.code.code(), "malformed");
     assert!(e.detail.contains("tryLater (3)"), "{e}");
 }
+
+/// A hostile flood: the most responses a message may carry, each with the
+/// most statuses, every one naming Alice (the CertID matches) under a
+/// signature that does not verify, or signed by a delegated responder whose
+/// certificates (four per response) must each be checked. The verdict
+/// comes, and the work stays under the budget: each response's signer is
+/// judged once, whatever its status count.
+#[test]
+fn a_flood_of_matching_responses_is_bounded() {
+    use jmap_smime::budget::WorkBudget;
+    use jmap_smime::limits::{MAX_OCSP_RESPONSES, MAX_OCSP_RESPONSE_CERTS, MAX_OCSP_SINGLE_RESPONSES, MAX_WORK_UNITS_PER_MESSAGE};
+    let raw = std::fs::read(ocsp_dir().join("embedded-none.eml")).unwrap();
+    for (name, forged_signature) in [("alice-good-ca", true), ("alice-good-check", false)] {
+        let template = response(name);
+        let single = template.responses[0].clone();
+        // Each copy differs, so no check is answered by the memo.
+        let flood: Vec<OcspResponse> = (0..MAX_OCSP_RESPONSES)
+            .map(|i| {
+                let mut r = template.clone();
+                r.responses = vec![single.clone(); MAX_OCSP_SINGLE_RESPONSES];
+                if forged_signature {
+                    r.signature[10 + i] ^= 1;
+                } else {
+                    r.certs = (0..MAX_OCSP_RESPONSE_CERTS)
+                        .map(|j| {
+                            let mut c = template.certs[0].clone();
+                            c.signature[10 + i * MAX_OCSP_RESPONSE_CERTS + j] ^= 1;
+                            c
+                        })
+                        .collect();
+                }
+                r
+            })
+            .collect();
+        let mut v = common::root_verifier();
+        v.options.revocation = RevocationMode::Require;
+        // The intermediate's own good response first: validation goes from
+        // the anchor down, so Alice's flood is reached only past it.
+        v.options.ocsp = std::iter::once(response("intermediate-good")).chain(flood).collect();
+        let mut work = WorkBudget::new();
+        let verdict = v.verify_with_budget(&raw, t(), None, &mut work);
+        let stats = work.stats();
+        assert_eq!(verdict.status.as_deref(), Some("signed/failed"), "{name}");
+        assert!(
+            verdict.errors.iter().any(|p| p.code == "revocation-unknown" || p.code == "path-budget-exceeded"),
+            "{name}: {:?}",
+            verdict.errors
+        );
+        assert!(stats.units <= MAX_WORK_UNITS_PER_MESSAGE, "{name}: {stats:?}");
+        // One check per response signer candidate, each response judged once
+        // (not once per status), plus the path's own.
+        let per_response = if forged_signature { 1 } else { MAX_OCSP_RESPONSE_CERTS as u64 };
+        assert!(stats.public_key_ops <= MAX_OCSP_RESPONSES as u64 * per_response + 4, "{name}: {stats:?}");
+        assert!(stats.public_key_ops >= MAX_OCSP_RESPONSES as u64, "{name}: the flood was judged: {stats:?}");
+    }
+}

@@ -1,3 +1,4 @@
+#![cfg(feature = "server")]
 //! Issue 12 §4: the reference server checks revocation online for anchored
 //! paths (R36), against an OCSP responder and a CRL file server on 127.0.0.1
 //! (tests/fixtures/online/serve.sh, `openssl ocsp` behind a loopback-only
@@ -155,6 +156,10 @@ fn a_body_larger_than_its_cap_is_refused() {
     body.resize(body.len() + over, b'x');
     let e = fetch::get(&trickle(body, 1 << 16, Duration::ZERO), limits::SERVER_ONLINE_MAX_OCSP_BYTES, short()).unwrap_err();
     assert!(e.0.contains("more than"), "{e}");
+    // SERVER_ONLINE_MAX_CRL_BYTES, by Content-Length.
+    let said = format!("HTTP/1.0 200 OK\r\nContent-Length: {}\r\n\r\n", limits::SERVER_ONLINE_MAX_CRL_BYTES + 1).into_bytes();
+    let e = fetch::get(&trickle(said, 1 << 16, Duration::ZERO), limits::SERVER_ONLINE_MAX_CRL_BYTES, short()).unwrap_err();
+    assert!(e.0.contains("Content-Length"), "{e}");
     // At the cap it is accepted.
     let mut body = b"HTTP/1.0 200 OK\r\n\r\n".to_vec();
     body.resize(body.len() + limits::SERVER_ONLINE_MAX_OCSP_BYTES, b'x');

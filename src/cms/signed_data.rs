@@ -113,6 +113,8 @@ pub struct SignedData<'a> {
     pub crls: Vec<&'a [u8]>,
     /// OCSP responses among the RevocationInfoChoices (RFC 5940 §2.2) that parsed.
     pub ocsp: Vec<crate::pki::ocsp::OcspResponse>,
+    /// How many RevocationInfoChoices the crls field holds, of every form.
+    pub revocation_choices: usize,
     /// SignerInfos; each parses (or fails) on its own (R24).
     pub signer_infos: Vec<Result<SignerInfo<'a>>>,
 }
@@ -168,12 +170,14 @@ pub fn parse_signed_data<'a>(t: &Tlv<'a>) -> Result<SignedData<'a>> {
     }
     let mut crls = Vec::new();
     let mut ocsp = Vec::new();
+    let mut revocation_choices = 0usize;
     if let Some(set) = r.read_if(|t| *t == Tag::context(1, true))? {
         let mut cr = set.children()?;
         while let Some(c) = cr.next_tlv()? {
             if crls.len() >= limits::MAX_CRLS {
                 return Err(Error::limit(format!("more than {} CRLs in one SignedData", limits::MAX_CRLS)));
             }
+            revocation_choices = revocation_choices.saturating_add(1);
             // RFC 5940 §2.2: an `other` choice may hold an OCSP response.
             match crate::pki::ocsp::from_revocation_info(&c) {
                 Ok(None) => crls.push(c.raw),
@@ -199,7 +203,18 @@ pub fn parse_signed_data<'a>(t: &Tlv<'a>) -> Result<SignedData<'a>> {
         }
         signer_infos.push(parse_signer_info(&si));
     }
-    Ok(SignedData { version, digest_algorithms, econtent_type, econtent, certificates, skipped_certificates, crls, ocsp, signer_infos })
+    Ok(SignedData {
+        version,
+        digest_algorithms,
+        econtent_type,
+        econtent,
+        certificates,
+        skipped_certificates,
+        crls,
+        ocsp,
+        revocation_choices,
+        signer_infos,
+    })
 }
 
 fn parse_signer_info<'a>(t: &Tlv<'a>) -> Result<SignerInfo<'a>> {

@@ -323,19 +323,11 @@ impl Crl {
 /// DER CRL (what `--crl` files and JS `crls` options hold). Bounded by
 /// `limits::MAX_CRLS`.
 pub fn crls_from_pem_or_der(data: &[u8]) -> Result<Vec<Crl>> {
-    let text = String::from_utf8_lossy(data);
-    let mut out = Vec::new();
-    for block in text.split("-----BEGIN X509 CRL-----").skip(1) {
-        if out.len() >= crate::limits::MAX_CRLS {
-            return Err(Error::limit(format!("more than {} CRLs in one file", crate::limits::MAX_CRLS)));
-        }
-        let body = block.split("-----END X509 CRL-----").next().unwrap_or("");
-        out.push(Crl::from_der(&crate::mime::decode::base64(body.as_bytes())?)?);
+    let blocks = super::pem::blocks(data, "X509 CRL", crate::limits::MAX_CRLS)?;
+    if blocks.is_empty() {
+        return Ok(vec![Crl::from_der(data)?]);
     }
-    if out.is_empty() {
-        out.push(Crl::from_der(data)?);
-    }
-    Ok(out)
+    blocks.iter().map(|der| Crl::from_der(der)).collect()
 }
 
 fn parse_extension<'a>(x: &Tlv<'a>) -> Result<(&'a [u8], bool, Vec<u8>)> {

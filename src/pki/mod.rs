@@ -10,5 +10,6 @@ pub mod name_constraints;
 mod name_forms;
 pub mod ocsp;
 pub mod path;
+pub mod pem;
 pub mod policy;
 pub mod trust;

@@ -315,19 +315,11 @@ pub fn from_revocation_info(choice: &Tlv<'_>) -> Result<Option<OcspResponse>> {
 /// are none, one DER response (what `--ocsp` files and the JS `ocsp` option
 /// hold). Bounded by `limits::MAX_OCSP_RESPONSES`.
 pub fn responses_from_pem_or_der(data: &[u8]) -> Result<Vec<OcspResponse>> {
-    let text = String::from_utf8_lossy(data);
-    let mut out = Vec::new();
-    for block in text.split("-----BEGIN OCSP RESPONSE-----").skip(1) {
-        if out.len() >= limits::MAX_OCSP_RESPONSES {
-            return Err(Error::limit(format!("more than {} OCSP responses in one file", limits::MAX_OCSP_RESPONSES)));
-        }
-        let body = block.split("-----END OCSP RESPONSE-----").next().unwrap_or("");
-        out.push(OcspResponse::from_der(&crate::mime::decode::base64(body.as_bytes())?)?);
+    let blocks = super::pem::blocks(data, "OCSP RESPONSE", limits::MAX_OCSP_RESPONSES)?;
+    if blocks.is_empty() {
+        return Ok(vec![OcspResponse::from_der(data)?]);
     }
-    if out.is_empty() {
-        out.push(OcspResponse::from_der(data)?);
-    }
-    Ok(out)
+    blocks.iter().map(|der| OcspResponse::from_der(der)).collect()
 }
 
 /// Responses a caller supplies (CLI `--ocsp`, the JS `ocsp` option) are

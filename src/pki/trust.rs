@@ -9,7 +9,6 @@ use super::cert::Certificate;
 use crate::asn1::hex;
 use crate::error::{Code, Error, Result};
 use crate::limits;
-use crate::mime::decode;
 
 /// Anchors, in insertion order, without duplicates.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -32,28 +31,16 @@ pub fn anchor_id(a: &Anchor) -> [u8; 32] {
 /// Every certificate in `data`: PEM blocks (`-----BEGIN CERTIFICATE-----`)
 /// or, when there are none, one DER certificate.
 pub fn certificates_from_pem_or_der(data: &[u8]) -> Result<Vec<Certificate>> {
-    let text = String::from_utf8_lossy(data);
-    let mut out = Vec::new();
-    let mut rest = text.as_ref();
-    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
-    const END: &str = "-----END CERTIFICATE-----";
-    while let Some(b) = rest.find(BEGIN) {
-        let after = rest.get(b.saturating_add(BEGIN.len())..).unwrap_or("");
-        let e = after.find(END).ok_or_else(|| Error::new(Code::InvalidArgument, "PEM certificate without its END line"))?;
-        let der = decode::base64(after.get(..e).unwrap_or("").as_bytes())?;
-        out.push(Certificate::from_der(&der).map_err(|err| Error::new(Code::InvalidArgument, format!("PEM certificate: {}", err.detail)))?);
-        rest = after.get(e.saturating_add(END.len())..).unwrap_or("");
-        if out.len() > limits::MAX_TRUST_ANCHORS {
-            return Err(Error::limit(format!("more than {} certificates in one file", limits::MAX_TRUST_ANCHORS)));
-        }
+    let blocks = super::pem::blocks(data, "CERTIFICATE", limits::MAX_TRUST_ANCHORS)?;
+    if blocks.is_empty() {
+        let cert = Certificate::from_der(data)
+            .map_err(|err| Error::new(Code::InvalidArgument, format!("not a PEM or DER certificate: {}", err.detail)))?;
+        return Ok(vec![cert]);
     }
-    if out.is_empty() {
-        out.push(
-            Certificate::from_der(data)
-                .map_err(|err| Error::new(Code::InvalidArgument, format!("not a PEM or DER certificate: {}", err.detail)))?,
-        );
-    }
-    Ok(out)
+    blocks
+        .iter()
+        .map(|der| Certificate::from_der(der).map_err(|err| Error::new(Code::InvalidArgument, format!("PEM certificate: {}", err.detail))))
+        .collect()
 }
 
 impl TrustStore {

@@ -78,8 +78,7 @@ pub struct ReconcileConfig {
     /// (issue 12 §4: `jmap::CAP_ONLINE_REVOCATION` in its session). Set by
     /// the JMAP client from the session; it adds an explanation only, never
     /// a better level: the server may be the attacker.
-    #[serde(default, skip_deserializing)]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[serde(skip)]
     pub server_online_revocation: bool,
 }
 

@@ -7,7 +7,7 @@
 //! does (or at Content-Length).
 
 use std::io::{Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
 use crate::limits;
@@ -65,6 +65,27 @@ fn split_url(url: &str) -> Result<(String, u16, String), FetchError> {
     Ok((host.trim_start_matches('[').trim_end_matches(']').to_owned(), port, path.to_owned()))
 }
 
+/// The first address of `host`. An IP literal needs no lookup; a name is
+/// looked up on a thread of its own so the lookup (the system resolver has
+/// its own, longer timeouts) counts against `within`. A lookup still running
+/// then ends on its own; it holds no lock.
+fn resolve(host: &str, port: u16, within: Duration) -> Result<SocketAddr, FetchError> {
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, port));
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let name = host.to_owned();
+    std::thread::spawn(move || {
+        let _ = tx.send((name.as_str(), port).to_socket_addrs().map(|mut a| a.next()));
+    });
+    match rx.recv_timeout(within) {
+        Ok(Ok(Some(addr))) => Ok(addr),
+        Ok(Ok(None)) => Err(err(format!("{host}: no address"))),
+        Ok(Err(e)) => Err(err(format!("{host}: {e}"))),
+        Err(_) => Err(err(format!("{host}: the name lookup took longer than the connect timeout"))),
+    }
+}
+
 /// GET `url`; the body, at most `max_bytes`.
 pub fn get(url: &str, max_bytes: usize, t: Timeouts) -> Result<Vec<u8>, FetchError> {
     exchange(url, None, max_bytes, t)
@@ -78,15 +99,18 @@ pub fn post(url: &str, content_type: &str, body: &[u8], max_bytes: usize, t: Tim
 fn exchange(url: &str, post: Option<(&str, &[u8])>, max_bytes: usize, t: Timeouts) -> Result<Vec<u8>, FetchError> {
     let started = Instant::now();
     let (host, port, path) = split_url(url)?;
-    let addr = (host.as_str(), port).to_socket_addrs().map_err(|e| err(format!("{host}: {e}")))?.next().ok_or_else(|| err("no address"))?;
-    let mut stream = TcpStream::connect_timeout(&addr, t.connect.min(t.total)).map_err(|e| err(format!("connect {addr}: {e}")))?;
     let remaining = || t.total.checked_sub(started.elapsed()).filter(|d| !d.is_zero());
+    let addr = resolve(&host, port, t.connect.min(t.total))?;
+    let connect = remaining().ok_or_else(|| err("took longer than the fetch deadline"))?.min(t.connect);
+    let mut stream = TcpStream::connect_timeout(&addr, connect).map_err(|e| err(format!("connect {addr}: {e}")))?;
     let mut head = match post {
         Some((ct, body)) => format!("POST {path} HTTP/1.0\r\nHost: {host}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\n", body.len()),
         None => format!("GET {path} HTTP/1.0\r\nHost: {host}\r\n"),
     };
     head.push_str("User-Agent: jmap-smime-server\r\nConnection: close\r\n\r\n");
-    stream.set_write_timeout(remaining()).map_err(|e| err(e.to_string()))?;
+    // A timeout of None would block: past the deadline is an error instead.
+    let left = remaining().ok_or_else(|| err("took longer than the fetch deadline"))?;
+    stream.set_write_timeout(Some(left)).map_err(|e| err(e.to_string()))?;
     stream.write_all(head.as_bytes()).map_err(|e| err(format!("send: {e}")))?;
     if let Some((_, body)) = post {
         stream.write_all(body).map_err(|e| err(format!("send: {e}")))?;

@@ -88,8 +88,11 @@ impl Online {
                     fetch::post(url, "application/ocsp-request", &request, limits::SERVER_ONLINE_MAX_OCSP_BYTES, to)
                 });
                 if let Some(r) = body.and_then(|b| OcspResponse::from_der(&b).ok()) {
+                    // A responder that does not know the certificate leaves the
+                    // question to the CRLs (whether it may answer at all is
+                    // judged with the rest, in path validation).
+                    answered = r.responses.iter().any(|s| s.status != ocsp::CertStatus::Unknown);
                     got.ocsp.push(r);
-                    answered = true;
                     break;
                 }
             }

@@ -152,7 +152,8 @@ pub fn signed_data(ber: &[u8]) -> Decoded {
     r.set("econtent-type", to_dotted(sd.econtent_type));
     r.set("econtent", econtent(sd.econtent.as_deref()));
     r.set("certificates", sd.certificates.len().saturating_add(sd.skipped_certificates).to_string());
-    r.set("crls", sd.crls.len().to_string());
+    // Every RevocationInfoChoice, as the oracle counts them (OCSP ones too).
+    r.set("crls", sd.revocation_choices.to_string());
     r.set("signer-infos", sd.signer_infos.len().to_string());
     // SignerInfos is a SET: compare them sorted by signature value.
     let mut signers: Vec<Record> = sd.signer_infos.iter().map(|s| s.as_ref().map_or_else(|_| undecodable_signer(), signer)).collect();
