@@ -85,6 +85,10 @@ pub struct CertificateMemory {
     /// against: part of a verifier's configuration fingerprint, so verdicts
     /// cached before an acceptance are not served after it.
     accepted_epoch: u64,
+    /// How many certificates were added (each one a certificate the memory
+    /// may now lend): a verdict cached while the memory lacked one, e.g.
+    /// `signer-cert-not-found`, is checked again after it grows.
+    lent_epoch: u64,
 }
 
 /// An address's comparison form, as [`identity::same_address`] compares:
@@ -130,6 +134,7 @@ impl CertificateMemory {
             return;
         }
         let certificate = Arc::new(cert.clone());
+        self.lent_epoch = self.lent_epoch.wrapping_add(1);
         self.entries.push(Entry { address: address.to_owned(), key: k.clone(), certificate, first_seen: at, last_seen: at, accepted });
         // The least recently seen go first: of this address, then of all.
         while self.entries.iter().filter(|e| e.key == k).count() > limits::MAX_MEMORY_CERTS_PER_ADDRESS {
@@ -190,6 +195,11 @@ impl CertificateMemory {
     /// See the field: bumped by each acceptance.
     pub fn accepted_epoch(&self) -> u64 {
         self.accepted_epoch
+    }
+
+    /// See the field: bumped by each certificate added.
+    pub fn lent_epoch(&self) -> u64 {
+        self.lent_epoch
     }
 
     /// The memory as bytes (JSON: a format name, a version and the entries

@@ -77,11 +77,11 @@ fn page_emails() {
 fn cached_verdicts() {
     let mut cache = VerdictCache::new();
     for i in 0..=MAX_CACHED_VERDICTS {
-        cache.put(CacheKey::new(&format!("B{i}"), None, "cfg", 0), Verdict::unsigned());
+        cache.put(CacheKey::new(&format!("B{i}"), None, "cfg", 0), Verdict::unsigned(), 0);
     }
     assert_eq!(cache.len(), MAX_CACHED_VERDICTS);
-    assert!(cache.get(&CacheKey::new("B0", None, "cfg", 0)).is_none(), "the oldest went first");
-    assert!(cache.get(&CacheKey::new(&format!("B{MAX_CACHED_VERDICTS}"), None, "cfg", 0)).is_some());
+    assert!(cache.get(&CacheKey::new("B0", None, "cfg", 0), 0).is_none(), "the oldest went first");
+    assert!(cache.get(&CacheKey::new(&format!("B{MAX_CACHED_VERDICTS}"), None, "cfg", 0), 0).is_some());
     // Another configuration (trust or policy changed) empties it.
     cache.set_config("other");
     assert!(cache.is_empty());
@@ -169,12 +169,12 @@ fn cached_display_bytes() {
     v.body = Some(jmap_smime::report::SignedBody { parts: vec![part], error: None });
     let fit = MAX_CACHED_DISPLAY_BYTES / MAX_DISPLAY_BYTES;
     for i in 0..=fit {
-        cache.put(CacheKey::new(&format!("B{i}"), None, "cfg", 0), v.clone());
+        cache.put(CacheKey::new(&format!("B{i}"), None, "cfg", 0), v.clone(), 0);
     }
     assert_eq!(cache.len(), fit, "one evicted");
     assert!(cache.text_bytes() <= MAX_CACHED_DISPLAY_BYTES);
-    assert!(cache.get(&CacheKey::new("B0", None, "cfg", 0)).is_none(), "the oldest went first");
+    assert!(cache.get(&CacheKey::new("B0", None, "cfg", 0), 0).is_none(), "the oldest went first");
     // Replacing an entry does not count it twice.
-    cache.put(CacheKey::new(&format!("B{fit}"), None, "cfg", 0), v.clone());
+    cache.put(CacheKey::new(&format!("B{fit}"), None, "cfg", 0), v.clone(), 0);
     assert_eq!(cache.text_bytes(), fit * MAX_DISPLAY_BYTES);
 }

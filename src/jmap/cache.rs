@@ -4,7 +4,10 @@
 //! Time is bucketed: a verdict is reused for at most [`TIME_BUCKET_SECS`].
 //! Bounded by `limits::MAX_CACHED_VERDICTS` verdicts and
 //! `limits::MAX_CACHED_DISPLAY_BYTES` of displayable text (`Verdict.body`),
-//! oldest entry first out.
+//! oldest entry first out. A verdict that found no signer certificate also
+//! records the verifier memory's lending epoch (issue 12 §2): once the
+//! memory holds more certificates, it is checked again, as the memory may
+//! now lend the one it lacked.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -40,8 +43,9 @@ impl CacheKey {
 /// Bounded verdict cache.
 #[derive(Debug, Default)]
 pub struct VerdictCache {
-    /// Each verdict with the bytes of displayable text it holds.
-    map: HashMap<CacheKey, (Verdict, usize)>,
+    /// Each verdict with the bytes of displayable text it holds and, for a
+    /// `signer-cert-not-found` verdict, the lending epoch it was made at.
+    map: HashMap<CacheKey, (Verdict, usize, Option<u64>)>,
     order: VecDeque<CacheKey>,
     /// Sum of the text bytes held.
     text_bytes: usize,
@@ -89,9 +93,10 @@ impl VerdictCache {
         }
     }
 
-    /// A cached verdict.
-    pub fn get(&mut self, key: &CacheKey) -> Option<Verdict> {
-        let hit = self.map.get(key).map(|(v, _)| v.clone());
+    /// A cached verdict, unless it lacked a signer certificate and the
+    /// memory's lending epoch (`lent`) moved since.
+    pub fn get(&mut self, key: &CacheKey, lent: u64) -> Option<Verdict> {
+        let hit = self.map.get(key).filter(|(_, _, at)| at.is_none_or(|e| e == lent)).map(|(v, _, _)| v.clone());
         if hit.is_some() {
             self.hits = self.hits.saturating_add(1);
         } else {
@@ -100,18 +105,20 @@ impl VerdictCache {
         hit
     }
 
-    /// Store a verdict, evicting the oldest beyond the bounds.
-    pub fn put(&mut self, key: CacheKey, verdict: Verdict) {
+    /// Store a verdict made at lending epoch `lent`, evicting the oldest
+    /// beyond the bounds.
+    pub fn put(&mut self, key: CacheKey, verdict: Verdict, lent: u64) {
         let size = text_size(&verdict);
-        match self.map.insert(key.clone(), (verdict, size)) {
-            Some((_, old)) => self.text_bytes = self.text_bytes.saturating_sub(old),
+        let lacked_signer = verdict.errors.iter().any(|p| p.code == crate::error::Code::SignerCertNotFound.code());
+        match self.map.insert(key.clone(), (verdict, size, lacked_signer.then_some(lent))) {
+            Some((_, old, _)) => self.text_bytes = self.text_bytes.saturating_sub(old),
             None => self.order.push_back(key),
         }
         self.text_bytes = self.text_bytes.saturating_add(size);
         while self.map.len() > limits::MAX_CACHED_VERDICTS || self.text_bytes > limits::MAX_CACHED_DISPLAY_BYTES {
             match self.order.pop_front() {
                 Some(old) => {
-                    if let Some((_, n)) = self.map.remove(&old) {
+                    if let Some((_, n, _)) = self.map.remove(&old) {
                         self.text_bytes = self.text_bytes.saturating_sub(n);
                     }
                 }

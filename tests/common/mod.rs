@@ -125,5 +125,7 @@ pub fn der(tag: u8, content: &[u8]) -> Vec<u8> {
     v.extend_from_slice(content);
     v
 }
+#[cfg(feature = "server")]
+pub mod loopback;
 pub mod replay;
 pub mod tables;

@@ -69,12 +69,18 @@ impl<T: Transport> Client<T> {
         Ok(self.remember(items))
     }
 
+    /// The lending epoch of the verifier's memory (0 without one).
+    fn lent_epoch(&self) -> u64 {
+        self.verifier.memory.as_ref().map_or(0, |m| m.with(|m| m.lent_epoch()))
+    }
+
     /// Each Email's item where no download is needed (local check off,
     /// unsigned by its structure, in the cache); the others become jobs.
     fn triage(&mut self, emails: &Emails, now: UnixTime) -> (Vec<Option<PageItem>>, Vec<Job>) {
         let mut items: Vec<Option<PageItem>> = vec![None; emails.len()];
         let mut jobs = Vec::new();
         let smime = self.supports_smime();
+        let lent = self.lent_epoch();
         for (i, (email, server)) in emails.iter().enumerate() {
             let server_says_signed = server.as_ref().is_some_and(|s| s.status.is_some());
             let key = CacheKey::new(&email.blob_id, email.received_at_unix, &self.verifier_config, now);
@@ -82,7 +88,7 @@ impl<T: Transport> Client<T> {
                 (None, ClientSource::Off, None)
             } else if email.signature_form == SignatureForm::None && (!smime || !server_says_signed) {
                 (Some(Verdict::unsigned()), ClientSource::Structure, None)
-            } else if let Some(v) = self.cache.get(&key) {
+            } else if let Some(v) = self.cache.get(&key, lent) {
                 (Some(v), ClientSource::Cache, None)
             } else {
                 jobs.push((i, key, self.download_request(&email.blob_id)));
@@ -118,6 +124,9 @@ impl<T: Transport> Client<T> {
             blob::Plan::default()
         };
         let reconcile_config = self.config.reconcile;
+        // The memory's epoch before these verifications: what they may learn
+        // counts for the verdicts after them (issue 12 §2, jmap/cache.rs).
+        let lent = self.lent_epoch();
         let Client { transport, verifier, cache, stats, session, config, account_id, route, verifier_config, .. } = self;
         let fetcher = blob_fetcher(&*transport, session, config, account_id);
         let (transport, verifier, route, vconfig) = (&*transport, &*verifier, route.as_deref(), verifier_config.as_str());
@@ -142,7 +151,7 @@ impl<T: Transport> Client<T> {
             let counter = if by_blob { &mut stats.blob_fetched } else { &mut stats.downloads };
             *counter = counter.saturating_add(1);
             let Some((email, server)) = emails.get(i) else { continue };
-            let item = make_item(email, server, settle(outcome, stats, cache, key)?, now, &reconcile_config);
+            let item = make_item(email, server, settle(outcome, stats, cache, key, lent)?, now, &reconcile_config);
             tally.report(progress, &item);
             if let Some(s) = items.get_mut(i) {
                 *s = Some(item);
@@ -205,7 +214,7 @@ fn wanted(emails: &Emails, jobs: &[Job]) -> Vec<blob::Wanted> {
 /// The slot of a fetched message: its verdict (counted and cached), or why
 /// there is none. An abort (during the download or a routed verification)
 /// is the error: the whole operation stops.
-fn settle(outcome: Result<Result<Verdict>>, stats: &mut Stats, cache: &mut VerdictCache, key: CacheKey) -> Result<Slot> {
+fn settle(outcome: Result<Result<Verdict>>, stats: &mut Stats, cache: &mut VerdictCache, key: CacheKey, lent: u64) -> Result<Slot> {
     match outcome {
         Err(e) => Err(e),
         Ok(Err(e)) if e.code == Code::Aborted => Err(e),
@@ -216,7 +225,7 @@ fn settle(outcome: Result<Result<Verdict>>, stats: &mut Stats, cache: &mut Verdi
         Ok(Err(e)) => Ok((None, ClientSource::Skipped, Some(Problem::from(&e)))),
         Ok(Ok(v)) => {
             stats.verifications = stats.verifications.saturating_add(1);
-            cache.put(key, v.clone());
+            cache.put(key, v.clone(), lent);
             Ok((Some(v), ClientSource::Verified, None))
         }
     }
