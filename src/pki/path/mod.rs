@@ -147,19 +147,25 @@ pub fn check_signer_usage(cert: &Certificate) -> Result<()> {
             return Err(Error::new(Code::KeyUsage, "the signer certificate's keyUsage allows neither digitalSignature nor nonRepudiation"));
         }
     }
-    if let Some(ext) = cert.extension(oid::EXT_KEY_USAGE) {
-        let t = asn1::parse_single(&ext.value)?;
-        let mut r = t.children()?;
-        let mut ok = false;
-        while let Some(p) = r.next_tlv()? {
-            let o = p.oid()?;
-            ok |= o == oid::KP_EMAIL_PROTECTION || o == oid::ANY_EXTENDED_KEY_USAGE;
-        }
-        if !ok {
+    if let Some(purposes) = extended_key_usage(cert)? {
+        if !purposes.iter().any(|o| *o == oid::KP_EMAIL_PROTECTION || *o == oid::ANY_EXTENDED_KEY_USAGE) {
             return Err(Error::new(Code::KeyUsage, "the signer certificate's extendedKeyUsage does not include emailProtection"));
         }
     }
     Ok(())
+}
+
+/// The extendedKeyUsage purposes (RFC 5280 §4.2.1.12), None without the
+/// extension.
+fn extended_key_usage(cert: &Certificate) -> Result<Option<Vec<&[u8]>>> {
+    let Some(ext) = cert.extension(oid::EXT_KEY_USAGE) else { return Ok(None) };
+    let t = asn1::parse_single(&ext.value)?;
+    let mut r = t.children()?;
+    let mut out = Vec::new();
+    while let Some(p) = r.next_tlv()? {
+        out.push(p.oid()?);
+    }
+    Ok(Some(out))
 }
 
 /// The signed parts of a certificate or CRL.

@@ -9,7 +9,7 @@
 
 use super::revocation::{self, IssuerRef, Position, Revoked, Status};
 use super::search::Search;
-use super::{key_usage, same_serial, Signed, KU_DIGITAL_SIGNATURE, KU_NON_REPUDIATION, UNDERSTOOD};
+use super::{extended_key_usage, key_usage, same_serial, Signed, KU_DIGITAL_SIGNATURE, KU_NON_REPUDIATION, UNDERSTOOD};
 use crate::asn1::oid;
 use crate::budget::is_exhaustion;
 use crate::cms::alg::DigestAlg;
@@ -110,7 +110,7 @@ fn responder_is(s: &mut Search<'_, '_, '_>, id: &ResponderId, subject: &crate::p
 fn signed_by_authorised(s: &mut Search<'_, '_, '_>, response: &OcspResponse, issuer: &IssuerRef<'_>, at: &Position<'_>) -> Result<bool> {
     let signed = Signed::ocsp(response);
     if responder_is(s, &response.responder, issuer.name, &issuer.spki.key)? {
-        return verdict(s.check(issuer.key, issuer.spki, &signed));
+        return s.verifies(issuer.key, issuer.spki, &signed);
     }
     // A delegated responder: its certificate comes with the response.
     for c in &response.certs {
@@ -122,17 +122,9 @@ fn signed_by_authorised(s: &mut Search<'_, '_, '_>, response: &OcspResponse, iss
             Err(e) if is_exhaustion(e.code) => return Err(e),
             Err(_) => continue,
         };
-        return verdict(s.check(&key, &c.spki, &signed));
+        return s.verifies(&key, &c.spki, &signed);
     }
     Ok(false)
-}
-
-fn verdict(r: Result<()>) -> Result<bool> {
-    match r {
-        Ok(()) => Ok(true),
-        Err(e) if is_exhaustion(e.code) => Err(e),
-        Err(_) => Ok(false),
-    }
 }
 
 /// §4.2.2.2 (3) and §4.2.2.2.1: a delegated responder certificate issued
@@ -151,7 +143,7 @@ fn delegated_ok(s: &mut Search<'_, '_, '_>, c: &Certificate, issuer: &IssuerRef<
     if c.extensions.iter().any(|x| x.critical && x.oid != oid::OCSP_NOCHECK && !UNDERSTOOD.contains(&x.oid.as_slice())) {
         return Ok(false);
     }
-    if !s.work.names_match(&c.issuer, issuer.name)? || !verdict(s.check(issuer.key, issuer.spki, &Signed::cert(c)))? {
+    if !s.work.names_match(&c.issuer, issuer.name)? || !s.verifies(issuer.key, issuer.spki, &Signed::cert(c))? {
         return Ok(false);
     }
     if c.extension(oid::OCSP_NOCHECK).is_some() {
@@ -163,15 +155,8 @@ fn delegated_ok(s: &mut Search<'_, '_, '_>, c: &Certificate, issuer: &IssuerRef<
 }
 
 /// extendedKeyUsage lists id-kp-OCSPSigning (anyExtendedKeyUsage does not
-/// do: §4.2.2.2 asks for the OCSP signing purpose itself).
+/// do: §4.2.2.2 asks for the OCSP signing purpose itself). One that does
+/// not parse lists nothing.
 fn has_ocsp_signing(c: &Certificate) -> bool {
-    let Some(ext) = c.extension(oid::EXT_KEY_USAGE) else { return false };
-    let Ok(t) = crate::asn1::parse_single(&ext.value) else { return false };
-    let Ok(mut r) = t.children() else { return false };
-    while let Ok(Some(p)) = r.next_tlv() {
-        if p.oid().is_ok_and(|o| o == oid::KP_OCSP_SIGNING) {
-            return true;
-        }
-    }
-    false
+    extended_key_usage(c).ok().flatten().is_some_and(|purposes| purposes.contains(&oid::KP_OCSP_SIGNING))
 }

@@ -8,7 +8,7 @@ use super::search::{Mode, Search};
 use super::{basic_constraints, integer_le, key_usage, same_serial, Signed, KU_CRL_SIGN};
 use crate::asn1::oid;
 use crate::asn1::time::UnixTime;
-use crate::budget::{is_exhaustion, Key};
+use crate::budget::Key;
 use crate::error::Result;
 use crate::pki::cert::{Certificate, PublicKeyInfo};
 use crate::pki::crl::{self, Crl};
@@ -224,12 +224,8 @@ fn crl_signature_ok(
     issuer_may_sign: bool,
     at: &Position<'_>,
 ) -> Result<bool> {
-    if issuer_may_sign && s.work.names_match(&crl.issuer, issuer.name)? {
-        match s.check(issuer.key, issuer.spki, &Signed::crl(crl)) {
-            Ok(()) => return Ok(true),
-            Err(e) if is_exhaustion(e.code) => return Err(e),
-            Err(_) => {}
-        }
+    if issuer_may_sign && s.work.names_match(&crl.issuer, issuer.name)? && s.verifies(issuer.key, issuer.spki, &Signed::crl(crl))? {
+        return Ok(true);
     }
     other_crl_signer(s, crl, at)
 }
@@ -242,16 +238,7 @@ fn may_sign_crls(c: &Certificate) -> bool {
 /// Does node `n`'s key verify `crl`? A key that cannot be used is a no.
 fn signed_by(s: &mut Search<'_, '_, '_>, n: usize, crl: &Crl) -> Result<bool> {
     let c = s.cert(n)?;
-    let key = match s.work.key(&c.spki, None) {
-        Ok(k) => k,
-        Err(e) if is_exhaustion(e.code) => return Err(e),
-        Err(_) => return Ok(false),
-    };
-    match s.check(&key, &c.spki, &Signed::crl(crl)) {
-        Ok(()) => Ok(true),
-        Err(e) if is_exhaustion(e.code) => Err(e),
-        Err(_) => Ok(false),
-    }
+    s.verifies_under(c, &Signed::crl(crl))
 }
 
 /// §6.3.3(f): a CRL signed by another key of the certificate's issuer (a

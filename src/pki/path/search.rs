@@ -213,6 +213,27 @@ impl<'i, 'a, 'w> Search<'i, 'a, 'w> {
         r
     }
 
+    /// [`Search::check`] as a yes or no: a signature that fails is a no,
+    /// a budget that runs out ends the validation.
+    pub fn verifies(&mut self, key: &Key, issuer_spki: &PublicKeyInfo, signed: &Signed<'_>) -> Result<bool> {
+        match self.check(key, issuer_spki, signed) {
+            Ok(()) => Ok(true),
+            Err(e) if is_exhaustion(e.code) => Err(e),
+            Err(_) => Ok(false),
+        }
+    }
+
+    /// Does `signed` verify under `cert`'s own key? A key that cannot be
+    /// used is a no too (a CRL or OCSP signer's certificate).
+    pub fn verifies_under(&mut self, cert: &Certificate, signed: &Signed<'_>) -> Result<bool> {
+        let key = match self.work.key(&cert.spki, None) {
+            Ok(k) => k,
+            Err(e) if is_exhaustion(e.code) => return Err(e),
+            Err(_) => return Ok(false),
+        };
+        self.verifies(&key, &cert.spki, signed)
+    }
+
     /// Record that `up`'s key does not verify node `n`.
     pub fn mark_bad(&mut self, up: Up, n: usize) {
         if self.bad.insert((up, n)) {
