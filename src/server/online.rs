@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use super::fetch::{self, FetchError, Timeouts};
@@ -35,11 +35,55 @@ struct Cache {
     sequence: u64,
 }
 
+/// A fetched document, parsed once: cache hits reuse the parse.
+#[derive(Debug)]
+enum Document {
+    Ocsp(Box<OcspResponse>),
+    Crls(Vec<Crl>),
+}
+
+/// A document and the bytes it came in (what the cache bound counts), or
+/// why there is none.
+type Fetched = Result<(Arc<Document>, usize), FetchError>;
+
 #[derive(Debug)]
 struct Entry {
-    body: Result<Vec<u8>, FetchError>,
+    fetched: Fetched,
     expires: UnixTime,
     sequence: u64,
+}
+
+impl Entry {
+    fn size(&self) -> usize {
+        self.fetched.as_ref().map_or(0, |(_, n)| *n)
+    }
+}
+
+impl Document {
+    /// A body that is no OCSP response is a failure (retried soon).
+    fn ocsp(body: &[u8]) -> Result<Document, FetchError> {
+        OcspResponse::from_der(body).map(|r| Document::Ocsp(Box::new(r))).map_err(|e| FetchError(format!("not an OCSP response: {e}")))
+    }
+
+    /// A body that holds no CRL is a failure (retried soon).
+    fn crls(body: &[u8]) -> Result<Document, FetchError> {
+        crls_from_pem_or_der(body).map(Document::Crls).map_err(|e| FetchError(format!("not a CRL: {e}")))
+    }
+
+    /// Reused until the earliest nextUpdate it gives (for an OCSP status
+    /// without one, thisUpdate plus `limits::OCSP_VALIDITY_WITHOUT_NEXT_UPDATE`),
+    /// within the ceiling.
+    fn expiry(&self, now: UnixTime) -> UnixTime {
+        let until = match self {
+            Document::Ocsp(r) => r
+                .responses
+                .iter()
+                .map(|s| s.next_update.unwrap_or(s.this_update.saturating_add(limits::OCSP_VALIDITY_WITHOUT_NEXT_UPDATE)))
+                .min(),
+            Document::Crls(crls) => crls.iter().filter_map(|c| c.next_update).min(),
+        };
+        ceiling(until, now)
+    }
 }
 
 /// What the fetches of one message gave.
@@ -81,18 +125,18 @@ impl Online {
         let mut got = Gathered::default();
         for t in targets {
             let mut answered = false;
+            let request = ocsp::request(&t.certificate, &t.issuer_key);
+            let id = crate::asn1::hex(&request);
             for url in &t.ocsp_urls {
-                let request = ocsp::request(&t.certificate, &t.issuer_key);
-                let key = format!("ocsp {url} {}", crate::asn1::hex(&request));
-                let body = self.fetch(&key, now, &mut budget, deadline, ocsp_expiry, |to| {
+                let doc = self.fetch(&format!("ocsp {url} {id}"), now, &mut budget, deadline, Document::ocsp, |to| {
                     fetch::post(url, "application/ocsp-request", &request, limits::SERVER_ONLINE_MAX_OCSP_BYTES, to)
                 });
-                if let Some(r) = body.and_then(|b| OcspResponse::from_der(&b).ok()) {
+                if let Some(Document::Ocsp(r)) = doc.as_deref() {
                     // A responder that does not know the certificate leaves the
                     // question to the CRLs (whether it may answer at all is
                     // judged with the rest, in path validation).
                     answered = r.responses.iter().any(|s| s.status != ocsp::CertStatus::Unknown);
-                    got.ocsp.push(r);
+                    got.ocsp.push(OcspResponse::clone(r));
                     break;
                 }
             }
@@ -100,28 +144,31 @@ impl Online {
                 continue;
             }
             for url in &t.crl_urls {
-                let body = self.fetch(&format!("crl {url}"), now, &mut budget, deadline, crl_expiry, |to| {
+                let doc = self.fetch(&format!("crl {url}"), now, &mut budget, deadline, Document::crls, |to| {
                     fetch::get(url, limits::SERVER_ONLINE_MAX_CRL_BYTES, to)
                 });
-                got.crls.extend(body.and_then(|b| crls_from_pem_or_der(&b).ok()).unwrap_or_default());
+                if let Some(Document::Crls(crls)) = doc.as_deref() {
+                    got.crls.extend(crls.iter().cloned());
+                }
             }
         }
         got
     }
 
-    /// The cached body for `key` when it has not expired at `now`, else a
-    /// fetch (while the message's fetch count and deadline allow).
+    /// The cached document for `key` when it has not expired at `now`, else
+    /// a fetch, parsed by `parse` (while the message's fetch count and
+    /// deadline allow).
     fn fetch(
         &self,
         key: &str,
         now: UnixTime,
         budget: &mut usize,
         deadline: Instant,
-        expiry: fn(&[u8], UnixTime) -> UnixTime,
+        parse: fn(&[u8]) -> Result<Document, FetchError>,
         get: impl FnOnce(Timeouts) -> Result<Vec<u8>, FetchError>,
-    ) -> Option<Vec<u8>> {
+    ) -> Option<Arc<Document>> {
         if let Some(e) = lock(&self.cache).entries.get(key).filter(|e| e.expires > now) {
-            return e.body.as_ref().ok().cloned();
+            return e.fetched.as_ref().ok().map(|(d, _)| Arc::clone(d));
         }
         let left = deadline.checked_duration_since(Instant::now()).filter(|d| !d.is_zero())?;
         if *budget == 0 {
@@ -130,13 +177,13 @@ impl Online {
         *budget = budget.saturating_sub(1);
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let timeouts = Timeouts { total: self.timeouts.total.min(left), ..self.timeouts };
-        let body = get(timeouts);
-        let expires = match &body {
-            Ok(b) => expiry(b, now),
+        let fetched: Fetched = get(timeouts).and_then(|body| Ok((Arc::new(parse(&body)?), body.len())));
+        let expires = match &fetched {
+            Ok((doc, _)) => doc.expiry(now),
             Err(_) => now.saturating_add(limits::SERVER_ONLINE_RETRY_SECS),
         };
-        let out = body.as_ref().ok().cloned();
-        lock(&self.cache).put(key, body, expires);
+        let out = fetched.as_ref().ok().map(|(d, _)| Arc::clone(d));
+        lock(&self.cache).put(key, fetched, expires);
         out
     }
 }
@@ -147,36 +194,21 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 impl Cache {
     /// Store an entry, evicting the oldest ones beyond the entry and byte bounds.
-    fn put(&mut self, key: &str, body: Result<Vec<u8>, FetchError>, expires: UnixTime) {
+    fn put(&mut self, key: &str, fetched: Fetched, expires: UnixTime) {
         self.sequence = self.sequence.saturating_add(1);
-        let size = body.as_ref().map_or(0, Vec::len);
-        if let Some(old) = self.entries.insert(key.to_owned(), Entry { body, expires, sequence: self.sequence }) {
-            self.bytes = self.bytes.saturating_sub(old.body.as_ref().map_or(0, Vec::len));
+        let entry = Entry { fetched, expires, sequence: self.sequence };
+        let size = entry.size();
+        if let Some(old) = self.entries.insert(key.to_owned(), entry) {
+            self.bytes = self.bytes.saturating_sub(old.size());
         }
         self.bytes = self.bytes.saturating_add(size);
         while self.entries.len() > limits::SERVER_ONLINE_CACHE_ENTRIES || self.bytes > limits::SERVER_ONLINE_CACHE_BYTES {
             let Some(oldest) = self.entries.iter().min_by_key(|(_, e)| e.sequence).map(|(k, _)| k.clone()) else { break };
             if let Some(e) = self.entries.remove(&oldest) {
-                self.bytes = self.bytes.saturating_sub(e.body.as_ref().map_or(0, Vec::len));
+                self.bytes = self.bytes.saturating_sub(e.size());
             }
         }
     }
-}
-
-/// Cached until the earliest nextUpdate of its statuses (thisUpdate plus
-/// `limits::OCSP_VALIDITY_WITHOUT_NEXT_UPDATE` without one), within the
-/// ceiling; a body that is no OCSP response is a failure.
-fn ocsp_expiry(body: &[u8], now: UnixTime) -> UnixTime {
-    let Ok(r) = OcspResponse::from_der(body) else { return now.saturating_add(limits::SERVER_ONLINE_RETRY_SECS) };
-    let until =
-        r.responses.iter().map(|s| s.next_update.unwrap_or(s.this_update.saturating_add(limits::OCSP_VALIDITY_WITHOUT_NEXT_UPDATE))).min();
-    ceiling(until, now)
-}
-
-/// Cached until the CRL's nextUpdate, within the ceiling.
-fn crl_expiry(body: &[u8], now: UnixTime) -> UnixTime {
-    let Ok(crls) = crls_from_pem_or_der(body) else { return now.saturating_add(limits::SERVER_ONLINE_RETRY_SECS) };
-    ceiling(crls.iter().filter_map(|c| c.next_update).min(), now)
 }
 
 fn ceiling(until: Option<UnixTime>, now: UnixTime) -> UnixTime {
@@ -192,12 +224,12 @@ mod tests {
     fn the_cache_keeps_its_bounds_and_drops_the_oldest() {
         let mut c = Cache::default();
         for i in 0..limits::SERVER_ONLINE_CACHE_ENTRIES.saturating_add(3) {
-            c.put(&format!("k{i}"), Ok(vec![0; 10]), 100);
+            c.put(&format!("k{i}"), Ok((Arc::new(Document::Crls(Vec::new())), 10)), 100);
         }
         assert_eq!(c.entries.len(), limits::SERVER_ONLINE_CACHE_ENTRIES);
         assert!(!c.entries.contains_key("k0") && c.entries.contains_key("k3"));
         assert_eq!(c.bytes, limits::SERVER_ONLINE_CACHE_ENTRIES * 10);
-        c.put("big", Ok(vec![0; limits::SERVER_ONLINE_CACHE_BYTES]), 100);
+        c.put("big", Ok((Arc::new(Document::Crls(Vec::new())), limits::SERVER_ONLINE_CACHE_BYTES)), 100);
         assert!(c.bytes <= limits::SERVER_ONLINE_CACHE_BYTES, "{}", c.bytes);
     }
 
@@ -271,7 +303,9 @@ mod tests {
     fn expiry_is_capped_and_failures_retry_soon() {
         assert_eq!(ceiling(Some(50), 10), 50);
         assert_eq!(ceiling(Some(i64::MAX), 10), 10 + limits::SERVER_ONLINE_MAX_CACHE_SECS);
-        assert_eq!(ocsp_expiry(b"not der", 10), 10 + limits::SERVER_ONLINE_RETRY_SECS);
-        assert_eq!(crl_expiry(b"not der", 10), 10 + limits::SERVER_ONLINE_RETRY_SECS);
+        // A body that is not what was asked for is a failure (retried after
+        // SERVER_ONLINE_RETRY_SECS, as fetches_per_message_… shows).
+        assert!(Document::ocsp(b"not der").is_err());
+        assert!(Document::crls(b"not der").is_err());
     }
 }
